@@ -1,0 +1,97 @@
+//! Command-line definitions (clap derive). Doc comments here are the `--help` text.
+//! Values are raw; `lib.rs` turns them into [`crate::settings::Settings`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::report::OutputFormat;
+
+/// Lint FTP and e-mail client configurations (Thunderbird, FileZilla, Outlook) against
+/// documented connection limits, and fix what can be fixed.
+///
+/// With no subcommand, `clientlint [PATH]...` runs `check`.
+#[derive(Debug, Parser)]
+#[command(name = "clientlint", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint files, profile directories or client roots (the default subcommand).
+    Check(CheckArgs),
+    /// List every rule.
+    Rules(RulesArgs),
+    /// Print a rule's documentation.
+    Explain {
+        /// The rule's name, e.g. poll-interval-too-short.
+        rule: String,
+    },
+}
+
+/// When to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and NO_COLOR is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+/// The lowest severity that makes the run fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct CheckArgs {
+    /// Files or directories to lint. A directory may be a Thunderbird root (with
+    /// profiles.ini), a profile directory, or any tree holding them. Without PATH, this
+    /// machine's default client locations are searched.
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Option<OutputFormat>,
+
+    /// Run only these rules (comma-separated names, or `all`).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub select: Vec<String>,
+
+    /// Do not run these rules (comma-separated names).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub ignore: Vec<String>,
+
+    /// Exit with 1 when a finding of this severity or higher remains.
+    #[arg(long, value_enum, default_value = "warning")]
+    pub fail_on: Option<FailOn>,
+
+    /// Print nothing but diagnostics (no summary line).
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// When to use colour in text output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: Option<ColorChoice>,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: RulesFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Text,
+    Json,
+}

@@ -1,0 +1,171 @@
+//! File formats: recognising a file, and turning a run's files into profiles.
+//!
+//! One module per format holds every quirk of that format; this module only dispatches.
+//! A [`Unit`] says which files make up one client instance (e.g. a Thunderbird profile's
+//! prefs.js and user.js); [`build_profiles`] parses each file once and builds the model.
+
+pub mod ini;
+pub mod prefs;
+pub mod profiles_ini;
+pub mod thunderbird;
+
+use std::path::{Path, PathBuf};
+
+use crate::model::{Client, Profile};
+use crate::source::{FileId, Files};
+
+/// The formats clientlint reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// prefs.js or user.js: a user prefs file.
+    PrefsJs,
+    /// defaults/pref/*.js: a default prefs file (syntax only).
+    DefaultPrefsJs,
+    /// Thunderbird's profiles.ini.
+    ProfilesIni,
+}
+
+impl Format {
+    /// Stable name used in JSON output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::PrefsJs => "prefs-js",
+            Format::DefaultPrefsJs => "default-prefs-js",
+            Format::ProfilesIni => "profiles-ini",
+        }
+    }
+
+    pub fn client(self) -> Client {
+        match self {
+            Format::PrefsJs | Format::DefaultPrefsJs | Format::ProfilesIni => Client::Thunderbird,
+        }
+    }
+}
+
+/// Which files make up one linted unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unit {
+    /// A Thunderbird profile: its layers, lowest precedence first.
+    Thunderbird {
+        name: String,
+        layers: Vec<(PathBuf, thunderbird::Layer)>,
+    },
+    /// A default prefs file, checked for syntax only.
+    DefaultPrefs(PathBuf),
+    /// A profiles.ini.
+    ProfilesIni(PathBuf),
+}
+
+impl Unit {
+    pub fn paths(&self) -> Vec<&Path> {
+        match self {
+            Unit::Thunderbird { layers, .. } => layers.iter().map(|(p, _)| p.as_path()).collect(),
+            Unit::DefaultPrefs(p) | Unit::ProfilesIni(p) => vec![p.as_path()],
+        }
+    }
+
+    fn format_of(&self) -> Format {
+        match self {
+            Unit::Thunderbird { .. } => Format::PrefsJs,
+            Unit::DefaultPrefs(_) => Format::DefaultPrefsJs,
+            Unit::ProfilesIni(_) => Format::ProfilesIni,
+        }
+    }
+}
+
+/// Recognises a file that was named explicitly, by name and then by content.
+pub fn classify(path: &Path, bytes: &[u8]) -> Option<Format> {
+    let name = crate::source::file_name_lower(path);
+    match name.as_str() {
+        "prefs.js" | "user.js" => return Some(Format::PrefsJs),
+        "profiles.ini" => return Some(Format::ProfilesIni),
+        _ => {}
+    }
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    let has = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
+    if has(b"user_pref") {
+        return Some(Format::PrefsJs);
+    }
+    if name.ends_with(".js") && (has(b"pref(") || has(b"sticky_pref")) {
+        return Some(Format::DefaultPrefsJs);
+    }
+    if name.ends_with(".ini") && has(b"[Profile") {
+        return Some(Format::ProfilesIni);
+    }
+    None
+}
+
+/// What the run knows about each file, for the `files` list of the JSON output.
+#[derive(Debug, Clone, Copy)]
+pub struct FileInfo {
+    pub client: Client,
+    pub format: Format,
+}
+
+/// Parses every file of every unit once and builds the profiles. Registers secret spans
+/// with the files, so any later rendering masks them.
+pub fn build_profiles(units: &[Unit], files: &mut Files) -> (Vec<Profile>, Vec<Option<FileInfo>>) {
+    let mut infos: Vec<Option<FileInfo>> = vec![None; files.len()];
+    let mut profiles = Vec::new();
+    let mut set_info = |id: FileId, format: Format| {
+        if let Some(slot) = infos.get_mut(id) {
+            *slot = Some(FileInfo {
+                client: format.client(),
+                format,
+            });
+        }
+    };
+    for unit in units {
+        match unit {
+            Unit::Thunderbird { name, layers } => {
+                let mut parsed = Vec::new();
+                for (path, layer) in layers {
+                    let Some(id) = files.find(path) else { continue };
+                    let Some(file) = files.get_mut(id) else {
+                        continue;
+                    };
+                    let p = prefs::parse(file, prefs::PrefFileKind::User);
+                    thunderbird::register_secrets(file, &p);
+                    set_info(id, unit.format_of());
+                    parsed.push((id, *layer, p));
+                }
+                let inputs: Vec<thunderbird::LayerInput<'_>> = parsed
+                    .iter()
+                    .map(|(file, layer, parsed)| thunderbird::LayerInput {
+                        file: *file,
+                        layer: *layer,
+                        parsed,
+                    })
+                    .collect();
+                profiles.push(thunderbird::build_profile(name.clone(), files, &inputs));
+            }
+            Unit::DefaultPrefs(path) => {
+                let Some(id) = files.find(path) else { continue };
+                let Some(file) = files.get_mut(id) else {
+                    continue;
+                };
+                let p = prefs::parse(file, prefs::PrefFileKind::Default);
+                thunderbird::register_secrets(file, &p);
+                set_info(id, unit.format_of());
+                let input = [thunderbird::LayerInput {
+                    file: id,
+                    layer: thunderbird::Layer::Prefs,
+                    parsed: &p,
+                }];
+                let mut profile =
+                    thunderbird::build_profile(path.display().to_string(), files, &input);
+                // Default prefs are not a profile: only their syntax matters.
+                profile.servers.clear();
+                profiles.push(profile);
+            }
+            Unit::ProfilesIni(path) => {
+                let Some(id) = files.find(path) else { continue };
+                set_info(id, unit.format_of());
+                if let Some(file) = files.get(id) {
+                    profiles.push(profiles_ini::build_profile(id, file));
+                }
+            }
+        }
+    }
+    (profiles, infos)
+}

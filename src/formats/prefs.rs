@@ -1,0 +1,834 @@
+//! The Mozilla prefs-file grammar (prefs.js, user.js, defaults/pref/*.js): a lossless,
+//! span-keeping reader that recovers from errors exactly as Gecko's own parser does.
+//!
+//! Behaviour mirrored from Gecko's `modules/libpref/parser/src/lib.rs` (see
+//! `reference/thunderbird.md` §1.1): single- and double-quoted strings with the escapes
+//! `\" \' \\ \n \r \xNN \uNNNN`; i32 integers tokenised as u32 so `-2147483648` fits; `#`,
+//! `//` and `/* */` comments; a NUL byte is end of file; and on any error the parser skips
+//! *tokens* up to the next `;` and carries on. Because strings may span lines, an
+//! unterminated string swallows everything up to the next quote, and a missing `);` also
+//! swallows the following statement. This module reports which prefs each error loses.
+//! It knows nothing about accounts; `thunderbird.rs` builds the model.
+
+use crate::source::{SourceFile, Span};
+
+/// Which grammar applies: user files accept only `user_pref`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrefFileKind {
+    /// prefs.js, user.js.
+    User,
+    /// defaults/pref/*.js: `pref`, `sticky_pref`, `user_pref`, and `, sticky` / `, locked`.
+    Default,
+}
+
+/// A pref value as the parser read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrefValue {
+    Bool(bool),
+    Int(i32),
+    Str(String),
+}
+
+impl PrefValue {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            PrefValue::Bool(_) => "bool",
+            PrefValue::Int(_) => "int",
+            PrefValue::Str(_) => "string",
+        }
+    }
+}
+
+/// One statement that parsed completely, so the client applies it.
+#[derive(Debug, Clone)]
+pub struct PrefEntry {
+    pub name: String,
+    /// The name's string literal, quotes included.
+    pub name_span: Span,
+    pub value: PrefValue,
+    /// The value's literal (sign included for ints, quotes included for strings).
+    pub value_span: Span,
+    /// From the keyword to the `;`.
+    pub statement_span: Span,
+    /// True when a string value held bytes that are not UTF-8 (the value is then lossy).
+    pub value_not_utf8: bool,
+    pub locked: bool,
+    pub sticky: bool,
+}
+
+/// What kind of problem an error is, for the rule that reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrefErrorKind {
+    /// The statement is malformed.
+    Syntax,
+    /// An integer literal outside the i32 range.
+    Overflow,
+}
+
+/// One parse error and what the client loses because of it.
+#[derive(Debug, Clone)]
+pub struct PrefError {
+    pub kind: PrefErrorKind,
+    /// Gecko's own message text.
+    pub message: &'static str,
+    /// The token where the error was detected (empty at end of file).
+    pub span: Span,
+    /// Everything the recovery skips: from the bad token through the next `;`.
+    pub skipped: Span,
+    /// Prefs whose statements are lost (the one being parsed and any swallowed ones).
+    pub lost: Vec<(String, Span)>,
+}
+
+/// The result of parsing one prefs file.
+#[derive(Debug, Default)]
+pub struct ParsedPrefs {
+    pub entries: Vec<PrefEntry>,
+    pub errors: Vec<PrefError>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tok {
+    Char(u8),
+    Pref,
+    StickyPref,
+    UserPref,
+    True,
+    False,
+    Sticky,
+    Locked,
+    Str,
+    Int(u32),
+    Error(&'static str),
+}
+
+const EOF: u8 = 0;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Single,
+    SpaceNl,
+    Keyword,
+    Quote,
+    Slash,
+    Digit,
+    Hash,
+    Cr,
+    Other,
+}
+
+fn class(c: u8) -> Class {
+    match c {
+        0 | b'(' | b')' | b'+' | b',' | b'-' | b';' => Class::Single,
+        b'\t' | b'\n' | 0x0B | 0x0C | b' ' => Class::SpaceNl,
+        b'A'..=b'Z' | b'a'..=b'z' | b'_' => Class::Keyword,
+        b'"' | b'\'' => Class::Quote,
+        b'/' => Class::Slash,
+        b'0'..=b'9' => Class::Digit,
+        b'#' => Class::Hash,
+        b'\r' => Class::Cr,
+        _ => Class::Other,
+    }
+}
+
+fn is_special_in_string(c: u8) -> bool {
+    matches!(c, 0 | b'\n' | b'\r' | b'"' | b'\'' | b'\\')
+}
+
+struct Lexer<'t> {
+    buf: &'t [u8],
+    /// Index of the next char; the buffer behaves as if a NUL followed its last byte.
+    i: usize,
+    /// The string value of the last `Tok::Str`.
+    value: Vec<u8>,
+}
+
+impl<'t> Lexer<'t> {
+    fn get_char(&mut self) -> u8 {
+        if self.i <= self.buf.len() {
+            let c = self.buf.get(self.i).copied().unwrap_or(EOF);
+            self.i += 1;
+            c
+        } else {
+            EOF
+        }
+    }
+
+    fn unget_char(&mut self) {
+        self.i = self.i.saturating_sub(1);
+    }
+
+    fn peek(&self) -> u8 {
+        self.buf.get(self.i).copied().unwrap_or(EOF)
+    }
+
+    fn match_char(&mut self, c: u8) -> bool {
+        if self.i <= self.buf.len() && self.peek() == c {
+            self.i += 1;
+            return true;
+        }
+        false
+    }
+
+    fn skip_line_comment(&mut self) {
+        loop {
+            match self.get_char() {
+                b'\n' | EOF => break,
+                b'\r' => {
+                    self.match_char(b'\n');
+                    break;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn skip_block_comment(&mut self) -> bool {
+        loop {
+            match self.get_char() {
+                b'*' if self.match_char(b'/') => return true,
+                EOF => return false,
+                _ => {}
+            }
+        }
+    }
+
+    fn hex_digits(&mut self, n: usize) -> Option<u16> {
+        let mut value: u16 = 0;
+        for _ in 0..n {
+            let c = self.get_char();
+            let digit = match c {
+                b'0'..=b'9' => c - b'0',
+                b'A'..=b'F' => c - b'A' + 10,
+                b'a'..=b'f' => c - b'a' + 10,
+                _ => {
+                    self.unget_char();
+                    return None;
+                }
+            };
+            value = (value << 4) | u16::from(digit);
+        }
+        Some(value)
+    }
+
+    /// Returns the next token and its span.
+    fn next(&mut self) -> (Tok, Span) {
+        loop {
+            let start = self.i;
+            let c = self.get_char();
+            match class(c) {
+                Class::Single => return (Tok::Char(c), self.span_from(start)),
+                Class::SpaceNl => continue,
+                Class::Keyword => {
+                    while class(self.get_char()) == Class::Keyword {}
+                    self.unget_char();
+                    let word = self.buf.get(start..self.i).unwrap_or_default();
+                    let tok = match word {
+                        b"pref" => Tok::Pref,
+                        b"true" => Tok::True,
+                        b"false" => Tok::False,
+                        b"user_pref" => Tok::UserPref,
+                        b"sticky" => Tok::Sticky,
+                        b"locked" => Tok::Locked,
+                        b"sticky_pref" => Tok::StickyPref,
+                        _ => Tok::Error("unknown keyword"),
+                    };
+                    return (tok, self.span_from(start));
+                }
+                Class::Quote => {
+                    let tok = self.string(c);
+                    return (tok, self.span_from(start));
+                }
+                Class::Slash => match self.get_char() {
+                    b'/' => self.skip_line_comment(),
+                    b'*' => {
+                        if !self.skip_block_comment() {
+                            return (Tok::Error("unterminated /* comment"), self.span_from(start));
+                        }
+                    }
+                    other => {
+                        if other == b'\n' || other == b'\r' {
+                            self.unget_char();
+                        }
+                        return (
+                            Tok::Error("expected '/' or '*' after '/'"),
+                            self.span_from(start),
+                        );
+                    }
+                },
+                Class::Digit => {
+                    let mut value = Some(u32::from(c - b'0'));
+                    loop {
+                        let d = self.get_char();
+                        match class(d) {
+                            Class::Digit => {
+                                value = value
+                                    .and_then(|v| v.checked_mul(10))
+                                    .and_then(|v| v.checked_add(u32::from(d - b'0')));
+                            }
+                            Class::Keyword => {
+                                // "123abc": the recovery re-reads from "abc" on.
+                                self.unget_char();
+                                return (
+                                    Tok::Error("unexpected character in integer literal"),
+                                    self.span_from(start),
+                                );
+                            }
+                            _ => {
+                                self.unget_char();
+                                break;
+                            }
+                        }
+                    }
+                    let tok = match value {
+                        Some(v) => Tok::Int(v),
+                        None => Tok::Error("integer literal overflowed"),
+                    };
+                    return (tok, self.span_from(start));
+                }
+                Class::Hash => self.skip_line_comment(),
+                Class::Cr => {
+                    self.match_char(b'\n');
+                }
+                Class::Other => return (Tok::Error("unexpected character"), self.span_from(start)),
+            }
+        }
+    }
+
+    fn span_from(&self, start: usize) -> Span {
+        Span::new(start.min(self.buf.len()), self.i.min(self.buf.len()))
+    }
+
+    /// Reads a string literal after its opening quote. On an error inside the string the
+    /// whole literal is still consumed, and the first error is returned.
+    fn string(&mut self, quote: u8) -> Tok {
+        self.value.clear();
+        let mut tok = Tok::Str;
+        let fail = |tok: &mut Tok, msg: &'static str| {
+            if *tok == Tok::Str {
+                *tok = Tok::Error(msg);
+            }
+        };
+        loop {
+            let c = self.get_char();
+            if !is_special_in_string(c) {
+                self.value.push(c);
+                continue;
+            }
+            if c == quote {
+                break;
+            }
+            match c {
+                b'\\' => {
+                    let e = self.get_char();
+                    let byte = match e {
+                        b'"' => b'"',
+                        b'\'' => b'\'',
+                        b'\\' => b'\\',
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b'x' => match self.hex_digits(2) {
+                            Some(0) => {
+                                fail(&mut tok, "\\x00 is not allowed");
+                                continue;
+                            }
+                            // Two hex digits fit in a byte.
+                            Some(v) => v.to_le_bytes()[0],
+                            None => {
+                                fail(&mut tok, "malformed \\x escape sequence");
+                                continue;
+                            }
+                        },
+                        b'u' => {
+                            self.unicode_escape(&mut tok);
+                            continue;
+                        }
+                        other => {
+                            if other == b'\n' || other == b'\r' {
+                                self.unget_char();
+                            }
+                            fail(&mut tok, "unexpected escape sequence character after '\\'");
+                            continue;
+                        }
+                    };
+                    self.value.push(byte);
+                }
+                b'\r' => {
+                    if self.match_char(b'\n') {
+                        self.value.push(b'\r');
+                        self.value.push(b'\n');
+                    } else {
+                        self.value.push(b'\r');
+                    }
+                }
+                EOF => {
+                    fail(&mut tok, "unterminated string literal");
+                    break;
+                }
+                // A newline, or the other kind of quote.
+                other => self.value.push(other),
+            }
+        }
+        tok
+    }
+
+    fn unicode_escape(&mut self, tok: &mut Tok) {
+        let fail = |tok: &mut Tok, msg: &'static str| {
+            if *tok == Tok::Str {
+                *tok = Tok::Error(msg);
+            }
+        };
+        let Some(unit) = self.hex_digits(4) else {
+            fail(tok, "malformed \\u escape sequence");
+            return;
+        };
+        let mut units = vec![unit];
+        if unit & 0xFC00 == 0xD800 {
+            if self.match_char(b'\\') && self.match_char(b'u') {
+                if let Some(low) = self.hex_digits(4) {
+                    if low & 0xFC00 == 0xDC00 {
+                        units.push(low);
+                    } else {
+                        fail(tok, "invalid low surrogate after high surrogate");
+                        return;
+                    }
+                }
+            }
+            if units.len() != 2 {
+                fail(tok, "expected low surrogate after high surrogate");
+                return;
+            }
+        } else if unit & 0xFC00 == 0xDC00 {
+            fail(tok, "expected high surrogate before low surrogate");
+            return;
+        } else if unit == 0 {
+            fail(tok, "\\u0000 is not allowed");
+            return;
+        }
+        match String::from_utf16(&units) {
+            Ok(s) => self.value.extend_from_slice(s.as_bytes()),
+            Err(_) => fail(tok, "malformed \\u escape sequence"),
+        }
+    }
+}
+
+/// Parses a prefs file. Never panics; every error is recorded and parsing continues the
+/// way Gecko's does.
+pub fn parse(file: &SourceFile, kind: PrefFileKind) -> ParsedPrefs {
+    Parser {
+        lx: Lexer {
+            buf: file.text.as_bytes(),
+            i: 0,
+            value: Vec::with_capacity(64),
+        },
+        kind,
+        file,
+        out: ParsedPrefs::default(),
+    }
+    .run()
+}
+
+struct Parser<'t> {
+    lx: Lexer<'t>,
+    kind: PrefFileKind,
+    file: &'t SourceFile,
+    out: ParsedPrefs,
+}
+
+/// A statement in progress: what an error would lose.
+struct Pending {
+    /// Where the statement's first token starts.
+    start: usize,
+    name: Option<(String, Span)>,
+}
+
+impl Parser<'_> {
+    fn run(mut self) -> ParsedPrefs {
+        let mut tok = self.lx.next();
+        loop {
+            let start = tok.1.start;
+            let mut pending = Pending { start, name: None };
+            let (is_default_spec, mut sticky) = match tok.0 {
+                Tok::Pref if self.kind == PrefFileKind::Default => (true, false),
+                Tok::StickyPref if self.kind == PrefFileKind::Default => (true, true),
+                Tok::UserPref => (false, false),
+                Tok::Char(EOF) => return self.out,
+                _ => {
+                    let msg = match self.kind {
+                        PrefFileKind::Default => {
+                            "expected pref specifier at start of pref definition"
+                        }
+                        PrefFileKind::User => "expected 'user_pref' at start of pref definition",
+                    };
+                    tok = self.recover(tok, msg, &pending);
+                    continue;
+                }
+            };
+            let _ = is_default_spec;
+
+            tok = self.lx.next();
+            if tok.0 != Tok::Char(b'(') {
+                tok = self.recover(tok, "expected '(' after pref specifier", &pending);
+                continue;
+            }
+
+            tok = self.lx.next();
+            if tok.0 != Tok::Str {
+                tok = self.recover(tok, "expected pref name after '('", &pending);
+                continue;
+            }
+            let name = String::from_utf8_lossy(&self.lx.value).into_owned();
+            let name_span = tok.1;
+            pending.name = Some((name.clone(), name_span));
+
+            tok = self.lx.next();
+            if tok.0 != Tok::Char(b',') {
+                tok = self.recover(tok, "expected ',' after pref name", &pending);
+                continue;
+            }
+
+            tok = self.lx.next();
+            let value_start = tok.1.start;
+            let mut not_utf8 = false;
+            let value = match tok.0 {
+                Tok::True => PrefValue::Bool(true),
+                Tok::False => PrefValue::Bool(false),
+                Tok::Str => {
+                    not_utf8 = self.file.has_invalid_bytes_in(tok.1);
+                    match String::from_utf8(self.lx.value.clone()) {
+                        Ok(s) => PrefValue::Str(s),
+                        Err(e) => {
+                            not_utf8 = true;
+                            PrefValue::Str(String::from_utf8_lossy(e.as_bytes()).into_owned())
+                        }
+                    }
+                }
+                Tok::Int(u) => match i32::try_from(u) {
+                    Ok(v) => PrefValue::Int(v),
+                    Err(_) => {
+                        tok = self.recover_overflow(tok, &pending);
+                        continue;
+                    }
+                },
+                Tok::Char(sign @ (b'-' | b'+')) => {
+                    tok = self.lx.next();
+                    let Tok::Int(u) = tok.0 else {
+                        let msg = if sign == b'-' {
+                            "expected integer literal after '-'"
+                        } else {
+                            "expected integer literal after '+'"
+                        };
+                        tok = self.recover(tok, msg, &pending);
+                        continue;
+                    };
+                    let v = if sign == b'-' {
+                        0i64 - i64::from(u)
+                    } else {
+                        i64::from(u)
+                    };
+                    match i32::try_from(v) {
+                        Ok(v) => PrefValue::Int(v),
+                        Err(_) => {
+                            tok = self.recover_overflow(tok, &pending);
+                            continue;
+                        }
+                    }
+                }
+                _ => {
+                    tok = self.recover(tok, "expected pref value after ','", &pending);
+                    continue;
+                }
+            };
+            let value_span = Span::new(value_start, tok.1.end);
+
+            let mut locked = false;
+            let mut has_attrs = false;
+            if self.kind == PrefFileKind::Default {
+                let mut ok = true;
+                loop {
+                    tok = self.lx.next();
+                    if tok.0 != Tok::Char(b',') {
+                        break;
+                    }
+                    tok = self.lx.next();
+                    match tok.0 {
+                        Tok::Sticky => sticky = true,
+                        Tok::Locked => locked = true,
+                        _ => {
+                            tok = self.recover(tok, "expected pref attribute after ','", &pending);
+                            ok = false;
+                            break;
+                        }
+                    }
+                    has_attrs = true;
+                }
+                if !ok {
+                    continue;
+                }
+            } else {
+                tok = self.lx.next();
+            }
+
+            if tok.0 != Tok::Char(b')') {
+                let msg = match (self.kind, has_attrs) {
+                    (PrefFileKind::User, _) => "expected ')' after pref value",
+                    (PrefFileKind::Default, true) => "expected ',' or ')' after pref attribute",
+                    (PrefFileKind::Default, false) => "expected ',' or ')' after pref value",
+                };
+                tok = self.recover(tok, msg, &pending);
+                continue;
+            }
+
+            tok = self.lx.next();
+            if tok.0 != Tok::Char(b';') {
+                tok = self.recover(tok, "expected ';' after ')'", &pending);
+                continue;
+            }
+            self.out.entries.push(PrefEntry {
+                name,
+                name_span,
+                value,
+                value_span,
+                statement_span: Span::new(start, tok.1.end),
+                value_not_utf8: not_utf8,
+                locked,
+                sticky,
+            });
+            tok = self.lx.next();
+        }
+    }
+
+    fn recover_overflow(&mut self, tok: (Tok, Span), pending: &Pending) -> (Tok, Span) {
+        self.recover(
+            (Tok::Error("integer literal overflowed"), tok.1),
+            "",
+            pending,
+        )
+    }
+
+    /// Gecko's panic-mode recovery: skip tokens through the next `;`, then return the
+    /// token after it. Records the error and every pref the skipped text held.
+    fn recover(&mut self, tok: (Tok, Span), msg: &'static str, pending: &Pending) -> (Tok, Span) {
+        let (message, kind) = match tok.0 {
+            Tok::Error("integer literal overflowed") => {
+                ("integer literal overflowed", PrefErrorKind::Overflow)
+            }
+            Tok::Error(m) => (m, PrefErrorKind::Syntax),
+            _ => (msg, PrefErrorKind::Syntax),
+        };
+        let error_span = if tok.0 == Tok::Char(EOF) {
+            Span::empty(tok.1.start)
+        } else {
+            tok.1
+        };
+        let mut cur = tok;
+        let end = loop {
+            match cur.0 {
+                Tok::Char(b';') => break cur.1.end,
+                Tok::Char(EOF) => break cur.1.start,
+                _ => cur = self.lx.next(),
+            }
+        };
+        let skipped = Span::new(error_span.start, end);
+        // Statements that start inside the skipped text are lost too. They are found in
+        // the text rather than in the token stream, because a runaway string hides them
+        // from the tokenizer.
+        let mut lost: Vec<(String, Span)> = pending.name.iter().cloned().collect();
+        // Scan from the statement's start: its value may be a runaway string that holds
+        // whole statements.
+        let scan = Span::new(pending.start.min(skipped.start), skipped.end);
+        for found in statement_names_in(self.lx.buf, scan) {
+            if !lost.iter().any(|(_, s)| *s == found.1) {
+                lost.push(found);
+            }
+        }
+        self.out.errors.push(PrefError {
+            kind,
+            message,
+            span: error_span,
+            skipped,
+            lost,
+        });
+        if cur.0 == Tok::Char(b';') {
+            self.lx.next()
+        } else {
+            cur
+        }
+    }
+}
+
+/// Names of `user_pref(`/`pref(`/`sticky_pref(` statements whose keyword starts in `span`.
+fn statement_names_in(buf: &[u8], span: Span) -> Vec<(String, Span)> {
+    let mut out = Vec::new();
+    let end = span.end.min(buf.len());
+    let mut i = span.start;
+    while i < end {
+        let is_word_start =
+            i == 0 || class(buf.get(i - 1).copied().unwrap_or(b' ')) != Class::Keyword;
+        let keyword_len = [&b"user_pref"[..], b"sticky_pref", b"pref"]
+            .iter()
+            .find(|k| buf.get(i..i + k.len()) == Some(**k))
+            .map(|k| k.len());
+        let Some(len) = keyword_len.filter(|_| is_word_start) else {
+            i += 1;
+            continue;
+        };
+        let mut j = i + len;
+        let skip_ws = |j: &mut usize| {
+            while matches!(buf.get(*j), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+                *j += 1;
+            }
+        };
+        skip_ws(&mut j);
+        if buf.get(j) == Some(&b'(') {
+            j += 1;
+            skip_ws(&mut j);
+            if let Some(&q @ (b'"' | b'\'')) = buf.get(j) {
+                let name_start = j;
+                j += 1;
+                let mut name = Vec::new();
+                while let Some(&c) = buf.get(j) {
+                    if c == q || c == b'\n' {
+                        break;
+                    }
+                    if c == b'\\' {
+                        j += 1;
+                        if let Some(&e) = buf.get(j) {
+                            name.push(e);
+                        }
+                    } else {
+                        name.push(c);
+                    }
+                    j += 1;
+                }
+                if buf.get(j) == Some(&q) {
+                    out.push((
+                        String::from_utf8_lossy(&name).into_owned(),
+                        Span::new(name_start, j + 1),
+                    ));
+                }
+            }
+        }
+        i += len;
+    }
+    out
+}
+
+/// Renders a string as a prefs string literal the way Gecko writes prefs.js (`StrEscape`).
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse, PrefErrorKind, PrefFileKind, PrefValue};
+    use crate::source::SourceFile;
+
+    fn user(text: &str) -> super::ParsedPrefs {
+        parse(
+            &SourceFile::new("prefs.js", text.as_bytes().to_vec()),
+            PrefFileKind::User,
+        )
+    }
+
+    fn names(p: &super::ParsedPrefs) -> Vec<&str> {
+        p.entries.iter().map(|e| e.name.as_str()).collect()
+    }
+
+    #[test]
+    fn reads_all_value_kinds_and_quotes() {
+        let p = user(
+            "user_pref(\"a\", true);\nuser_pref('b', -2147483648);\nuser_pref(\"c\", 'x\\\"y');",
+        );
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        assert_eq!(p.entries[0].value, PrefValue::Bool(true));
+        assert_eq!(p.entries[1].value, PrefValue::Int(i32::MIN));
+        assert_eq!(p.entries[2].value, PrefValue::Str("x\"y".into()));
+    }
+
+    #[test]
+    fn missing_close_paren_swallows_next_statement() {
+        let p = user("user_pref(\"a\", 1\nuser_pref(\"b\", 2);\nuser_pref(\"c\", 3);\n");
+        assert_eq!(names(&p), vec!["c"]);
+        assert_eq!(p.errors.len(), 1);
+        let lost: Vec<_> = p.errors[0].lost.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(lost, vec!["a", "b"]);
+        assert_eq!(p.errors[0].message, "expected ')' after pref value");
+    }
+
+    #[test]
+    fn unterminated_string_swallows_to_the_semicolon_after_its_end() {
+        let p = user("user_pref(\"a\", \"x);\nuser_pref(\"b\", 2);\nuser_pref(\"c\", 3);\nuser_pref(\"d\", 4);\n");
+        // The string runs `x);\nuser_pref(` and ends at b's opening quote. From there every
+        // quote opens a new string that hides the next statement, so nothing survives.
+        assert!(names(&p).is_empty());
+        assert_eq!(p.errors.len(), 1);
+        let lost: Vec<_> = p.errors[0].lost.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(lost, vec!["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn overflow_is_its_own_kind_and_loses_only_that_pref() {
+        let p = user("user_pref(\"a\", 2147483648);\nuser_pref(\"b\", 1);");
+        assert_eq!(names(&p), vec!["b"]);
+        assert_eq!(p.errors[0].kind, PrefErrorKind::Overflow);
+    }
+
+    #[test]
+    fn pref_keyword_is_rejected_in_user_files_but_not_in_default_files() {
+        let text = "pref(\"a\", 1);\nuser_pref(\"b\", 2);";
+        assert_eq!(names(&user(text)), vec!["b"]);
+        let d = parse(
+            &SourceFile::new("d.js", text.as_bytes().to_vec()),
+            PrefFileKind::Default,
+        );
+        assert_eq!(names(&d), vec!["a", "b"]);
+    }
+
+    #[test]
+    fn escapes_follow_gecko() {
+        let p = user("user_pref(\"a\", \"\\u00e9\\uD83D\\uDE00\\x41\");");
+        assert_eq!(p.entries[0].value, PrefValue::Str("é😀A".into()));
+        for bad in ["\\x00", "\\u0000", "\\uDE00", "\\t", "\\uD83Dx"] {
+            let p = user(&format!("user_pref(\"a\", \"{bad}\");user_pref(\"b\", 1);"));
+            assert_eq!(names(&p), vec!["b"], "{bad}");
+            assert_eq!(p.errors.len(), 1, "{bad}");
+        }
+    }
+
+    #[test]
+    fn nul_ends_the_file_and_comments_are_skipped() {
+        let p = user("# c\n// c\n/* c\n */ user_pref(\"a\", 1);\0user_pref(\"b\", 2);");
+        assert_eq!(names(&p), vec!["a"]);
+        assert!(p.errors.is_empty());
+    }
+
+    #[test]
+    fn garbage_without_semicolon_runs_to_end_of_file() {
+        let p = user("user_pref(\"a\", 1);\ngarbage here\nuser_pref(\"b\", 2)");
+        assert_eq!(names(&p), vec!["a"]);
+        let lost: Vec<_> = p.errors[0].lost.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(lost, vec!["b"]);
+    }
+
+    #[test]
+    fn integer_followed_by_letters_is_an_error() {
+        let p = user("user_pref(\"a\", 12abc);user_pref(\"b\", 1);");
+        assert_eq!(names(&p), vec!["b"]);
+        assert_eq!(
+            p.errors[0].message,
+            "unexpected character in integer literal"
+        );
+    }
+}

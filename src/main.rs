@@ -1,0 +1,33 @@
+//! The `clientlint` binary: parse arguments, run, map the outcome to an exit code.
+#![allow(clippy::print_stderr)]
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use clientlint::{cli::Cli, run, ExitStatus};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut err = std::io::stderr();
+    match run(cli, &mut out, &mut err) {
+        Ok(status) => ExitCode::from(status.code()),
+        Err(e) => {
+            // A closed pipe (`clientlint | head`) is not a failure; ripgrep does the same.
+            let broken_pipe = e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .map(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+                    .unwrap_or(false)
+            });
+            if broken_pipe {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("clientlint failed: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  cause: {cause}");
+            }
+            ExitCode::from(ExitStatus::Error.code())
+        }
+    }
+}

@@ -1,0 +1,404 @@
+//! The common settings model that every rule reads: profiles, servers and settings that
+//! know where their value came from.
+//!
+//! Format parsers (`formats/`) build these values; rules never see XML, prefs.js or registry
+//! syntax. A [`Setting`] carries its [`Origin`]: either the exact bytes in a file, or the
+//! client's built-in default together with the place where an explicit value would be
+//! inserted. That is what lets a rule point at the right bytes and offer a fix without
+//! knowing the file's syntax.
+
+use crate::diagnostic::Edit;
+use crate::source::{FileId, Span};
+
+/// The client whose configuration a profile describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Client {
+    Thunderbird,
+    FileZilla,
+    Outlook,
+    WinScp,
+}
+
+impl Client {
+    /// Stable lower-case name used in every output format.
+    pub fn name(self) -> &'static str {
+        match self {
+            Client::Thunderbird => "thunderbird",
+            Client::FileZilla => "filezilla",
+            Client::Outlook => "outlook",
+            Client::WinScp => "winscp",
+        }
+    }
+
+    /// Name for prose ("Thunderbird uses 5").
+    pub fn display(self) -> &'static str {
+        match self {
+            Client::Thunderbird => "Thunderbird",
+            Client::FileZilla => "FileZilla",
+            Client::Outlook => "Outlook",
+            Client::WinScp => "WinSCP",
+        }
+    }
+}
+
+/// The protocol a server entry speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Protocol {
+    Imap,
+    Pop3,
+    Smtp,
+    Nntp,
+    Ftp,
+    Sftp,
+}
+
+impl Protocol {
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::Imap => "IMAP",
+            Protocol::Pop3 => "POP3",
+            Protocol::Smtp => "SMTP",
+            Protocol::Nntp => "NNTP",
+            Protocol::Ftp => "FTP",
+            Protocol::Sftp => "SFTP",
+        }
+    }
+
+    /// The port used without TLS or with STARTTLS.
+    pub fn plain_port(self) -> i64 {
+        match self {
+            Protocol::Imap => 143,
+            Protocol::Pop3 => 110,
+            Protocol::Smtp => 587,
+            Protocol::Nntp => 119,
+            Protocol::Ftp => 21,
+            Protocol::Sftp => 22,
+        }
+    }
+
+    /// The implicit-TLS port.
+    pub fn implicit_tls_port(self) -> i64 {
+        match self {
+            Protocol::Imap => 993,
+            Protocol::Pop3 => 995,
+            Protocol::Smtp => 465,
+            Protocol::Nntp => 563,
+            Protocol::Ftp => 990,
+            Protocol::Sftp => 22,
+        }
+    }
+
+    /// The port and security mode RULES.md recommends for this protocol.
+    pub fn recommended(self) -> (i64, Security) {
+        match self {
+            Protocol::Imap => (993, Security::ImplicitTls),
+            Protocol::Pop3 => (995, Security::ImplicitTls),
+            Protocol::Smtp => (587, Security::StartTls),
+            Protocol::Nntp => (563, Security::ImplicitTls),
+            Protocol::Ftp => (21, Security::StartTls),
+            Protocol::Sftp => (22, Security::ImplicitTls),
+        }
+    }
+
+    pub fn is_mail(self) -> bool {
+        matches!(self, Protocol::Imap | Protocol::Pop3 | Protocol::Smtp)
+    }
+}
+
+/// Transport security of a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Security {
+    /// No TLS at all.
+    None,
+    /// "STARTTLS if available": legacy Thunderbird mode 1, falls back to plain text.
+    TryStartTls,
+    /// STARTTLS required, on the protocol's normal port.
+    StartTls,
+    /// TLS from the first byte, on the protocol's TLS port.
+    ImplicitTls,
+}
+
+impl Security {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Security::None => "no encryption",
+            Security::TryStartTls => "STARTTLS if available",
+            Security::StartTls => "STARTTLS",
+            Security::ImplicitTls => "SSL/TLS",
+        }
+    }
+}
+
+/// How the client authenticates. Thunderbird's `nsMsgAuthMethod` numbering is the widest,
+/// so it is the vocabulary; other clients map into it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuthMethod {
+    None,
+    Old,
+    PasswordCleartext,
+    PasswordEncrypted,
+    Gssapi,
+    Ntlm,
+    External,
+    Secure,
+    Anything,
+    OAuth2,
+}
+
+impl AuthMethod {
+    pub fn describe(self) -> &'static str {
+        match self {
+            AuthMethod::None => "no authentication",
+            AuthMethod::Old => "original login (USER/PASS, LOGIN)",
+            AuthMethod::PasswordCleartext => "normal password",
+            AuthMethod::PasswordEncrypted => "encrypted password (CRAM-MD5)",
+            AuthMethod::Gssapi => "Kerberos/GSSAPI",
+            AuthMethod::Ntlm => "NTLM",
+            AuthMethod::External => "TLS certificate",
+            AuthMethod::Secure => "any secure method",
+            AuthMethod::Anything => "any method, including insecure",
+            AuthMethod::OAuth2 => "OAuth2",
+        }
+    }
+
+    /// True when this method puts a password or bearer token on the wire as is, so that
+    /// anyone who can read an unencrypted connection can reuse it.
+    pub fn sends_secret_in_clear(self) -> bool {
+        matches!(
+            self,
+            AuthMethod::Old
+                | AuthMethod::PasswordCleartext
+                | AuthMethod::Anything
+                | AuthMethod::OAuth2
+        )
+    }
+}
+
+/// Incoming or outgoing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Incoming,
+    Outgoing,
+}
+
+/// A value a fix writes, independent of any file syntax; the format's writer renders it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Int(i64),
+    Bool(bool),
+    Security(Security),
+    Auth(AuthMethod),
+}
+
+/// Renders a [`Value`] in a format's own syntax, or `None` when the format cannot express
+/// it (then no fix is offered).
+pub type ValueWriter = fn(&Value) -> Option<String>;
+
+/// An explicit value in a file.
+#[derive(Debug, Clone)]
+pub struct Location {
+    pub file: FileId,
+    /// Short name of the file ("user.js") for messages.
+    pub file_name: String,
+    /// The key's short name for messages (`check_time`).
+    pub key: String,
+    pub key_span: Span,
+    pub value_span: Span,
+    pub writer: ValueWriter,
+}
+
+/// Where an explicit value would be inserted when the key is absent.
+#[derive(Debug, Clone)]
+pub struct Insertion {
+    pub file: FileId,
+    pub file_name: String,
+    pub at: usize,
+    /// Text before and after the rendered value, in the file's own style.
+    pub prefix: String,
+    pub suffix: String,
+    pub writer: ValueWriter,
+}
+
+/// Where a setting's effective value comes from.
+#[derive(Debug, Clone)]
+pub enum Origin {
+    /// Set in a file, at these bytes.
+    Explicit(Location),
+    /// Not set (or set to a value the client ignores): the client uses a built-in value.
+    Default {
+        /// Why this value applies, for messages ("absent: Thunderbird uses 5").
+        note: String,
+        /// Where to point a diagnostic: the definition of the server or section.
+        anchor: (FileId, Span),
+        /// How to add an explicit value; `None` when the format cannot take one here.
+        insert: Option<Insertion>,
+    },
+}
+
+/// An effective value and its origin.
+#[derive(Debug, Clone)]
+pub struct Setting<T> {
+    pub value: T,
+    pub origin: Origin,
+}
+
+impl<T> Setting<T> {
+    pub fn explicit(value: T, location: Location) -> Self {
+        Setting {
+            value,
+            origin: Origin::Explicit(location),
+        }
+    }
+
+    /// Where a diagnostic about this value points.
+    pub fn anchor(&self) -> (FileId, Span) {
+        match &self.origin {
+            Origin::Explicit(loc) => (loc.file, loc.value_span),
+            Origin::Default { anchor, .. } => *anchor,
+        }
+    }
+
+    pub fn is_explicit(&self) -> bool {
+        matches!(self.origin, Origin::Explicit(_))
+    }
+
+    /// "`check_time` in user.js" or "`check_time` is absent: Thunderbird uses 10".
+    pub fn provenance(&self) -> String {
+        match &self.origin {
+            Origin::Explicit(loc) => format!("`{}` in {}", loc.key, loc.file_name),
+            Origin::Default { note, .. } => note.clone(),
+        }
+    }
+
+    /// The edit that makes this setting's effective value `value`: replace the explicit
+    /// value in place, or insert the key where the format says it goes.
+    pub fn edit_to(&self, value: &Value) -> Option<Edit> {
+        match &self.origin {
+            Origin::Explicit(loc) => Some(Edit {
+                file: loc.file,
+                span: loc.value_span,
+                replacement: (loc.writer)(value)?,
+            }),
+            Origin::Default {
+                insert: Some(ins), ..
+            } => Some(Edit {
+                file: ins.file,
+                span: Span::empty(ins.at),
+                replacement: format!("{}{}{}", ins.prefix, (ins.writer)(value)?, ins.suffix),
+            }),
+            Origin::Default { insert: None, .. } => None,
+        }
+    }
+
+    /// The file an edit of this setting goes to, for messages ("in user.js").
+    pub fn target_file_name(&self) -> Option<&str> {
+        match &self.origin {
+            Origin::Explicit(loc) => Some(&loc.file_name),
+            Origin::Default {
+                insert: Some(ins), ..
+            } => Some(&ins.file_name),
+            Origin::Default { insert: None, .. } => None,
+        }
+    }
+}
+
+/// One server (incoming or outgoing) of a profile, as the client will use it.
+#[derive(Debug, Clone)]
+pub struct Server {
+    /// The account this server belongs to, for output (`account1`), if any.
+    pub account: Option<String>,
+    /// The client's own key for the server (`server2`, `smtp1`, a site path).
+    pub key: String,
+    pub role: Role,
+    pub protocol: Protocol,
+    pub host: Option<Setting<String>>,
+    pub user: Option<Setting<String>>,
+    pub port: Setting<i64>,
+    /// True when the port is the protocol default for the security mode (absent, or a
+    /// "use the default" value): changing the security mode then changes the port too.
+    pub port_follows_security: bool,
+    pub security: Setting<Security>,
+    pub auth: Option<Setting<AuthMethod>>,
+    /// Most simultaneous connections the client keeps to this server.
+    pub max_connections: Option<Setting<i64>>,
+    /// Automatic new-mail check switched on.
+    pub poll_enabled: Option<Setting<bool>>,
+    /// Minutes between automatic checks.
+    pub poll_minutes: Option<Setting<i64>>,
+    /// Where the server is defined, for diagnostics about the server as a whole.
+    pub anchor: (FileId, Span),
+}
+
+impl Server {
+    /// "account1 (server2)" or "smtp1", for messages.
+    pub fn label(&self) -> String {
+        match &self.account {
+            Some(a) if a != &self.key => format!("{a} ({})", self.key),
+            _ => self.key.clone(),
+        }
+    }
+
+    pub fn host_name(&self) -> &str {
+        self.host.as_ref().map(|h| h.value.as_str()).unwrap_or("")
+    }
+}
+
+/// A finding about the file itself rather than about a setting's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFindingKind {
+    SyntaxError,
+    InvalidValue,
+    UnknownSetting,
+    DuplicateSetting,
+    OverriddenSetting,
+    UnmappedPrfKey,
+}
+
+/// A secondary place a finding refers to.
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub file: FileId,
+    pub span: Span,
+    pub text: String,
+}
+
+/// What a format parser found wrong with a file: syntax, values the client rejects,
+/// duplicate or overridden keys. Rules of the "file validity" group report these.
+#[derive(Debug, Clone)]
+pub struct FileFinding {
+    pub kind: FileFindingKind,
+    pub file: FileId,
+    pub span: Span,
+    /// Label drawn under the span.
+    pub label: String,
+    pub message: String,
+    pub help: Option<String>,
+    pub notes: Vec<Note>,
+    /// The account concerned, if any.
+    pub account: Option<String>,
+}
+
+/// One client instance: a Thunderbird profile directory, a FileZilla settings directory,
+/// an Outlook PRF or .reg export.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub client: Client,
+    /// Display name: the profile directory or file as given.
+    pub name: String,
+    /// The files of this profile, lowest-precedence layer first.
+    pub files: Vec<FileId>,
+    pub servers: Vec<Server>,
+    pub findings: Vec<FileFinding>,
+}
+
+impl Profile {
+    pub fn new(client: Client, name: String) -> Self {
+        Profile {
+            client,
+            name,
+            files: Vec::new(),
+            servers: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+}

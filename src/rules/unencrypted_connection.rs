@@ -1,0 +1,79 @@
+//! `unencrypted-connection`: a server reached without any TLS.
+
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
+use crate::model::{Profile, Security};
+use crate::rules::{describe_server, server_diagnostic, set_port_and_security, Context, Rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags servers configured with no TLS at all: Thunderbird `socketType`/`try_ssl` 0.
+    /// It is an error when a password or token is sent over that connection (normal
+    /// password, original login, "any method", OAuth2), and a warning otherwise.
+    ///
+    /// ## Why is this bad?
+    /// Everything, including the login, crosses the network readable by anyone on the
+    /// path: the Wi-Fi, the ISP, a compromised router. Providers increasingly refuse plain
+    /// connections, which then fail and are retried.
+    ///
+    /// ## Example
+    /// ```js
+    /// user_pref("mail.server.server2.socketType", 0);
+    /// ```
+    /// Use instead:
+    /// ```js
+    /// user_pref("mail.server.server2.socketType", 3);
+    /// ```
+    ///
+    /// ## Fix
+    /// unsafe: switches to the protocol's recommended secure port and mode (IMAP 993
+    /// SSL/TLS, POP3 995 SSL/TLS, SMTP 587 STARTTLS). Unsafe because the server must offer
+    /// TLS there.
+    pub(crate) struct UnencryptedConnection {
+        name: "unencrypted-connection",
+        severity: Error,
+        fix: Sometimes,
+    }
+}
+
+impl Rule for UnencryptedConnection {
+    fn check(&self, profile: &Profile, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for server in &profile.servers {
+            if server.security.value != Security::None {
+                continue;
+            }
+            let sends_secret = server
+                .auth
+                .as_ref()
+                .map(|a| a.value.sends_secret_in_clear())
+                .unwrap_or(false);
+            let what = if sends_secret {
+                "the password is sent in clear text"
+            } else {
+                "all mail crosses the network unencrypted"
+            };
+            let mut d = server_diagnostic(
+                self,
+                profile,
+                server,
+                server.security.anchor(),
+                "no encryption".to_owned(),
+                format!(
+                    "the {} is reached without TLS ({}): {what}",
+                    describe_server(server),
+                    server.security.provenance()
+                ),
+            );
+            if !sends_secret {
+                d.severity = Severity::Warning;
+            }
+            let (port, security) = server.protocol.recommended();
+            d.help = Some(format!("use {} on port {port}", security.describe()));
+            d.fix = Fix::new(
+                Applicability::Unsafe,
+                format!("use {} on port {port}", security.describe()),
+                set_port_and_security(server, port, security),
+            );
+            out.push(d);
+        }
+    }
+}

@@ -1,0 +1,455 @@
+//! A configuration file as read from disk: original bytes, decoded text, encoding, line
+//! endings, a line index, and the mapping from text offsets back to original byte offsets.
+//!
+//! Everything downstream works on the decoded `text` and on [`Span`]s into it. Only this
+//! module knows how a text offset maps back to the bytes on disk, which is what JSON output
+//! (`byte_offset`) and `--fix` (splicing the original bytes) need.
+
+use std::path::{Path, PathBuf};
+
+/// A half-open byte range `start..end` into a [`SourceFile`]'s decoded text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span {
+            start,
+            end: end.max(start),
+        }
+    }
+
+    /// An empty span at `at`: the place where an insertion goes.
+    pub fn empty(at: usize) -> Self {
+        Span { start: at, end: at }
+    }
+
+    pub fn len(self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    /// The smallest span that covers both.
+    pub fn cover(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+
+    pub fn overlaps(self, other: Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+}
+
+/// Index of a file in a run's [`Files`] arena.
+pub type FileId = usize;
+
+/// How the file's bytes are encoded on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Utf16LeBom,
+    Utf16BeBom,
+}
+
+impl Encoding {
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf8Bom => "UTF-8 with BOM",
+            Encoding::Utf16LeBom => "UTF-16LE with BOM",
+            Encoding::Utf16BeBom => "UTF-16BE with BOM",
+        }
+    }
+
+    fn bom_len(self) -> usize {
+        match self {
+            Encoding::Utf8 => 0,
+            Encoding::Utf8Bom => 3,
+            Encoding::Utf16LeBom | Encoding::Utf16BeBom => 2,
+        }
+    }
+
+    /// Encodes `text` as this encoding would store it (without a BOM).
+    pub fn encode(self, text: &str) -> Vec<u8> {
+        match self {
+            Encoding::Utf8 | Encoding::Utf8Bom => text.as_bytes().to_vec(),
+            // encoding_rs cannot write UTF-16 (it is decode-only for it), so encode by hand.
+            Encoding::Utf16LeBom => text.encode_utf16().flat_map(u16::to_le_bytes).collect(),
+            Encoding::Utf16BeBom => text.encode_utf16().flat_map(u16::to_be_bytes).collect(),
+        }
+    }
+}
+
+/// The dominant line ending of a file, used when we insert a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineEnding {
+    Lf,
+    Crlf,
+}
+
+impl LineEnding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineEnding::Lf => "\n",
+            LineEnding::Crlf => "\r\n",
+        }
+    }
+}
+
+/// One configuration file, read once.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as given (relative stays relative); used in every output.
+    pub path: PathBuf,
+    /// The bytes as read from disk.
+    pub bytes: Vec<u8>,
+    /// The decoded text. Invalid UTF-8 bytes are replaced one-for-one by `?` so that text
+    /// offsets equal original offsets (minus the BOM); see `invalid_bytes`.
+    pub text: String,
+    pub encoding: Encoding,
+    pub line_ending: LineEnding,
+    /// Text offsets of bytes that were not valid UTF-8 (each replaced by `?`).
+    pub invalid_bytes: Vec<usize>,
+    /// True when decoding lost information (odd-length or unpaired UTF-16).
+    pub lossy: bool,
+    /// Spans of secret values (passwords, tokens), registered by the format parser. Every
+    /// output masks them.
+    pub secrets: Vec<Span>,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    /// Decodes `bytes` read from `path`. Never fails: undecodable input is kept as lossily
+    /// as needed and flagged.
+    pub fn new(path: impl Into<PathBuf>, bytes: Vec<u8>) -> SourceFile {
+        let (encoding, text, invalid_bytes, lossy) = decode(&bytes);
+        let line_ending = detect_line_ending(&text);
+        let line_starts = line_starts(&text);
+        SourceFile {
+            path: path.into(),
+            bytes,
+            text,
+            encoding,
+            line_ending,
+            invalid_bytes,
+            lossy,
+            secrets: Vec::new(),
+            line_starts,
+        }
+    }
+
+    pub fn display_path(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    /// The file name, lower-cased, or "" when there is none.
+    pub fn file_name_lower(&self) -> String {
+        file_name_lower(&self.path)
+    }
+
+    /// The text of a span ("" if the span is out of range or splits a character).
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.start..span.end).unwrap_or("")
+    }
+
+    /// 1-based line and 1-based column (in Unicode scalar values) of a text offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = self.clamp_to_char_boundary(offset);
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let column = self
+            .text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(0);
+        (line + 1, column + 1)
+    }
+
+    /// Start offset of the line holding `offset`.
+    pub fn line_start(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => self.line_starts.get(i).copied().unwrap_or(0),
+            Err(i) => self
+                .line_starts
+                .get(i.saturating_sub(1))
+                .copied()
+                .unwrap_or(0),
+        }
+    }
+
+    /// Offset just after the line ending of the line holding `offset` (or the end of text).
+    pub fn next_line_start(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => self.line_starts.get(i + 1).copied(),
+            Err(i) => self.line_starts.get(i).copied(),
+        }
+        .unwrap_or(self.text.len())
+    }
+
+    /// The largest char boundary at or before `offset`, within the text.
+    pub fn clamp_to_char_boundary(&self, offset: usize) -> usize {
+        let mut offset = offset.min(self.text.len());
+        while offset > 0 && !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        offset
+    }
+
+    /// Maps a text offset to the offset of the same place in the original bytes.
+    pub fn original_offset(&self, offset: usize) -> usize {
+        let offset = self.clamp_to_char_boundary(offset);
+        let bom = self.encoding.bom_len();
+        match self.encoding {
+            Encoding::Utf8 | Encoding::Utf8Bom => bom + offset,
+            Encoding::Utf16LeBom | Encoding::Utf16BeBom => {
+                let units: usize = self
+                    .text
+                    .get(..offset)
+                    .map(|s| s.chars().map(char::len_utf16).sum())
+                    .unwrap_or(0);
+                bom + 2 * units
+            }
+        }
+    }
+
+    /// Maps a text span to the original byte range.
+    pub fn original_span(&self, span: Span) -> Span {
+        Span::new(
+            self.original_offset(span.start),
+            self.original_offset(span.end),
+        )
+    }
+
+    /// The text with every secret span replaced byte for byte by `*`. Lengths and offsets are
+    /// unchanged, so spans drawn on it still point at the right place.
+    pub fn masked_text(&self) -> String {
+        mask_spans(&self.text, &self.secrets)
+    }
+
+    /// True when `span` overlaps a byte that was not valid UTF-8.
+    pub fn has_invalid_bytes_in(&self, span: Span) -> bool {
+        let i = self.invalid_bytes.partition_point(|&b| b < span.start);
+        self.invalid_bytes
+            .get(i)
+            .map(|&b| b < span.end)
+            .unwrap_or(false)
+    }
+}
+
+/// Replaces every byte of each span by `*`, keeping the text valid UTF-8 and its length.
+pub fn mask_spans(text: &str, spans: &[Span]) -> String {
+    if spans.is_empty() {
+        return text.to_owned();
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for span in spans {
+        // Widen to char boundaries so no multi-byte character is half-replaced.
+        let mut start = span.start.min(text.len());
+        while start > 0 && !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = span.end.min(text.len());
+        while end < text.len() && !text.is_char_boundary(end) {
+            end += 1;
+        }
+        for b in bytes.iter_mut().take(end).skip(start) {
+            *b = b'*';
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+pub fn file_name_lower(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
+}
+
+fn decode(bytes: &[u8]) -> (Encoding, String, Vec<usize>, bool) {
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        let (text, invalid) = decode_utf8_one_for_one(rest);
+        return (Encoding::Utf8Bom, text, invalid, false);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        let (text, lossy) = decode_utf16(rest, u16::from_le_bytes);
+        return (Encoding::Utf16LeBom, text, Vec::new(), lossy);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        let (text, lossy) = decode_utf16(rest, u16::from_be_bytes);
+        return (Encoding::Utf16BeBom, text, Vec::new(), lossy);
+    }
+    let (text, invalid) = decode_utf8_one_for_one(bytes);
+    (Encoding::Utf8, text, invalid, false)
+}
+
+/// Decodes UTF-8, replacing each invalid byte by `?` so offsets stay one-for-one.
+fn decode_utf8_one_for_one(bytes: &[u8]) -> (String, Vec<usize>) {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_owned(), Vec::new()),
+        Err(_) => {
+            let mut text = String::with_capacity(bytes.len());
+            let mut invalid = Vec::new();
+            let mut rest = bytes;
+            let mut offset = 0;
+            while !rest.is_empty() {
+                match std::str::from_utf8(rest) {
+                    Ok(s) => {
+                        text.push_str(s);
+                        break;
+                    }
+                    Err(e) => {
+                        let valid = e.valid_up_to();
+                        text.push_str(std::str::from_utf8(&rest[..valid]).unwrap_or_default());
+                        let bad = e.error_len().unwrap_or(rest.len() - valid).max(1);
+                        for i in 0..bad {
+                            invalid.push(offset + valid + i);
+                            text.push('?');
+                        }
+                        offset += valid + bad;
+                        rest = rest.get(valid + bad..).unwrap_or_default();
+                    }
+                }
+            }
+            (text, invalid)
+        }
+    }
+}
+
+fn decode_utf16(bytes: &[u8], to_u16: fn([u8; 2]) -> u16) -> (String, bool) {
+    let odd = bytes.len() % 2 == 1;
+    let units = bytes.chunks_exact(2).map(|c| to_u16([c[0], c[1]]));
+    let mut lossy = odd;
+    let text: String = char::decode_utf16(units)
+        .map(|r| {
+            r.unwrap_or_else(|_| {
+                lossy = true;
+                char::REPLACEMENT_CHARACTER
+            })
+        })
+        .collect();
+    (text, lossy)
+}
+
+fn detect_line_ending(text: &str) -> LineEnding {
+    let crlf = text.matches("\r\n").count();
+    let lf = text.matches('\n').count();
+    if crlf > 0 && crlf * 2 >= lf {
+        LineEnding::Crlf
+    } else {
+        LineEnding::Lf
+    }
+}
+
+/// Line starts; `\n`, `\r\n` and a lone `\r` each end a line (as in the prefs grammar).
+fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => starts.push(i + 1),
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+            _ => {}
+        }
+        i += 1;
+    }
+    starts
+}
+
+/// All files of one run. A [`FileId`] indexes it.
+#[derive(Debug, Default)]
+pub struct Files {
+    files: Vec<SourceFile>,
+}
+
+impl Files {
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.files.push(file);
+        self.files.len() - 1
+    }
+
+    pub fn get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id)
+    }
+
+    pub fn get_mut(&mut self, id: FileId) -> Option<&mut SourceFile> {
+        self.files.get_mut(id)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
+        self.files.iter().enumerate()
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// The file with this path, if it was read in this run.
+    pub fn find(&self, path: &Path) -> Option<FileId> {
+        self.files.iter().position(|f| f.path == path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Encoding, LineEnding, SourceFile, Span};
+
+    #[test]
+    fn utf8_bom_offsets_shift_by_three() {
+        let f = SourceFile::new("a", b"\xEF\xBB\xBFab\ncd".to_vec());
+        assert_eq!(f.encoding, Encoding::Utf8Bom);
+        assert_eq!(f.text, "ab\ncd");
+        assert_eq!(f.original_offset(3), 6);
+        assert_eq!(f.line_col(4), (2, 2));
+    }
+
+    #[test]
+    fn utf16le_offsets_map_back_to_code_units() {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend("aé\r\nz".encode_utf16().flat_map(u16::to_le_bytes));
+        let f = SourceFile::new("r.reg", bytes);
+        assert_eq!(f.encoding, Encoding::Utf16LeBom);
+        assert_eq!(f.line_ending, LineEnding::Crlf);
+        // 'z' is at text offset 5 (a=1, é=2, \r\n=2) and code unit 4.
+        assert_eq!(f.original_offset(5), 2 + 2 * 4);
+        assert_eq!(Encoding::Utf16LeBom.encode("z"), vec![b'z', 0]);
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_one_for_one() {
+        let f = SourceFile::new("p", b"// \x82\xa0\nx".to_vec());
+        assert_eq!(f.text.len(), f.bytes.len());
+        assert_eq!(f.invalid_bytes, vec![3, 4]);
+        assert!(f.has_invalid_bytes_in(Span::new(0, 4)));
+        assert!(!f.has_invalid_bytes_in(Span::new(5, 7)));
+    }
+
+    #[test]
+    fn masking_keeps_length_and_char_boundaries() {
+        let mut f = SourceFile::new("p", "pw=\"héllo\";".as_bytes().to_vec());
+        f.secrets.push(Span::new(4, 10));
+        let masked = f.masked_text();
+        assert_eq!(masked.len(), f.text.len());
+        assert_eq!(masked, "pw=\"******\";");
+    }
+
+    #[test]
+    fn lone_cr_ends_a_line() {
+        let f = SourceFile::new("p", b"a\rb\r\nc".to_vec());
+        assert_eq!(f.line_col(2), (2, 1));
+        assert_eq!(f.line_col(5), (3, 1));
+    }
+}
