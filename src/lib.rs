@@ -311,10 +311,31 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
     })
 }
 
-/// The paths of a run's units, for tests.
-pub fn unit_paths(units: &[Unit]) -> Vec<PathBuf> {
-    units
-        .iter()
-        .flat_map(|u| u.paths().into_iter().map(PathBuf::from))
-        .collect()
+/// Discovers, reads and lints `paths` with `settings`: the whole job without printing.
+/// Paths that cannot be read are skipped (the CLI reports them).
+pub fn lint_paths(paths: &[PathBuf], settings: &Settings) -> Analysis {
+    let discovery = discover::from_paths(paths);
+    let (files, _) = read_files(&discovery.units);
+    analyze(&discovery.units, files, settings)
+}
+
+/// Renders an analysis in one of the output formats, colourless, as a string.
+pub fn render(analysis: &Analysis, format: OutputFormat) -> String {
+    let mut buf = Vec::new();
+    let report = analysis.report();
+    let written = match format {
+        OutputFormat::Json => report::json::write(&report, &mut buf),
+        OutputFormat::Concise => report::concise::write(&report, &mut buf),
+        OutputFormat::Text => report::text::write(
+            &report,
+            report::text::TextOptions {
+                color: false,
+                width: 100,
+            },
+            &mut buf,
+        ),
+    };
+    // Writing to a Vec cannot fail; keep whatever was written if it somehow did.
+    let _ = written;
+    String::from_utf8_lossy(&buf).into_owned()
 }

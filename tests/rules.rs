@@ -1,0 +1,105 @@
+//! Every rule against its fixtures: `fixtures/rules/<rule>/*.bad*` must produce that rule's
+//! diagnostics (snapshotted as text and JSON), `*.good*` must produce no diagnostic at all.
+
+use std::path::{Path, PathBuf};
+
+use clientlint::report::OutputFormat;
+use clientlint::rules::ALL;
+use clientlint::settings::Settings;
+use clientlint::{lint_paths, render};
+
+fn fixture_dir(rule: &str) -> PathBuf {
+    Path::new("fixtures/rules").join(rule)
+}
+
+/// Fixture cases of a rule: files or directories whose name holds `.bad` or `.good`.
+fn cases(rule: &str, marker: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(fixture_dir(rule))
+        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    out.retain(|p| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().contains(marker))
+            .unwrap_or(false)
+    });
+    out.sort();
+    out
+}
+
+fn only(rule: &str) -> Settings {
+    Settings {
+        select: Some(vec![rule.to_owned()]),
+        ..Settings::default()
+    }
+}
+
+fn snapshot_name(case: &Path) -> String {
+    case.strip_prefix("fixtures/rules")
+        .unwrap_or(case)
+        .to_string_lossy()
+        .replace(['/', '\\'], "__")
+}
+
+#[test]
+fn every_rule_has_bad_and_good_fixtures() {
+    for rule in ALL {
+        let name = rule.name();
+        assert!(
+            !cases(name, ".bad").is_empty(),
+            "{name} has no *.bad* fixture"
+        );
+        assert!(
+            !cases(name, ".good").is_empty(),
+            "{name} has no *.good* fixture"
+        );
+    }
+}
+
+#[test]
+fn bad_fixtures_report_their_rule() {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("snapshots/rules");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        for rule in ALL {
+            for case in cases(rule.name(), ".bad") {
+                let analysis = lint_paths(&[case.clone()], &only(rule.name()));
+                assert!(
+                    analysis.diagnostics.iter().any(|d| d.rule == rule.name()),
+                    "{} reports nothing for {}",
+                    rule.name(),
+                    case.display()
+                );
+                let name = snapshot_name(&case);
+                insta::assert_snapshot!(
+                    format!("{name}.text"),
+                    render(&analysis, OutputFormat::Text)
+                );
+                insta::assert_snapshot!(
+                    format!("{name}.json"),
+                    render(&analysis, OutputFormat::Json)
+                );
+            }
+        }
+    });
+}
+
+#[test]
+fn good_fixtures_are_clean_under_every_rule() {
+    for rule in ALL {
+        for case in cases(rule.name(), ".good") {
+            let analysis = lint_paths(&[case.clone()], &Settings::default());
+            assert!(
+                !analysis.files.is_empty(),
+                "{} was not read as a configuration file",
+                case.display()
+            );
+            assert!(
+                analysis.diagnostics.is_empty(),
+                "{} should be clean, got:\n{}",
+                case.display(),
+                render(&analysis, OutputFormat::Concise)
+            );
+        }
+    }
+}
