@@ -325,6 +325,9 @@ pub struct Server {
     pub poll_enabled: Option<Setting<bool>>,
     /// Minutes between automatic checks.
     pub poll_minutes: Option<Setting<i64>>,
+    /// Connection timeout in seconds, where the client sets one per server (Outlook
+    /// `ServerTimeOut`, WinSCP session `Timeout`).
+    pub timeout_seconds: Option<Setting<i64>>,
     /// Where the server is defined, for diagnostics about the server as a whole.
     pub anchor: (FileId, Span),
 }
@@ -378,6 +381,58 @@ pub struct FileFinding {
     pub account: Option<String>,
 }
 
+/// How a stored password is protected on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordStorage {
+    /// As typed.
+    Plain,
+    /// base64: an encoding, not encryption (FileZilla `encoding="base64"`).
+    Base64,
+    /// A reversible scramble with a fixed key (WinSCP `Password`).
+    Obfuscated,
+    /// Encrypted with a key the user holds (FileZilla master password `crypt`).
+    Encrypted,
+}
+
+impl PasswordStorage {
+    /// True when anyone who can read the file can recover the password.
+    pub fn is_recoverable(self) -> bool {
+        !matches!(self, PasswordStorage::Encrypted)
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            PasswordStorage::Plain => "in clear text",
+            PasswordStorage::Base64 => "base64-encoded, which anyone can decode",
+            PasswordStorage::Obfuscated => "obfuscated with a fixed, public key",
+            PasswordStorage::Encrypted => "encrypted",
+        }
+    }
+}
+
+/// A password stored in a configuration file. The value itself is never kept in the model.
+#[derive(Debug, Clone)]
+pub struct StoredPassword {
+    /// What it belongs to, for messages ("site `Clients/Acme`", "the FTP proxy").
+    pub owner: String,
+    pub storage: PasswordStorage,
+    /// The element or key holding it (never the value: the value is masked anyway).
+    pub anchor: (FileId, Span),
+    pub account: Option<String>,
+}
+
+/// Settings that apply to a whole client instance rather than to one server.
+#[derive(Debug, Clone, Default)]
+pub struct Globals {
+    /// Most simultaneous transfers (FileZilla `Number of Transfers`, WinSCP
+    /// `QueueTransfersLimit`).
+    pub transfers: Option<Setting<i64>>,
+    /// Keep-alive commands on idle connections (FileZilla `FTP Keep-alive commands`).
+    pub keepalive: Option<Setting<bool>>,
+    /// Connection timeout in seconds for every server (FileZilla `Timeout`).
+    pub timeout_seconds: Option<Setting<i64>>,
+}
+
 /// One client instance: a Thunderbird profile directory, a FileZilla settings directory,
 /// an Outlook PRF or .reg export.
 #[derive(Debug, Clone)]
@@ -387,7 +442,9 @@ pub struct Profile {
     pub name: String,
     /// The files of this profile, lowest-precedence layer first.
     pub files: Vec<FileId>,
+    pub globals: Globals,
     pub servers: Vec<Server>,
+    pub passwords: Vec<StoredPassword>,
     pub findings: Vec<FileFinding>,
 }
 
@@ -397,7 +454,9 @@ impl Profile {
             client,
             name,
             files: Vec::new(),
+            globals: Globals::default(),
             servers: Vec::new(),
+            passwords: Vec::new(),
             findings: Vec::new(),
         }
     }

@@ -758,6 +758,7 @@ impl<'a> Builder<'a> {
             max_connections,
             poll_enabled,
             poll_minutes: Some(poll_minutes),
+            timeout_seconds: None,
             anchor,
         })
     }
@@ -792,6 +793,7 @@ impl<'a> Builder<'a> {
             max_connections: None,
             poll_enabled: None,
             poll_minutes: None,
+            timeout_seconds: None,
             anchor,
         })
     }

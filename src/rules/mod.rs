@@ -46,13 +46,18 @@ mod insecure_auth_method;
 mod invalid_value;
 mod not_recommended_port;
 mod overridden_setting;
+mod password_stored_unencrypted;
 mod poll_interval_too_short;
 mod port_security_mismatch;
 mod smtp_auth_disabled;
 mod smtp_port_25;
 mod syntax_error;
+mod timeout_disabled;
+mod timeout_too_long;
 mod too_many_cached_connections;
 mod unencrypted_connection;
+mod unknown_setting;
+mod unmapped_prf_key;
 
 /// What the macro generates for every rule.
 pub trait RuleMeta {
@@ -106,6 +111,8 @@ pub trait Rule: RuleMeta + Sync {
 pub static ALL: &[&dyn Rule] = &[
     &too_many_cached_connections::TooManyCachedConnections,
     &poll_interval_too_short::PollIntervalTooShort,
+    &timeout_disabled::TimeoutDisabled,
+    &timeout_too_long::TimeoutTooLong,
     &port_security_mismatch::PortSecurityMismatch,
     &unencrypted_connection::UnencryptedConnection,
     &not_recommended_port::NotRecommendedPort,
@@ -113,10 +120,13 @@ pub static ALL: &[&dyn Rule] = &[
     &deprecated_security_mode::DeprecatedSecurityMode,
     &smtp_auth_disabled::SmtpAuthDisabled,
     &insecure_auth_method::InsecureAuthMethod,
+    &password_stored_unencrypted::PasswordStoredUnencrypted,
     &syntax_error::SyntaxError,
     &invalid_value::InvalidValue,
+    &unknown_setting::UnknownSetting,
     &duplicate_setting::DuplicateSetting,
     &overridden_setting::OverriddenSetting,
+    &unmapped_prf_key::UnmappedPrfKey,
 ];
 
 /// The rule with this name.
