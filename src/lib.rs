@@ -10,6 +10,7 @@
 pub mod cli;
 pub mod diagnostic;
 pub mod discover;
+pub mod fix;
 pub mod formats;
 pub mod model;
 pub mod report;
