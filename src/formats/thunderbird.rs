@@ -114,10 +114,14 @@ pub fn build_profile(name: String, files: &Files, layers: &[LayerInput<'_>]) -> 
         report_parse_errors(&mut profile, l);
     }
     let effective = apply_layers(&mut profile, layers);
+    let insert_target = choose_insert_target(layers);
     let ctx = Builder {
         files,
         effective,
-        insert_target: choose_insert_target(layers),
+        insert_target_sorted: insert_target
+            .map(|t| is_sorted(files, t))
+            .unwrap_or(false),
+        insert_target,
         fallback_anchor: layers
             .first()
             .map(|l| (l.file, Span::empty(0)))
@@ -370,10 +374,24 @@ fn security_from_number(n: i64) -> Option<Security> {
     })
 }
 
+/// True when the layer's statements are in Gecko's byte-wise sorted order.
+fn is_sorted(files: &Files, layer: &LayerInput<'_>) -> bool {
+    let Some(file) = files.get(layer.file) else {
+        return false;
+    };
+    layer
+        .parsed
+        .entries
+        .windows(2)
+        .all(|w| file.slice(w[0].statement_span) <= file.slice(w[1].statement_span))
+}
+
 struct Builder<'a> {
     files: &'a Files,
     effective: HashMap<&'a str, Applied<'a>>,
     insert_target: Option<&'a LayerInput<'a>>,
+    /// Whether the insert target is sorted, computed once.
+    insert_target_sorted: bool,
     fallback_anchor: (FileId, Span),
 }
 
@@ -415,10 +433,7 @@ impl<'a> Builder<'a> {
         let entries = &target.parsed.entries;
         let statement = |e: &PrefEntry| file.slice(e.statement_span);
         // Gecko writes prefs.js sorted byte-wise by line: keep a sorted file sorted.
-        let sorted = entries
-            .windows(2)
-            .all(|w| statement(&w[0]) <= statement(&w[1]));
-        let before = if sorted && !entries.is_empty() {
+        let before = if self.insert_target_sorted && !entries.is_empty() {
             entries
                 .iter()
                 .find(|e| statement(e) > new_prefix.as_str())

@@ -1,0 +1,229 @@
+//! The command line as a user runs it: exit codes, subcommands, output formats, and the
+//! promise that no secret reaches any output.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn clientlint() -> Command {
+    let mut cmd = Command::cargo_bin("clientlint").expect("binary builds");
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+fn stdout_of(cmd: &mut Command) -> (String, i32) {
+    let out = cmd.output().expect("runs");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+const DEMO: &str = "fixtures/demo/thunderbird";
+
+#[test]
+fn findings_exit_1_and_clean_files_exit_0() {
+    let (_, code) = stdout_of(clientlint().arg(DEMO));
+    assert_eq!(code, 1);
+    let (out, code) = stdout_of(
+        clientlint().arg("fixtures/rules/too-many-cached-connections/thunderbird.good.js"),
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("All checks passed (1 file checked)."), "{out}");
+}
+
+#[test]
+fn fail_on_error_ignores_warnings() {
+    let path = "fixtures/rules/poll-interval-too-short/thunderbird.bad.js";
+    let (_, code) = stdout_of(clientlint().arg(path));
+    assert_eq!(code, 1);
+    let (_, code) = stdout_of(clientlint().args(["--fail-on", "error", path]));
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn tool_errors_exit_2() {
+    let out = clientlint().arg("does/not/exist").output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read `does/not/exist`"));
+    let out = clientlint()
+        .args(["--select", "no-such-rule", DEMO])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown rule `no-such-rule`"));
+}
+
+#[test]
+fn select_and_ignore_filter_rules() {
+    let (out, _) = stdout_of(clientlint().args(["--format", "concise", "--select", "smtp-port-25", DEMO]));
+    assert!(!out.is_empty());
+    assert!(out.lines().all(|l| l.contains("[smtp-port-25]")), "{out}");
+    let (out, _) = stdout_of(clientlint().args(["--format", "concise", "--ignore", "smtp-port-25", DEMO]));
+    assert!(!out.contains("[smtp-port-25]"), "{out}");
+    assert!(out.contains("[poll-interval-too-short]"), "{out}");
+}
+
+#[test]
+fn concise_lines_have_path_line_column_severity_rule() {
+    let (out, _) = stdout_of(clientlint().args([
+        "--format",
+        "concise",
+        "fixtures/rules/smtp-port-25/thunderbird.bad.js",
+    ]));
+    assert_eq!(
+        out.trim(),
+        "fixtures/rules/smtp-port-25/thunderbird.bad.js:14:41: warning [smtp-port-25] the SMTP server `smtp.example.com` (`smtp1`) submits mail on port 25, the relay port that networks often block for clients"
+    );
+}
+
+#[test]
+fn json_follows_the_contract() {
+    let (out, code) = stdout_of(clientlint().args(["--format", "json", DEMO]));
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["tool"]["name"], "clientlint");
+    let files = v["files"].as_array().expect("files");
+    assert_eq!(files.len(), 2);
+    assert!(files.iter().all(|f| f["client"] == "thunderbird" && f["format"] == "prefs-js"));
+    let diags = v["diagnostics"].as_array().expect("diagnostics");
+    // Sorted by (path, byte_offset, rule).
+    let keys: Vec<(String, u64, String)> = diags
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap_or_default().to_owned(),
+                d["byte_offset"].as_u64().unwrap_or_default(),
+                d["rule"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted);
+    for d in diags {
+        for field in [
+            "rule", "severity", "message", "help", "path", "line", "column", "end_line",
+            "end_column", "byte_offset", "byte_length", "client", "account", "fix",
+        ] {
+            assert!(d.get(field).is_some(), "missing {field} in {d}");
+        }
+    }
+    let summary = &v["summary"];
+    let total = summary["errors"].as_u64().unwrap_or(0)
+        + summary["warnings"].as_u64().unwrap_or(0)
+        + summary["infos"].as_u64().unwrap_or(0);
+    assert_eq!(total as usize, diags.len());
+}
+
+#[test]
+fn no_output_format_shows_a_password() {
+    // The demo prefs.js stores `hunter2-demo` in mail.server.server1.password.
+    let prefs = std::fs::read_to_string(Path::new(DEMO).join("prefs.js")).expect("demo");
+    assert!(prefs.contains("hunter2-demo"), "the fixture must hold the secret");
+    for format in ["text", "concise", "json"] {
+        let out = clientlint()
+            .args(["--format", format, "--select", "all", DEMO])
+            .output()
+            .expect("runs");
+        for stream in [&out.stdout, &out.stderr] {
+            let text = String::from_utf8_lossy(stream);
+            assert!(!text.contains("hunter2"), "{format} leaks the password:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn a_password_inside_a_broken_statement_is_masked_too() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("prefs.js");
+    std::fs::write(
+        &path,
+        "user_pref(\"mail.server.server1.password\", \"s3cr3t-value\"\nuser_pref(\"a\", 1);\n",
+    )
+    .expect("write");
+    let out = clientlint().arg(&path).output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("syntax-error"), "{text}");
+    assert!(!text.contains("s3cr3t"), "{text}");
+}
+
+#[test]
+fn rules_lists_every_rule_and_explain_prints_docs() {
+    let (out, code) = stdout_of(clientlint().arg("rules"));
+    assert_eq!(code, 0);
+    for rule in clientlint::rules::ALL {
+        assert!(out.contains(rule.name()), "{} missing from `rules`", rule.name());
+    }
+    let (out, code) = stdout_of(clientlint().args(["rules", "--format", "json"]));
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v.as_array().map(Vec::len), Some(clientlint::rules::ALL.len()));
+
+    let (out, code) = stdout_of(clientlint().args(["explain", "poll-interval-too-short"]));
+    assert_eq!(code, 0);
+    assert!(out.starts_with("# poll-interval-too-short (warning, fix: always)"), "{out}");
+    assert!(out.contains("## Why is this bad?"));
+    assert!(out.contains("check_time"));
+    let out = clientlint().args(["explain", "nope"]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn color_never_and_no_color_give_plain_text() {
+    let path = "fixtures/rules/smtp-port-25/thunderbird.bad.js";
+    let (plain, _) = stdout_of(clientlint().args(["--color", "never", path]));
+    assert!(!plain.contains('\u{1b}'));
+    let (forced, _) = stdout_of(clientlint().args(["--color", "always", path]));
+    assert!(forced.contains('\u{1b}'), "--color always must colour");
+    let (auto, _) = stdout_of(clientlint().env("NO_COLOR", "1").arg(path));
+    assert!(!auto.contains('\u{1b}'));
+}
+
+#[test]
+fn without_paths_it_searches_the_default_locations_and_says_where() {
+    let home = tempfile::tempdir().expect("home");
+    let out = clientlint()
+        .env("HOME", home.path())
+        .env_remove("XDG_CONFIG_HOME")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("No client configuration found. Looked in:"), "{err}");
+    assert!(err.contains(".thunderbird"), "{err}");
+
+    // A Thunderbird root with a profile is found through its profiles.ini.
+    let root = home.path().join(".thunderbird");
+    std::fs::create_dir_all(root.join("abcd.default")).expect("mkdir");
+    std::fs::write(
+        root.join("profiles.ini"),
+        "[Profile0]\nName=default\nIsRelative=1\nPath=abcd.default\n",
+    )
+    .expect("ini");
+    std::fs::copy(
+        "fixtures/rules/poll-interval-too-short/thunderbird.bad.js",
+        root.join("abcd.default/prefs.js"),
+    )
+    .expect("copy");
+    let out = clientlint()
+        .env("HOME", home.path())
+        .env_remove("XDG_CONFIG_HOME")
+        .args(["--format", "concise"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("abcd.default/prefs.js"), "{text}");
+    assert!(text.contains("[poll-interval-too-short]"), "{text}");
+}
+
+#[test]
+fn a_profile_directory_brings_in_user_js() {
+    let (out, _) = stdout_of(clientlint().args([
+        "--format",
+        "concise",
+        "fixtures/rules/overridden-setting/thunderbird.bad/prefs.js",
+    ]));
+    assert!(out.contains("[overridden-setting]"), "{out}");
+}
