@@ -81,6 +81,30 @@ pub struct CheckArgs {
     /// When to use colour in text output.
     #[arg(long, value_enum, default_value = "auto")]
     pub color: Option<ColorChoice>,
+
+    /// Apply safe fixes in place (atomically, keeping encoding, line endings and
+    /// permissions). Refused while the client holds its profile lock.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Also apply unsafe fixes (they change ports, TLS modes or logins). Implies --fix
+    /// unless --diff is given.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Write nothing; print a unified diff of what the fixes would change. Exits 1 when
+    /// there is a change.
+    #[arg(long)]
+    pub diff: bool,
+
+    /// Keep a copy of each changed file as FILE.clientlint.bak.
+    #[arg(long)]
+    pub backup: bool,
+
+    /// Write even though the client holds its profile lock (it may overwrite the fix
+    /// when it exits).
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod fix;
 pub mod formats;
+pub mod lock;
 pub mod model;
 pub mod report;
 pub mod rules;
@@ -264,52 +265,118 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
         writeln!(err, "error: {e}")?;
         tool_error = true;
     }
-    let analysis = analyze(&discovery.units, files, &settings);
+    let format = args.format.unwrap_or(OutputFormat::Text);
+    let fixing = args.fix || args.unsafe_fixes || args.diff;
+    let analysis = if fixing {
+        let plan = fix::plan(&discovery.units, files, &settings, args.unsafe_fixes);
+        for e in &plan.errors {
+            writeln!(err, "{e}")?;
+            tool_error = true;
+        }
+        if args.diff {
+            let diff = fix::unified_diff(&plan);
+            write!(out, "{diff}")?;
+            out.flush().context("could not write the diff")?;
+            return Ok(if tool_error {
+                ExitStatus::Error
+            } else if diff.is_empty() {
+                ExitStatus::Success
+            } else {
+                ExitStatus::Failure
+            });
+        }
+        let options = fix::WriteOptions {
+            backup: args.backup,
+            force: args.force,
+        };
+        if args.force {
+            for unit in &discovery.units {
+                if let Some(reason) = formats::lock_held(unit) {
+                    writeln!(
+                        err,
+                        "warning: --force: {reason}; the client may overwrite these fixes when it exits"
+                    )?;
+                }
+            }
+        }
+        let (written, write_errors) = fix::write_plan(&plan, &discovery.units, options);
+        for e in &write_errors {
+            writeln!(err, "error: {e}")?;
+            tool_error = true;
+        }
+        // Report what is on disk now: files that could not be written keep their findings.
+        let (files, _) = read_files(&discovery.units);
+        let after = analyze(&discovery.units, files, &settings);
+        let applied = plan
+            .applied
+            .iter()
+            .filter(|d| {
+                plan.analysis
+                    .files
+                    .get(d.file)
+                    .map(|f| written.contains(&f.path))
+                    .unwrap_or(false)
+            })
+            .count();
+        let line = format!(
+            "Fixed {} in {}; {} remaining.",
+            report::plural(applied, "finding", "findings"),
+            report::plural(written.len(), "file", "files"),
+            after.diagnostics.len()
+        );
+        if format == OutputFormat::Text && !args.quiet {
+            // After the report, like the summary line.
+            let report = after.report();
+            write_report(&report, args, format, out)?;
+            writeln!(out, "{line}")?;
+            out.flush().context("could not write the report")?;
+            return Ok(exit_status(tool_error, &after, &settings));
+        }
+        writeln!(err, "{line}")?;
+        after
+    } else {
+        analyze(&discovery.units, files, &settings)
+    };
     let report = analysis.report();
-    match args.format.unwrap_or(OutputFormat::Text) {
-        OutputFormat::Json => report::json::write(&report, out)?,
-        OutputFormat::Concise => report::concise::write(&report, out)?,
+    write_report(&report, args, format, out)?;
+    out.flush().context("could not write the report")?;
+    Ok(exit_status(tool_error, &analysis, &settings))
+}
+
+fn exit_status(tool_error: bool, analysis: &Analysis, settings: &Settings) -> ExitStatus {
+    if tool_error {
+        return ExitStatus::Error;
+    }
+    if analysis
+        .diagnostics
+        .iter()
+        .any(|d| d.severity >= settings.fail_on)
+    {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    }
+}
+
+fn write_report(
+    report: &Report<'_>,
+    args: &CheckArgs,
+    format: OutputFormat,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    match format {
+        OutputFormat::Json => report::json::write(report, out)?,
+        OutputFormat::Concise => report::concise::write(report, out)?,
         OutputFormat::Text => {
             let options = report::text::TextOptions {
                 color: use_color(args.color.unwrap_or(ColorChoice::Auto)),
                 width: 100,
+                summary: !args.quiet,
             };
-            if args.quiet {
-                let quiet = Report {
-                    files: report.files,
-                    infos: report.infos,
-                    diagnostics: report.diagnostics,
-                };
-                let mut buf = Vec::new();
-                report::text::write(&quiet, options, &mut buf)?;
-                // Drop the summary line in quiet mode.
-                let text = String::from_utf8_lossy(&buf);
-                let body = text
-                    .trim_end()
-                    .rsplit_once('\n')
-                    .map(|(b, _)| b)
-                    .unwrap_or("");
-                if !body.is_empty() {
-                    writeln!(out, "{body}")?;
-                }
-            } else {
-                report::text::write(&report, options, out)?;
-            }
+            report::text::write(report, options, out)?;
         }
     }
-    out.flush().context("could not write the report")?;
-    if tool_error {
-        return Ok(ExitStatus::Error);
-    }
-    let failing = analysis
-        .diagnostics
-        .iter()
-        .any(|d| d.severity >= settings.fail_on);
-    Ok(if failing {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    })
+    Ok(())
 }
 
 /// Discovers, reads and lints `paths` with `settings`: the whole job without printing.
@@ -332,6 +399,7 @@ pub fn render(analysis: &Analysis, format: OutputFormat) -> String {
             report::text::TextOptions {
                 color: false,
                 width: 100,
+                summary: true,
             },
             &mut buf,
         ),

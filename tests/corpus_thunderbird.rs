@@ -37,7 +37,11 @@ fn every_corpus_file_is_read_without_panic_and_renders_in_every_format() {
     let dir = std::fs::read_dir("fixtures/corpus/thunderbird").expect("corpus");
     for entry in dir.filter_map(Result::ok) {
         let analysis = lint_paths(&[entry.path()], &Settings::default());
-        for format in [OutputFormat::Text, OutputFormat::Concise, OutputFormat::Json] {
+        for format in [
+            OutputFormat::Text,
+            OutputFormat::Concise,
+            OutputFormat::Json,
+        ] {
             let _ = render(&analysis, format);
         }
         let json = render(&analysis, OutputFormat::Json);
@@ -113,8 +117,15 @@ fn netscape_m4_prefs_with_shift_jis_comments_parse_and_pop3_is_plain() {
     let r = rules("mozarchive-netscape-m4-prefs.js");
     assert_eq!(r, vec!["insecure-auth-method", "unencrypted-connection"]);
     // Its `mail.server.server1.password` value is masked in every output.
-    let analysis = lint_paths(&[corpus("mozarchive-netscape-m4-prefs.js")], &Settings::default());
-    for format in [OutputFormat::Text, OutputFormat::Concise, OutputFormat::Json] {
+    let analysis = lint_paths(
+        &[corpus("mozarchive-netscape-m4-prefs.js")],
+        &Settings::default(),
+    );
+    for format in [
+        OutputFormat::Text,
+        OutputFormat::Concise,
+        OutputFormat::Json,
+    ] {
         assert!(!render(&analysis, format).contains("your_password"));
     }
 }

@@ -3,10 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+use clientlint::diagnostic::FixAvailability;
 use clientlint::report::OutputFormat;
 use clientlint::rules::ALL;
 use clientlint::settings::Settings;
-use clientlint::{lint_paths, render};
+use clientlint::{discover, fix, lint_paths, read_files, render};
 
 fn fixture_dir(rule: &str) -> PathBuf {
     Path::new("fixtures/rules").join(rule)
@@ -92,6 +93,35 @@ fn bad_fixtures_report_their_rule() {
                     format!("{name}.json"),
                     render(&analysis, OutputFormat::Json)
                 );
+                // Rules behave as they declare: `Never` offers no fix, `Always` always does.
+                for d in analysis
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.rule == rule.name())
+                {
+                    match rule.fix_availability() {
+                        FixAvailability::Never => assert!(
+                            d.fix.is_none(),
+                            "{} declares no fix but offered one",
+                            rule.name()
+                        ),
+                        FixAvailability::Always => assert!(
+                            d.fix.is_some(),
+                            "{} declares a fix always but offered none for {}",
+                            rule.name(),
+                            case.display()
+                        ),
+                        FixAvailability::Sometimes => {}
+                    }
+                }
+                // The fixed file, as the diff `--unsafe-fixes --diff` prints.
+                if rule.fix_availability() != FixAvailability::Never {
+                    let discovery = discover::from_paths(std::slice::from_ref(&case));
+                    let (files, _) = read_files(&discovery.units);
+                    let plan = fix::plan(&discovery.units, files, &only(rule.name()), true);
+                    assert!(plan.errors.is_empty(), "{:?}", plan.errors);
+                    insta::assert_snapshot!(format!("{name}.fixed"), fix::unified_diff(&plan));
+                }
             }
         }
     });

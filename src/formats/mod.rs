@@ -73,6 +73,17 @@ impl Unit {
     }
 }
 
+/// Why a client that would overwrite our edits holds this unit's files, if one does.
+pub fn lock_held(unit: &Unit) -> Option<String> {
+    match unit {
+        Unit::Thunderbird { layers, .. } => layers
+            .first()
+            .and_then(|(p, _)| p.parent())
+            .and_then(thunderbird::profile_lock),
+        Unit::DefaultPrefs(_) | Unit::ProfilesIni(_) => None,
+    }
+}
+
 /// Recognises a file that was named explicitly, by name and then by content.
 pub fn classify(path: &Path, bytes: &[u8]) -> Option<Format> {
     let name = crate::source::file_name_lower(path);

@@ -35,6 +35,32 @@ impl Layer {
     }
 }
 
+/// Why the profile in `dir` is in use by a running Thunderbird, if it is (reference §1.2):
+/// the old-style `lock` symlink exists (Unix), or `.parentlock` (Unix, macOS) or
+/// `parent.lock` (Windows) is locked by another process.
+pub fn profile_lock(dir: &std::path::Path) -> Option<String> {
+    let symlink = dir.join("lock");
+    if std::fs::symlink_metadata(&symlink)
+        .map(|m| m.file_type().is_symlink())
+        .unwrap_or(false)
+    {
+        return Some(format!(
+            "Thunderbird's lock `{}` exists: Thunderbird is running on this profile (or crashed and left the lock behind)",
+            symlink.display()
+        ));
+    }
+    for name in [".parentlock", "parent.lock"] {
+        let path = dir.join(name);
+        if path.is_file() && crate::lock::fcntl_lock_held(&path) {
+            return Some(format!(
+                "`{}` is locked: Thunderbird is running on this profile",
+                path.display()
+            ));
+        }
+    }
+    None
+}
+
 /// True when a pref's value is a secret that no output may show.
 pub fn is_secret_pref(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
@@ -118,9 +144,7 @@ pub fn build_profile(name: String, files: &Files, layers: &[LayerInput<'_>]) -> 
     let ctx = Builder {
         files,
         effective,
-        insert_target_sorted: insert_target
-            .map(|t| is_sorted(files, t))
-            .unwrap_or(false),
+        insert_target_sorted: insert_target.map(|t| is_sorted(files, t)).unwrap_or(false),
         insert_target,
         fallback_anchor: layers
             .first()

@@ -23,6 +23,8 @@ use crate::source::{FileId, Span};
 pub struct TextOptions {
     pub color: bool,
     pub width: usize,
+    /// Print the summary line at the end.
+    pub summary: bool,
 }
 
 /// Masked text of a file shared by all diagnostics drawn on it.
@@ -220,6 +222,9 @@ pub fn write(
         write!(out, "{rendered}")?;
         writeln!(out)?;
     }
+    if !options.summary {
+        return Ok(());
+    }
     let s = report.summary();
     if report.diagnostics.is_empty() {
         writeln!(
@@ -235,11 +240,20 @@ pub fn write(
             plural(s.infos, "info", "infos"),
             plural(s.files, "file", "files"),
         );
-        if s.fixable > 0 {
-            line.push_str(&format!(
-                " {} fixable.",
-                plural(s.fixable, "finding is", "findings are")
-            ));
+        let safe = report
+            .diagnostics
+            .iter()
+            .filter(|d| matches!(&d.fix, Some(f) if f.applicability == Applicability::Safe))
+            .count();
+        let unsafe_only = s.fixable - safe;
+        if safe > 0 {
+            line.push_str(&format!(" {safe} fixable with `--fix`"));
+            if unsafe_only > 0 {
+                line.push_str(&format!(" ({unsafe_only} more with `--unsafe-fixes`)"));
+            }
+            line.push('.');
+        } else if unsafe_only > 0 {
+            line.push_str(&format!(" {unsafe_only} fixable with `--unsafe-fixes`."));
         }
         writeln!(out, "{line}")?;
     }

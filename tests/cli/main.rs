@@ -56,10 +56,12 @@ fn tool_errors_exit_2() {
 
 #[test]
 fn select_and_ignore_filter_rules() {
-    let (out, _) = stdout_of(clientlint().args(["--format", "concise", "--select", "smtp-port-25", DEMO]));
+    let (out, _) =
+        stdout_of(clientlint().args(["--format", "concise", "--select", "smtp-port-25", DEMO]));
     assert!(!out.is_empty());
     assert!(out.lines().all(|l| l.contains("[smtp-port-25]")), "{out}");
-    let (out, _) = stdout_of(clientlint().args(["--format", "concise", "--ignore", "smtp-port-25", DEMO]));
+    let (out, _) =
+        stdout_of(clientlint().args(["--format", "concise", "--ignore", "smtp-port-25", DEMO]));
     assert!(!out.contains("[smtp-port-25]"), "{out}");
     assert!(out.contains("[poll-interval-too-short]"), "{out}");
 }
@@ -86,7 +88,9 @@ fn json_follows_the_contract() {
     assert_eq!(v["tool"]["name"], "clientlint");
     let files = v["files"].as_array().expect("files");
     assert_eq!(files.len(), 2);
-    assert!(files.iter().all(|f| f["client"] == "thunderbird" && f["format"] == "prefs-js"));
+    assert!(files
+        .iter()
+        .all(|f| f["client"] == "thunderbird" && f["format"] == "prefs-js"));
     let diags = v["diagnostics"].as_array().expect("diagnostics");
     // Sorted by (path, byte_offset, rule).
     let keys: Vec<(String, u64, String)> = diags
@@ -104,8 +108,20 @@ fn json_follows_the_contract() {
     assert_eq!(keys, sorted);
     for d in diags {
         for field in [
-            "rule", "severity", "message", "help", "path", "line", "column", "end_line",
-            "end_column", "byte_offset", "byte_length", "client", "account", "fix",
+            "rule",
+            "severity",
+            "message",
+            "help",
+            "path",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "byte_offset",
+            "byte_length",
+            "client",
+            "account",
+            "fix",
         ] {
             assert!(d.get(field).is_some(), "missing {field} in {d}");
         }
@@ -121,7 +137,10 @@ fn json_follows_the_contract() {
 fn no_output_format_shows_a_password() {
     // The demo prefs.js stores `hunter2-demo` in mail.server.server1.password.
     let prefs = std::fs::read_to_string(Path::new(DEMO).join("prefs.js")).expect("demo");
-    assert!(prefs.contains("hunter2-demo"), "the fixture must hold the secret");
+    assert!(
+        prefs.contains("hunter2-demo"),
+        "the fixture must hold the secret"
+    );
     for format in ["text", "concise", "json"] {
         let out = clientlint()
             .args(["--format", format, "--select", "all", DEMO])
@@ -129,7 +148,10 @@ fn no_output_format_shows_a_password() {
             .expect("runs");
         for stream in [&out.stdout, &out.stderr] {
             let text = String::from_utf8_lossy(stream);
-            assert!(!text.contains("hunter2"), "{format} leaks the password:\n{text}");
+            assert!(
+                !text.contains("hunter2"),
+                "{format} leaks the password:\n{text}"
+            );
         }
     }
 }
@@ -154,19 +176,32 @@ fn rules_lists_every_rule_and_explain_prints_docs() {
     let (out, code) = stdout_of(clientlint().arg("rules"));
     assert_eq!(code, 0);
     for rule in clientlint::rules::ALL {
-        assert!(out.contains(rule.name()), "{} missing from `rules`", rule.name());
+        assert!(
+            out.contains(rule.name()),
+            "{} missing from `rules`",
+            rule.name()
+        );
     }
     let (out, code) = stdout_of(clientlint().args(["rules", "--format", "json"]));
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
-    assert_eq!(v.as_array().map(Vec::len), Some(clientlint::rules::ALL.len()));
+    assert_eq!(
+        v.as_array().map(Vec::len),
+        Some(clientlint::rules::ALL.len())
+    );
 
     let (out, code) = stdout_of(clientlint().args(["explain", "poll-interval-too-short"]));
     assert_eq!(code, 0);
-    assert!(out.starts_with("# poll-interval-too-short (warning, fix: always)"), "{out}");
+    assert!(
+        out.starts_with("# poll-interval-too-short (warning, fix: always)"),
+        "{out}"
+    );
     assert!(out.contains("## Why is this bad?"));
     assert!(out.contains("check_time"));
-    let out = clientlint().args(["explain", "nope"]).output().expect("runs");
+    let out = clientlint()
+        .args(["explain", "nope"])
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -191,7 +226,10 @@ fn without_paths_it_searches_the_default_locations_and_says_where() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(0));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("No client configuration found. Looked in:"), "{err}");
+    assert!(
+        err.contains("No client configuration found. Looked in:"),
+        "{err}"
+    );
     assert!(err.contains(".thunderbird"), "{err}");
 
     // A Thunderbird root with a profile is found through its profiles.ini.

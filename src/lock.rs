@@ -1,0 +1,41 @@
+//! Is a client running on this profile? The OS-level lock probes that the format modules
+//! use to refuse writing while a client holds its profile (it would overwrite the fix when
+//! it exits).
+
+use std::path::Path;
+
+/// True when another process holds a POSIX (fcntl) write lock on any byte of `path`.
+/// Gecko locks `.parentlock` this way, FileZilla its `lockfile`.
+#[cfg(unix)]
+pub fn fcntl_lock_held(path: &Path) -> bool {
+    use std::os::unix::io::AsRawFd;
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    // SAFETY: `flock` is a plain C struct for which all-zero bytes are a valid value, and
+    // `F_GETLK` only writes into it. The descriptor is open for the whole call.
+    let mut query: libc::flock = unsafe { std::mem::zeroed() };
+    query.l_type = libc::F_WRLCK as libc::c_short;
+    query.l_whence = libc::SEEK_SET as libc::c_short;
+    query.l_start = 0;
+    query.l_len = 0;
+    // SAFETY: see above; `query` outlives the call.
+    let rc = unsafe { libc::fcntl(file.as_raw_fd(), libc::F_GETLK, &mut query) };
+    rc == 0 && query.l_type != libc::F_UNLCK as libc::c_short
+}
+
+/// On Windows a running client keeps its lock file open without sharing, so opening it
+/// fails with a sharing violation.
+#[cfg(windows)]
+pub fn fcntl_lock_held(path: &Path) -> bool {
+    const ERROR_SHARING_VIOLATION: i32 = 32;
+    match std::fs::OpenOptions::new().write(true).open(path) {
+        Ok(_) => false,
+        Err(e) => e.raw_os_error() == Some(ERROR_SHARING_VIOLATION),
+    }
+}
+
+#[cfg(not(any(unix, windows)))]
+pub fn fcntl_lock_held(_path: &Path) -> bool {
+    false
+}
