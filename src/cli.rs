@@ -32,6 +32,13 @@ pub enum Command {
         /// The rule's name, e.g. poll-interval-too-short.
         rule: String,
     },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell: bash, zsh, fish, powershell or elvish.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Manpage,
 }
 
 /// When to colour the output.
@@ -82,6 +89,15 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value = "auto")]
     pub color: Option<ColorChoice>,
 
+    /// Write the report to FILE instead of standard output (never coloured).
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+
+    /// Print the number of findings per rule (and how many are fixable) instead of the
+    /// findings.
+    #[arg(long)]
+    pub statistics: bool,
+
     /// Apply safe fixes in place (atomically, keeping encoding, line endings and
     /// permissions). Refused while the client holds its profile lock.
     #[arg(long)]
@@ -118,4 +134,6 @@ pub struct RulesArgs {
 pub enum RulesFormat {
     Text,
     Json,
+    /// The rules page, docs/rules.md.
+    Markdown,
 }

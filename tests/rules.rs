@@ -93,6 +93,18 @@ fn bad_fixtures_report_their_rule() {
                     format!("{name}.json"),
                     render(&analysis, OutputFormat::Json)
                 );
+                insta::assert_snapshot!(
+                    format!("{name}.github"),
+                    render(&analysis, OutputFormat::Github)
+                );
+                // The driver's rule list is the same for every run (snapshotted once in
+                // tests/outputs.rs); here only the results.
+                let sarif: serde_json::Value =
+                    serde_json::from_str(&render(&analysis, OutputFormat::Sarif)).expect("sarif");
+                insta::assert_snapshot!(
+                    format!("{name}.sarif"),
+                    serde_json::to_string_pretty(&sarif["runs"][0]["results"]).expect("json")
+                );
                 // Rules behave as they declare: `Never` offers no fix, `Always` always does.
                 for d in analysis
                     .diagnostics

@@ -2,7 +2,10 @@
 //! a secret, so source text is always taken from `SourceFile::masked_text`.
 
 pub mod concise;
+pub mod github;
 pub mod json;
+pub mod sarif;
+pub mod statistics;
 pub mod text;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -18,6 +21,10 @@ pub enum OutputFormat {
     Concise,
     /// The stable JSON document described in the README.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other CI systems.
+    Sarif,
+    /// GitHub Actions annotations (`::warning file=…`).
+    Github,
 }
 
 /// Everything a reporter needs.

@@ -1,0 +1,69 @@
+//! `--format github`: GitHub Actions workflow commands, shown inline on pull requests.
+//! `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=clientlint (rule)::message`.
+//! Never coloured; paths relative to the working directory where possible.
+
+use std::io::Write;
+
+use crate::diagnostic::Severity;
+use crate::report::Report;
+
+/// Escapes a message (the part after `::`).
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value (`file=`, `title=`).
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn relative(path: &str) -> String {
+    let p = std::path::Path::new(path);
+    if p.is_absolute() {
+        if let Ok(cwd) = std::env::current_dir() {
+            if let Ok(rel) = p.strip_prefix(&cwd) {
+                return rel.display().to_string();
+            }
+        }
+    }
+    path.to_owned()
+}
+
+pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    for d in report.diagnostics {
+        let file = report.files.get(d.file);
+        let (line, col) = file.map(|f| f.line_col(d.span.start)).unwrap_or((1, 1));
+        let (end_line, end_col) = file.map(|f| f.line_col(d.span.end)).unwrap_or((1, 1));
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let mut message = d.message.clone();
+        if let Some(help) = &d.help {
+            message.push('\n');
+            message.push_str(help);
+        }
+        writeln!(
+            out,
+            "::{command} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}",
+            escape_property(&relative(&report.path_of(d.file))),
+            escape_property(&format!("clientlint ({})", d.rule)),
+            escape_data(&message)
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{escape_data, escape_property};
+
+    #[test]
+    fn escapes_newlines_percent_and_property_separators() {
+        assert_eq!(escape_data("a\nb%c\r"), "a%0Ab%25c%0D");
+        assert_eq!(escape_property("x:y,z"), "x%3Ay%2Cz");
+    }
+}
