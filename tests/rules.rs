@@ -47,7 +47,6 @@ const AWAITING_FIXTURES: &[&str] = &[
     "timeout-too-long",
     "password-stored-unencrypted",
     "unknown-setting",
-    "unmapped-prf-key",
 ];
 
 #[test]

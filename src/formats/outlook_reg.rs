@@ -33,21 +33,47 @@ fn is_secret_name(name: &str) -> bool {
 /// Masks every password value, including one Regedit rejects and the continuation lines
 /// it drops, so no output can show its bytes.
 pub fn register_secrets(file: &mut SourceFile, parsed: &ParsedReg) {
+    let mut spans = Vec::new();
     for key in &parsed.keys {
         for v in &key.values {
             if v.name.as_deref().map(is_secret_name).unwrap_or(false) {
-                file.secrets.push(v.data_span);
-                file.secrets.extend(v.orphan_spans.iter().copied());
+                spans.push(v.data_span);
+                spans.extend(v.orphan_spans.iter().copied());
             }
         }
     }
     for e in &parsed.errors {
         if let Some((name, extent)) = &e.value {
             if is_secret_name(name) {
-                file.secrets.push(*extent);
+                spans.push(*extent);
             }
         }
     }
+    for span in spans {
+        let pieces = line_pieces(&file.text, span);
+        file.secrets.extend(pieces);
+    }
+}
+
+/// Splits a span at its line breaks, leaving them out: masking replaces bytes one for one,
+/// and a masked line break would shift every later line in the rendered snippet.
+fn line_pieces(text: &str, span: Span) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut start = span.start;
+    let body = text.get(span.start..span.end).unwrap_or("");
+    for (i, b) in body.bytes().enumerate() {
+        if b == b'\r' || b == b'\n' {
+            let at = span.start + i;
+            if at > start {
+                out.push(Span::new(start, at));
+            }
+            start = at + 1;
+        }
+    }
+    if span.end > start {
+        out.push(Span::new(start, span.end));
+    }
+    out
 }
 
 /// `<profile>\<account subkey>` when `path` is an Outlook account key.

@@ -595,7 +595,7 @@ fn report_syntax(
                     || accounts.iter().any(|a| a.eq_ignore_ascii_case(&s.name))
             })
             .unwrap_or(false);
-        let is_header = err.message.contains('[');
+        let is_header = err.message.starts_with("section header");
         if !is_header && !in_account {
             continue;
         }
