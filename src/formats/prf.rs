@@ -587,8 +587,7 @@ fn report_syntax(
         let owner = parsed
             .sections
             .iter()
-            .filter(|s| s.header_span.start <= err.span.start)
-            .last();
+            .rfind(|s| s.header_span.start <= err.span.start);
         let in_account = owner
             .map(|s| {
                 s.name.eq_ignore_ascii_case("Internet Account List")

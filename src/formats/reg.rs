@@ -40,10 +40,7 @@ impl RegData {
     pub fn as_outlook_string(&self) -> Option<String> {
         match self {
             RegData::Sz(s) => Some(s.clone()),
-            RegData::Hex {
-                kind: 1 | 2 | 3,
-                bytes,
-            } => {
+            RegData::Hex { kind: 1..=3, bytes } => {
                 let units: Vec<u16> = bytes
                     .chunks_exact(2)
                     .map(|c| match c {
