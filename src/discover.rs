@@ -148,6 +148,8 @@ fn add_file(path: &Path, c: &mut Collector, d: &mut Discovery) {
         }
         Some(Format::DefaultPrefsJs) => c.standalone.push(Unit::DefaultPrefs(path.to_path_buf())),
         Some(Format::ProfilesIni) => c.add_profiles_ini(path),
+        Some(Format::Prf) => c.standalone.push(Unit::OutlookPrf(path.to_path_buf())),
+        Some(Format::Reg) => c.standalone.push(Unit::OutlookReg(path.to_path_buf())),
         None => d.unsupported.push(path.to_path_buf()),
     }
 }
@@ -174,7 +176,11 @@ fn walk(root: &Path, c: &mut Collector) {
                 }
             }
             "profiles.ini" => c.add_profiles_ini(path),
-            _ => {}
+            _ => match formats::is_outlook_file_when_walking(path) {
+                Some(Format::Prf) => c.standalone.push(Unit::OutlookPrf(path.to_path_buf())),
+                Some(Format::Reg) => c.standalone.push(Unit::OutlookReg(path.to_path_buf())),
+                _ => {}
+            },
         }
     }
 }

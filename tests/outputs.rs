@@ -164,7 +164,9 @@ fn statistics_count_findings_per_rule() {
         .expect("dir")
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.to_string_lossy().contains(".bad"))
+        .filter(|p| {
+            p.to_string_lossy().contains("thunderbird-") && p.to_string_lossy().contains(".bad")
+        })
         .collect();
     let out = clientlint()
         .arg("--statistics")

@@ -48,7 +48,6 @@ const AWAITING_FIXTURES: &[&str] = &[
     "timeout-too-long",
     "password-stored-unencrypted",
     "unknown-setting",
-    "unmapped-prf-key",
 ];
 
 #[test]

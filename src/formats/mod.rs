@@ -5,8 +5,12 @@
 //! prefs.js and user.js); [`build_profiles`] parses each file once and builds the model.
 
 pub mod ini;
+pub mod outlook;
+pub mod outlook_reg;
 pub mod prefs;
+pub mod prf;
 pub mod profiles_ini;
+pub mod reg;
 pub mod thunderbird;
 
 use std::path::{Path, PathBuf};
@@ -23,6 +27,10 @@ pub enum Format {
     DefaultPrefsJs,
     /// Thunderbird's profiles.ini.
     ProfilesIni,
+    /// An Outlook PRF profile file (`outlook.exe /importprf`).
+    Prf,
+    /// A Regedit export (`.reg`), read for Outlook account keys.
+    Reg,
 }
 
 impl Format {
@@ -32,12 +40,15 @@ impl Format {
             Format::PrefsJs => "prefs-js",
             Format::DefaultPrefsJs => "default-prefs-js",
             Format::ProfilesIni => "profiles-ini",
+            Format::Prf => "prf",
+            Format::Reg => "reg",
         }
     }
 
     pub fn client(self) -> Client {
         match self {
             Format::PrefsJs | Format::DefaultPrefsJs | Format::ProfilesIni => Client::Thunderbird,
+            Format::Prf | Format::Reg => Client::Outlook,
         }
     }
 }
@@ -54,13 +65,20 @@ pub enum Unit {
     DefaultPrefs(PathBuf),
     /// A profiles.ini.
     ProfilesIni(PathBuf),
+    /// An Outlook PRF file: one profile.
+    OutlookPrf(PathBuf),
+    /// A `.reg` export: one profile (Outlook accounts in it are modelled).
+    OutlookReg(PathBuf),
 }
 
 impl Unit {
     pub fn paths(&self) -> Vec<&Path> {
         match self {
             Unit::Thunderbird { layers, .. } => layers.iter().map(|(p, _)| p.as_path()).collect(),
-            Unit::DefaultPrefs(p) | Unit::ProfilesIni(p) => vec![p.as_path()],
+            Unit::DefaultPrefs(p)
+            | Unit::ProfilesIni(p)
+            | Unit::OutlookPrf(p)
+            | Unit::OutlookReg(p) => vec![p.as_path()],
         }
     }
 
@@ -69,6 +87,8 @@ impl Unit {
             Unit::Thunderbird { .. } => Format::PrefsJs,
             Unit::DefaultPrefs(_) => Format::DefaultPrefsJs,
             Unit::ProfilesIni(_) => Format::ProfilesIni,
+            Unit::OutlookPrf(_) => Format::Prf,
+            Unit::OutlookReg(_) => Format::Reg,
         }
     }
 }
@@ -80,7 +100,12 @@ pub fn lock_held(unit: &Unit) -> Option<String> {
             .first()
             .and_then(|(p, _)| p.parent())
             .and_then(thunderbird::profile_lock),
-        Unit::DefaultPrefs(_) | Unit::ProfilesIni(_) => None,
+        // PRF files and .reg exports are imported by an admin, not rewritten by a
+        // running client.
+        Unit::DefaultPrefs(_)
+        | Unit::ProfilesIni(_)
+        | Unit::OutlookPrf(_)
+        | Unit::OutlookReg(_) => None,
     }
 }
 
@@ -91,6 +116,9 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Format> {
         "prefs.js" | "user.js" => return Some(Format::PrefsJs),
         "profiles.ini" => return Some(Format::ProfilesIni),
         _ => {}
+    }
+    if let Some(f) = classify_outlook(&name, bytes) {
+        return Some(f);
     }
     let head = &bytes[..bytes.len().min(64 * 1024)];
     let has = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
@@ -104,6 +132,45 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Format> {
         return Some(Format::ProfilesIni);
     }
     None
+}
+
+/// Recognises a PRF or `.reg` file by its extension, else by its start: a Regedit header,
+/// or a PRF's `[Internet Account List]`. Both are often UTF-16LE, so the start is decoded.
+fn classify_outlook(name: &str, bytes: &[u8]) -> Option<Format> {
+    if name.ends_with(".prf") {
+        return Some(Format::Prf);
+    }
+    let head = crate::source::SourceFile::new("", bytes.get(..4096).unwrap_or(bytes).to_vec());
+    let text = head.text.trim_start();
+    let is_reg =
+        text.starts_with("Windows Registry Editor Version 5.00") || text.starts_with("REGEDIT4");
+    if name.ends_with(".reg") || is_reg {
+        return Some(Format::Reg);
+    }
+    let lower = text.to_ascii_lowercase();
+    (lower.contains("[internet account list]")
+        || lower.starts_with(";automatically generated prf file"))
+    .then_some(Format::Prf)
+}
+
+/// True when a file met while walking a directory is a PRF or an Outlook `.reg` export.
+/// Walking is stricter than naming a file: a `.reg` must carry a Regedit header.
+pub fn is_outlook_file_when_walking(path: &Path) -> Option<Format> {
+    let name = crate::source::file_name_lower(path);
+    if !(name.ends_with(".prf") || name.ends_with(".reg")) {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    match classify_outlook(&name, &bytes)? {
+        Format::Reg => {
+            let head =
+                crate::source::SourceFile::new("", bytes.get(..4096).unwrap_or(&bytes).to_vec());
+            let t = head.text.trim_start();
+            (t.starts_with("Windows Registry Editor Version 5.00") || t.starts_with("REGEDIT4"))
+                .then_some(Format::Reg)
+        }
+        f => Some(f),
+    }
 }
 
 /// What the run knows about each file, for the `files` list of the JSON output.
@@ -175,6 +242,26 @@ pub fn build_profiles(units: &[Unit], files: &mut Files) -> (Vec<Profile>, Vec<O
                 if let Some(file) = files.get(id) {
                     profiles.push(profiles_ini::build_profile(id, file));
                 }
+            }
+            Unit::OutlookPrf(path) => {
+                let Some(id) = files.find(path) else { continue };
+                let Some(file) = files.get_mut(id) else {
+                    continue;
+                };
+                let parsed = prf::parse(file);
+                prf::register_secrets(file, &parsed);
+                set_info(id, unit.format_of());
+                profiles.push(prf::build_profile(id, file, &parsed));
+            }
+            Unit::OutlookReg(path) => {
+                let Some(id) = files.find(path) else { continue };
+                let Some(file) = files.get_mut(id) else {
+                    continue;
+                };
+                let parsed = reg::parse(&file.text);
+                outlook_reg::register_secrets(file, &parsed);
+                set_info(id, unit.format_of());
+                profiles.push(outlook_reg::build_profile(id, file, &parsed));
             }
         }
     }

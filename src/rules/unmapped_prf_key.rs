@@ -20,8 +20,13 @@ declare_rule! {
     /// IMAPPort=993
     /// ; [IMAP_I_Mail] has no IMAPPort= line
     /// ```
-    /// Use instead: add `IMAPPort=PT_LONG,0x6622` (the property the key maps to) to the
-    /// mapping section, or use a key that the section maps.
+    /// Use instead: add `IMAPPort=PT_LONG,0x0104` (the property the key maps to) to the
+    /// mapping section, or use a key that the section maps. A file with the older mapping
+    /// (`SMTPUseSSL=PT_LONG,0x0202`) ignores `SMTPSecureConnection`, and the other way round.
+    ///
+    /// Key and section names are compared case-insensitively, and the first copy of a key
+    /// counts: Outlook's PRF reader is undocumented and this is inferred [INF] from how
+    /// Windows INI readers behave.
     ///
     /// ## Fix
     /// None: the right property tag depends on the Outlook version the PRF targets.
