@@ -39,6 +39,40 @@ pub enum Command {
     },
     /// Print the man page (roff).
     Manpage,
+    /// Print the effective configuration and where each value came from.
+    Config(ConfigArgs),
+}
+
+/// Where settings come from: clientlint.toml and command-line overrides.
+#[derive(Debug, Args, Default, Clone)]
+pub struct ConfigArgs {
+    /// Read this configuration file instead of searching for clientlint.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every configuration file.
+    #[arg(long, conflicts_with = "config")]
+    pub isolated: bool,
+
+    /// Most simultaneous FTP transfers (default 3).
+    #[arg(long, value_name = "N")]
+    pub max_transfers: Option<i64>,
+
+    /// Most connections one mail account may keep open (default 3).
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<i64>,
+
+    /// Shortest automatic new-mail check interval, in minutes (default 10).
+    #[arg(long, value_name = "N")]
+    pub min_poll_minutes: Option<i64>,
+
+    /// Longest connection timeout, in seconds (default 60).
+    #[arg(long, value_name = "N")]
+    pub ftp_timeout_seconds: Option<i64>,
+
+    /// Most connections all clients together may open to one server (default 8).
+    #[arg(long, value_name = "N")]
+    pub server_connection_limit: Option<i64>,
 }
 
 /// When to colour the output.
@@ -60,6 +94,9 @@ pub enum FailOn {
 
 #[derive(Debug, Args, Default)]
 pub struct CheckArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
     /// Files or directories to lint. A directory may be a Thunderbird root (with
     /// profiles.ini), a profile directory, or any tree holding them. Without PATH, this
     /// machine's default client locations are searched.

@@ -7,7 +7,9 @@
 //! together for the binary; [`analyze`] is the same without any printing.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod budget;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod fix;
@@ -114,11 +116,20 @@ pub fn lint(profiles: &[Profile], files: &Files, settings: &Settings) -> Vec<Dia
         for profile in profiles {
             rule.check(profile, &ctx, &mut out);
         }
+        rule.check_run(profiles, &ctx, &mut out);
         if let Some(severity) = settings.severity.get(rule.name()) {
             for d in out.iter_mut().skip(start) {
                 d.severity = *severity;
             }
         }
+    }
+    if !settings.per_path_ignores.is_empty() {
+        out.retain(|d| {
+            files
+                .get(d.file)
+                .map(|f| !settings.is_ignored_for_path(d.rule, &f.path))
+                .unwrap_or(true)
+        });
     }
     out.sort_by(|a, b| {
         let path = |d: &Diagnostic| files.get(d.file).map(|f| f.path.clone());
@@ -136,8 +147,66 @@ pub fn lint(profiles: &[Profile], files: &Files, settings: &Settings) -> Vec<Dia
     out
 }
 
-fn settings_from(args: &CheckArgs) -> anyhow::Result<Settings> {
+/// Resolves settings: defaults, then clientlint.toml (unless `--isolated`), then the
+/// command line.
+pub fn resolve_settings(
+    config: &cli::ConfigArgs,
+    cwd: &std::path::Path,
+) -> anyhow::Result<Settings> {
     let mut settings = Settings::default();
+    if !config.isolated {
+        if let Some(loaded) = config::load(config.config.as_deref(), cwd)? {
+            settings.apply_config(&loaded)?;
+            settings
+                .origins
+                .insert("config-file".to_owned(), loaded.path.display().to_string());
+        }
+    }
+    let overrides = [
+        (
+            "max-transfers",
+            config.max_transfers,
+            &mut settings.limits.max_transfers,
+        ),
+        (
+            "max-connections",
+            config.max_connections,
+            &mut settings.limits.max_connections,
+        ),
+        (
+            "min-poll-minutes",
+            config.min_poll_minutes,
+            &mut settings.limits.min_poll_minutes,
+        ),
+        (
+            "ftp-timeout-seconds",
+            config.ftp_timeout_seconds,
+            &mut settings.limits.ftp_timeout_seconds,
+        ),
+        (
+            "server-connection-limit",
+            config.server_connection_limit,
+            &mut settings.limits.server_connection_limit,
+        ),
+    ];
+    let mut cli_keys = Vec::new();
+    for (key, value, slot) in overrides {
+        if let Some(v) = value {
+            *slot = v;
+            cli_keys.push(key);
+        }
+    }
+    for key in cli_keys {
+        settings
+            .origins
+            .insert(key.to_owned(), "command line".to_owned());
+    }
+    Ok(settings)
+}
+
+fn settings_from(args: &CheckArgs) -> anyhow::Result<Settings> {
+    let cwd = std::env::current_dir().context("could not read the current directory")?;
+    let mut settings = resolve_settings(&args.config, &cwd)?;
     for name in args.select.iter().chain(&args.ignore) {
         if name != "all" && rules::find(name).is_none() {
             bail!("unknown rule `{name}` (see `clientlint rules`)");
@@ -145,14 +214,97 @@ fn settings_from(args: &CheckArgs) -> anyhow::Result<Settings> {
     }
     if !args.select.is_empty() {
         settings.select = Some(args.select.clone());
+        settings
+            .origins
+            .insert("select".to_owned(), "command line".to_owned());
     }
-    settings.ignore = args.ignore.clone();
+    if !args.ignore.is_empty() {
+        settings.ignore.extend(args.ignore.iter().cloned());
+        settings
+            .origins
+            .insert("ignore".to_owned(), "command line".to_owned());
+    }
     settings.fail_on = match args.fail_on.unwrap_or(FailOn::Warning) {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
         FailOn::Info => Severity::Info,
     };
     Ok(settings)
+}
+
+/// `clientlint config`: the effective settings and where each came from.
+fn show_config(args: &cli::ConfigArgs, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
+    let cwd = std::env::current_dir().context("could not read the current directory")?;
+    let s = resolve_settings(args, &cwd)?;
+    let origin = |key: &str| {
+        s.origins
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| "default".to_owned())
+    };
+    match s.origins.get("config-file") {
+        Some(path) => writeln!(out, "# configuration file: {path}")?,
+        None if args.isolated => writeln!(out, "# configuration files ignored (--isolated)")?,
+        None => writeln!(out, "# no configuration file found")?,
+    }
+    let l = &s.limits;
+    for (key, value) in [
+        ("max-transfers", l.max_transfers),
+        ("max-connections", l.max_connections),
+        ("min-poll-minutes", l.min_poll_minutes),
+        ("ftp-timeout-seconds", l.ftp_timeout_seconds),
+        ("server-connection-limit", l.server_connection_limit),
+    ] {
+        writeln!(out, "{key} = {value}  # {}", origin(key))?;
+    }
+    let list = |v: &[String]| {
+        v.iter()
+            .map(|r| format!("\"{r}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match &s.select {
+        Some(sel) => writeln!(out, "select = [{}]  # {}", list(sel), origin("select"))?,
+        None => writeln!(out, "select = [\"all\"]  # default")?,
+    }
+    writeln!(
+        out,
+        "ignore = [{}]  # {}",
+        list(&s.ignore),
+        origin("ignore")
+    )?;
+    if !s.severity.is_empty() {
+        writeln!(out, "\n[severity]")?;
+        for (rule, sev) in &s.severity {
+            writeln!(
+                out,
+                "{rule} = \"{}\"  # {}",
+                sev.name(),
+                origin(&format!("severity.{rule}"))
+            )?;
+        }
+    }
+    for (host, limit) in &l.server_limits {
+        writeln!(out, "\n[servers.\"{host}\"]")?;
+        writeln!(
+            out,
+            "connection-limit = {limit}  # {}",
+            origin(&format!("servers.\"{host}\".connection-limit"))
+        )?;
+    }
+    if !s.per_path_ignores.is_empty() {
+        writeln!(out, "\n[per-path-ignores]")?;
+        for p in &s.per_path_ignores {
+            writeln!(
+                out,
+                "\"{}\" = [{}]  # {}",
+                p.glob,
+                list(&p.rules),
+                origin(&format!("per-path-ignores.\"{}\"", p.glob))
+            )?;
+        }
+    }
+    Ok(ExitStatus::Success)
 }
 
 /// Runs the command line. Writes results to `out` and messages about the run to `err`.
@@ -166,6 +318,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result
             clap_complete::generate(shell, &mut cmd, "clientlint", out);
             Ok(ExitStatus::Success)
         }
+        Some(Command::Config(args)) => show_config(&args, out),
         Some(Command::Manpage) => {
             let cmd = <Cli as clap::CommandFactory>::command();
             clap_mangen::Man::new(cmd)

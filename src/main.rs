@@ -23,6 +23,15 @@ fn main() -> ExitCode {
             if broken_pipe {
                 return ExitCode::SUCCESS;
             }
+            // Configuration errors point into clientlint.toml: draw them.
+            let config_error = e
+                .downcast_ref::<Box<clientlint::config::ConfigError>>()
+                .map(|b| b.as_ref())
+                .or_else(|| e.downcast_ref::<clientlint::config::ConfigError>());
+            if let Some(config_error) = config_error {
+                eprint!("{}", clientlint::config::render_error(config_error));
+                return ExitCode::from(ExitStatus::Error.code());
+            }
             eprintln!("clientlint failed: {e}");
             for cause in e.chain().skip(1) {
                 eprintln!("  cause: {cause}");

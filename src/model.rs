@@ -449,6 +449,50 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// The most connections this profile may open to `server` at once, with how that
+    /// number comes about. Each client's connection model:
+    /// - Thunderbird: IMAP caches up to `max_cached_connections`; POP3 uses one connection
+    ///   per check; SMTP is forced to one (reference thunderbird §6).
+    /// - FileZilla: one browsing connection per open tab plus
+    ///   min(Number of Transfers, the site's cap if set) (reference filezilla, connection
+    ///   model).
+    /// - Outlook: no setting caps IMAP connections (reference outlook §1, §2); one per
+    ///   account is counted, so the figure is a lower bound. [INF]
+    pub fn worst_case_connections(&self, server: &Server) -> (i64, String) {
+        match self.client {
+            Client::FileZilla | Client::WinScp => {
+                let transfers = self
+                    .globals
+                    .transfers
+                    .as_ref()
+                    .map(|t| t.value)
+                    .unwrap_or(2)
+                    .max(1);
+                let cap = server
+                    .max_connections
+                    .as_ref()
+                    .map(|c| c.value)
+                    .filter(|c| *c > 0);
+                match cap {
+                    Some(cap) if cap < transfers => (
+                        1 + cap,
+                        format!("1 browsing + {cap} transfers (site limit)"),
+                    ),
+                    _ => (1 + transfers, format!("1 browsing + {transfers} transfers")),
+                }
+            }
+            Client::Thunderbird => match (server.protocol, &server.max_connections) {
+                (Protocol::Imap, Some(max)) => (
+                    max.value.max(1),
+                    format!("IMAP max_cached_connections {}", max.value.max(1)),
+                ),
+                (Protocol::Nntp, _) => (2, "NNTP default of 2 connections".to_owned()),
+                (p, _) => (1, format!("{} uses one connection", p.name())),
+            },
+            Client::Outlook => (1, "one connection per account (lower bound)".to_owned()),
+        }
+    }
+
     pub fn new(client: Client, name: String) -> Self {
         Profile {
             client,

@@ -20,6 +20,18 @@ pub struct Limits {
     pub ftp_timeout_seconds: i64,
     /// Most connections all clients together may open to one server.
     pub server_connection_limit: i64,
+    /// Per-host overrides of `server_connection_limit` (host names lower-cased).
+    pub server_limits: BTreeMap<String, i64>,
+}
+
+impl Limits {
+    /// The connection limit of one server.
+    pub fn connection_limit_for(&self, host: &str) -> i64 {
+        self.server_limits
+            .get(&host.to_ascii_lowercase())
+            .copied()
+            .unwrap_or(self.server_connection_limit)
+    }
 }
 
 impl Default for Limits {
@@ -30,6 +42,7 @@ impl Default for Limits {
             min_poll_minutes: 10,
             ftp_timeout_seconds: 60,
             server_connection_limit: 8,
+            server_limits: BTreeMap::new(),
         }
     }
 }
@@ -46,6 +59,18 @@ pub struct Settings {
     pub severity: BTreeMap<String, Severity>,
     /// Lowest severity that makes the exit code 1.
     pub fail_on: Severity,
+    /// Rules ignored for paths matching a glob.
+    pub per_path_ignores: Vec<PathIgnore>,
+    /// Where each configured value came from, for `clientlint config`.
+    pub origins: BTreeMap<String, String>,
+}
+
+/// `[per-path-ignores]`: rules not reported for files whose path matches `glob`.
+#[derive(Debug, Clone)]
+pub struct PathIgnore {
+    pub glob: String,
+    pub matcher: globset::GlobMatcher,
+    pub rules: Vec<String>,
 }
 
 impl Default for Settings {
@@ -56,6 +81,8 @@ impl Default for Settings {
             ignore: Vec::new(),
             severity: BTreeMap::new(),
             fail_on: Severity::Warning,
+            per_path_ignores: Vec::new(),
+            origins: BTreeMap::new(),
         }
     }
 }
@@ -69,5 +96,158 @@ impl Settings {
             .map(|s| s.iter().any(|r| r == rule || r == "all"))
             .unwrap_or(true);
         selected && !self.ignore.iter().any(|r| r == rule)
+    }
+
+    /// True when `rule` is ignored for the file at `path`.
+    pub fn is_ignored_for_path(&self, rule: &str, path: &std::path::Path) -> bool {
+        self.per_path_ignores
+            .iter()
+            .any(|p| p.rules.iter().any(|r| r == rule || r == "all") && p.matcher.is_match(path))
+    }
+
+    /// Applies a configuration file over these settings. Rule names, severities and globs
+    /// are checked here, with errors pointing into the file.
+    pub fn apply_config(
+        &mut self,
+        loaded: &crate::config::LoadedConfig,
+    ) -> Result<(), Box<crate::config::ConfigError>> {
+        use crate::config::ConfigError;
+        let origin = format!("{}", loaded.path.display());
+        let err =
+            |span: std::ops::Range<usize>, message: String, label: &str, help: Option<String>| {
+                Box::new(ConfigError::at(
+                    &loaded.path,
+                    &loaded.text,
+                    Some(span),
+                    message,
+                    label,
+                    help,
+                ))
+            };
+        let check_rule = |name: &toml::Spanned<String>| {
+            let n = name.get_ref();
+            if n == "all" || crate::rules::find(n).is_some() {
+                Ok(())
+            } else {
+                Err(err(
+                    name.span(),
+                    format!("unknown rule `{n}` in `{}`", loaded.path.display()),
+                    "no such rule",
+                    Some("`clientlint rules` lists every rule".to_owned()),
+                ))
+            }
+        };
+        let f = &loaded.file;
+        let limits: [(&str, &Option<toml::Spanned<i64>>, &mut i64); 5] = [
+            (
+                "max-transfers",
+                &f.max_transfers,
+                &mut self.limits.max_transfers,
+            ),
+            (
+                "max-connections",
+                &f.max_connections,
+                &mut self.limits.max_connections,
+            ),
+            (
+                "min-poll-minutes",
+                &f.min_poll_minutes,
+                &mut self.limits.min_poll_minutes,
+            ),
+            (
+                "ftp-timeout-seconds",
+                &f.ftp_timeout_seconds,
+                &mut self.limits.ftp_timeout_seconds,
+            ),
+            (
+                "server-connection-limit",
+                &f.server_connection_limit,
+                &mut self.limits.server_connection_limit,
+            ),
+        ];
+        for (key, value, slot) in limits {
+            if let Some(v) = value {
+                if *v.get_ref() < 0 {
+                    return Err(err(
+                        v.span(),
+                        format!("`{key}` must not be negative"),
+                        "negative",
+                        None,
+                    ));
+                }
+                *slot = *v.get_ref();
+                self.origins.insert(key.to_owned(), origin.clone());
+            }
+        }
+        if let Some(select) = &f.select {
+            for r in select {
+                check_rule(r)?;
+            }
+            self.select = Some(select.iter().map(|r| r.get_ref().clone()).collect());
+            self.origins.insert("select".to_owned(), origin.clone());
+        }
+        if let Some(ignore) = &f.ignore {
+            for r in ignore {
+                check_rule(r)?;
+            }
+            self.ignore = ignore.iter().map(|r| r.get_ref().clone()).collect();
+            self.origins.insert("ignore".to_owned(), origin.clone());
+        }
+        for (rule, severity) in &f.severity {
+            if crate::rules::find(rule).is_none() {
+                return Err(err(
+                    severity.span(),
+                    format!("unknown rule `{rule}` in [severity]"),
+                    "for an unknown rule",
+                    Some("`clientlint rules` lists every rule".to_owned()),
+                ));
+            }
+            let Some(level) = Severity::parse(severity.get_ref()) else {
+                return Err(err(
+                    severity.span(),
+                    format!("unknown severity `{}`", severity.get_ref()),
+                    "not a severity",
+                    Some("use \"error\", \"warning\" or \"info\"".to_owned()),
+                ));
+            };
+            self.severity.insert(rule.clone(), level);
+            self.origins
+                .insert(format!("severity.{rule}"), origin.clone());
+        }
+        for (host, server) in &f.servers {
+            if let Some(limit) = &server.connection_limit {
+                self.limits
+                    .server_limits
+                    .insert(host.to_ascii_lowercase(), *limit.get_ref());
+                self.origins.insert(
+                    format!("servers.\"{host}\".connection-limit"),
+                    origin.clone(),
+                );
+            }
+        }
+        for (glob, rules) in &f.per_path_ignores {
+            for r in rules {
+                check_rule(r)?;
+            }
+            let matcher = globset::Glob::new(glob)
+                .map_err(|e| {
+                    let span = rules.first().map(|r| r.span()).unwrap_or(0..0);
+                    err(
+                        span,
+                        format!("invalid glob `{glob}`: {e}"),
+                        "for this glob",
+                        None,
+                    )
+                })?
+                .compile_matcher();
+            self.per_path_ignores.push(PathIgnore {
+                glob: glob.clone(),
+                matcher,
+                rules: rules.iter().map(|r| r.get_ref().clone()).collect(),
+            });
+            self.origins
+                .insert(format!("per-path-ignores.\"{glob}\""), origin.clone());
+        }
+        Ok(())
     }
 }

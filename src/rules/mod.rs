@@ -41,6 +41,7 @@ macro_rules! declare_rule {
 }
 
 mod deprecated_security_mode;
+mod duplicate_account;
 mod duplicate_setting;
 mod insecure_auth_method;
 mod invalid_value;
@@ -49,6 +50,7 @@ mod overridden_setting;
 mod password_stored_unencrypted;
 mod poll_interval_too_short;
 mod port_security_mismatch;
+mod server_connection_budget_exceeded;
 mod smtp_auth_disabled;
 mod smtp_port_25;
 mod syntax_error;
@@ -105,10 +107,15 @@ pub struct Context<'a> {
 pub trait Rule: RuleMeta + Sync {
     /// Checks one profile.
     fn check(&self, profile: &Profile, ctx: &Context<'_>, out: &mut Vec<Diagnostic>);
+
+    /// Checks all profiles of a run together (cross-client rules).
+    fn check_run(&self, _profiles: &[Profile], _ctx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
 }
 
 /// Every rule, in documentation order.
 pub static ALL: &[&dyn Rule] = &[
+    &server_connection_budget_exceeded::ServerConnectionBudgetExceeded,
+    &duplicate_account::DuplicateAccount,
     &too_many_cached_connections::TooManyCachedConnections,
     &poll_interval_too_short::PollIntervalTooShort,
     &timeout_disabled::TimeoutDisabled,

@@ -1,0 +1,200 @@
+//! clientlint.toml: the schema, where the file is found, and errors that point into it.
+//!
+//! Lookup order (first found wins): `--config FILE`; `clientlint.toml` or
+//! `.clientlint.toml` in the current directory or any parent; the user's config directory
+//! (`~/.config/clientlint/clientlint.toml`, `%APPDATA%\clientlint\clientlint.toml`); then a
+//! system-wide file for managed desktops (`/etc/clientlint.toml`,
+//! `%ProgramData%\clientlint\clientlint.toml`). `--isolated` ignores them all. Unknown keys
+//! and wrong types are errors with a span, rendered by miette.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// The file as written. Every field is optional so that "unset" differs from a value.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConfigFile {
+    /// Most simultaneous FTP transfers.
+    pub max_transfers: Option<Spanned<i64>>,
+    /// Most connections one mail account may keep open.
+    pub max_connections: Option<Spanned<i64>>,
+    /// Shortest automatic new-mail check interval, in minutes.
+    pub min_poll_minutes: Option<Spanned<i64>>,
+    /// Longest connection timeout, in seconds.
+    pub ftp_timeout_seconds: Option<Spanned<i64>>,
+    /// Most connections all clients together may open to one server.
+    pub server_connection_limit: Option<Spanned<i64>>,
+    /// Run only these rules.
+    pub select: Option<Vec<Spanned<String>>>,
+    /// Never run these rules.
+    pub ignore: Option<Vec<Spanned<String>>>,
+    /// Severity per rule: "error", "warning" or "info".
+    #[serde(default)]
+    pub severity: BTreeMap<String, Spanned<String>>,
+    /// Limits per server host.
+    #[serde(default)]
+    pub servers: BTreeMap<String, ServerConfig>,
+    /// Rules to ignore for paths matching a glob.
+    #[serde(default)]
+    pub per_path_ignores: BTreeMap<String, Vec<Spanned<String>>>,
+}
+
+/// `[servers."mail.example.com"]`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ServerConfig {
+    /// Most connections all clients together may open to this server.
+    pub connection_limit: Option<Spanned<i64>>,
+}
+
+/// A configuration error that points into the file.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{message}")]
+#[diagnostic(code(clientlint::config))]
+pub struct ConfigError {
+    pub message: String,
+    #[source_code]
+    pub source_code: miette::NamedSource<String>,
+    #[label("{label}")]
+    pub span: Option<miette::SourceSpan>,
+    pub label: String,
+    #[help]
+    pub help: Option<String>,
+}
+
+impl ConfigError {
+    pub fn at(
+        path: &Path,
+        text: &str,
+        span: Option<std::ops::Range<usize>>,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: Option<String>,
+    ) -> Self {
+        ConfigError {
+            message: message.into(),
+            source_code: miette::NamedSource::new(path.display().to_string(), text.to_owned()),
+            span: span.map(|r| miette::SourceSpan::from(r.start..r.end)),
+            label: label.into(),
+            help,
+        }
+    }
+}
+
+/// Draws a configuration error with its source line, without colour.
+pub fn render_error(e: &ConfigError) -> String {
+    let mut out = String::new();
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(100)
+            .with_links(false);
+    if handler.render_report(&mut out, e).is_err() {
+        out = e.message.clone();
+    }
+    out
+}
+
+/// A configuration file that was read, with its text (for error rendering).
+#[derive(Debug)]
+pub struct LoadedConfig {
+    pub path: PathBuf,
+    pub text: String,
+    pub file: ConfigFile,
+}
+
+/// Parses clientlint.toml text.
+pub fn parse(path: &Path, text: &str) -> Result<ConfigFile, Box<ConfigError>> {
+    toml::from_str::<ConfigFile>(text).map_err(|e| {
+        Box::new(ConfigError::at(
+            path,
+            text,
+            e.span(),
+            format!(
+                "invalid configuration in `{}`: {}",
+                path.display(),
+                e.message()
+            ),
+            "here",
+            Some("see docs/configuration.md for every key".to_owned()),
+        ))
+    })
+}
+
+/// The places searched for a configuration file, in order, when `--config` is not given.
+pub fn candidates(cwd: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for dir in cwd.ancestors() {
+        out.push(dir.join("clientlint.toml"));
+        out.push(dir.join(".clientlint.toml"));
+    }
+    if let Some(dir) = dirs::config_dir() {
+        out.push(dir.join("clientlint").join("clientlint.toml"));
+    }
+    if cfg!(windows) {
+        if let Some(pd) = std::env::var_os("ProgramData") {
+            out.push(PathBuf::from(pd).join("clientlint").join("clientlint.toml"));
+        }
+    } else {
+        out.push(PathBuf::from("/etc/clientlint.toml"));
+    }
+    out
+}
+
+/// Finds and reads the configuration: `explicit` if given (it must exist), else the first
+/// candidate that exists. `Ok(None)` when there is none.
+pub fn load(explicit: Option<&Path>, cwd: &Path) -> anyhow::Result<Option<LoadedConfig>> {
+    use anyhow::Context as _;
+    let path = match explicit {
+        Some(p) => p.to_path_buf(),
+        None => match candidates(cwd).into_iter().find(|p| p.is_file()) {
+            Some(p) => p,
+            None => return Ok(None),
+        },
+    };
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("could not read the configuration `{}`", path.display()))?;
+    let file = parse(&path, &text)?;
+    Ok(Some(LoadedConfig { path, text, file }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+    use std::path::Path;
+
+    #[test]
+    fn reads_every_section() {
+        let c = parse(
+            Path::new("c.toml"),
+            "max-connections = 2\nselect = [\"smtp-port-25\"]\n[severity]\nsmtp-port-25 = \"error\"\n[servers.\"imap.example.com\"]\nconnection-limit = 4\n[per-path-ignores]\n\"**/user.js\" = [\"poll-interval-too-short\"]\n",
+        )
+        .expect("valid");
+        assert_eq!(c.max_connections.map(|s| *s.get_ref()), Some(2));
+        assert_eq!(
+            c.servers["imap.example.com"]
+                .connection_limit
+                .as_ref()
+                .map(|s| *s.get_ref()),
+            Some(4)
+        );
+        assert_eq!(c.per_path_ignores["**/user.js"].len(), 1);
+    }
+
+    #[test]
+    fn unknown_keys_and_wrong_types_point_at_the_bytes() {
+        let text = "max-conections = 2\n";
+        let e = parse(Path::new("c.toml"), text).expect_err("unknown key");
+        let span = e.span.expect("span");
+        assert_eq!(
+            &text[span.offset()..span.offset() + span.len()],
+            "max-conections"
+        );
+        let text = "max-connections = \"two\"\n";
+        let e = parse(Path::new("c.toml"), text).expect_err("wrong type");
+        let span = e.span.expect("span");
+        assert_eq!(&text[span.offset()..span.offset() + span.len()], "\"two\"");
+    }
+}
