@@ -4,6 +4,7 @@
 //! A [`Unit`] says which files make up one client instance (e.g. a Thunderbird profile's
 //! prefs.js and user.js); [`build_profiles`] parses each file once and builds the model.
 
+pub mod filezilla;
 pub mod ini;
 pub mod prefs;
 pub mod profiles_ini;
@@ -23,6 +24,8 @@ pub enum Format {
     DefaultPrefsJs,
     /// Thunderbird's profiles.ini.
     ProfilesIni,
+    /// A FileZilla XML file, by what its root holds.
+    FileZilla(filezilla::FzFileKind),
 }
 
 impl Format {
@@ -32,12 +35,14 @@ impl Format {
             Format::PrefsJs => "prefs-js",
             Format::DefaultPrefsJs => "default-prefs-js",
             Format::ProfilesIni => "profiles-ini",
+            Format::FileZilla(kind) => kind.format_name(),
         }
     }
 
     pub fn client(self) -> Client {
         match self {
             Format::PrefsJs | Format::DefaultPrefsJs | Format::ProfilesIni => Client::Thunderbird,
+            Format::FileZilla(_) => Client::FileZilla,
         }
     }
 }
@@ -54,6 +59,12 @@ pub enum Unit {
     DefaultPrefs(PathBuf),
     /// A profiles.ini.
     ProfilesIni(PathBuf),
+    /// A FileZilla settings directory (or a single FileZilla file): its files and what
+    /// each holds.
+    FileZilla {
+        name: String,
+        files: Vec<(PathBuf, filezilla::FzFileKind)>,
+    },
 }
 
 impl Unit {
@@ -61,6 +72,7 @@ impl Unit {
         match self {
             Unit::Thunderbird { layers, .. } => layers.iter().map(|(p, _)| p.as_path()).collect(),
             Unit::DefaultPrefs(p) | Unit::ProfilesIni(p) => vec![p.as_path()],
+            Unit::FileZilla { files, .. } => files.iter().map(|(p, _)| p.as_path()).collect(),
         }
     }
 
@@ -69,6 +81,12 @@ impl Unit {
             Unit::Thunderbird { .. } => Format::PrefsJs,
             Unit::DefaultPrefs(_) => Format::DefaultPrefsJs,
             Unit::ProfilesIni(_) => Format::ProfilesIni,
+            Unit::FileZilla { files, .. } => Format::FileZilla(
+                files
+                    .first()
+                    .map(|(_, k)| *k)
+                    .unwrap_or(filezilla::FzFileKind::Settings),
+            ),
         }
     }
 }
@@ -80,6 +98,9 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Format> {
         "prefs.js" | "user.js" => return Some(Format::PrefsJs),
         "profiles.ini" => return Some(Format::ProfilesIni),
         _ => {}
+    }
+    if let Some(kind) = filezilla::sniff(&name, bytes) {
+        return Some(Format::FileZilla(kind));
     }
     let head = &bytes[..bytes.len().min(64 * 1024)];
     let has = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
@@ -164,6 +185,21 @@ pub fn build_profiles(units: &[Unit], files: &mut Files) -> (Vec<Profile>, Vec<O
                 if let Some(file) = files.get(id) {
                     profiles.push(profiles_ini::build_profile(id, file));
                 }
+            }
+            Unit::FileZilla {
+                name,
+                files: members,
+            } => {
+                let mut parsed = Vec::new();
+                for (path, kind) in members {
+                    let Some(id) = files.find(path) else { continue };
+                    let Some(file) = files.get_mut(id) else {
+                        continue;
+                    };
+                    parsed.push(filezilla::parse_file(file, id, *kind));
+                    set_info(id, Format::FileZilla(*kind));
+                }
+                profiles.push(filezilla::build_profile(name.clone(), files, &parsed));
             }
         }
     }
