@@ -461,3 +461,27 @@ impl Profile {
         }
     }
 }
+
+/// The most connections FileZilla may open to one site (reference filezilla §3,
+/// "Connection model"): each tab browsing it holds one, and the queue adds up to
+/// `Number of Transfers`, capped by the site's `MaximumMultipleConnections` when that is
+/// above 0. An upper bound: with a cap, FileZilla also counts the browsing tab against it.
+pub fn ftp_worst_case_connections(tabs: i64, transfers: i64, site_cap: i64) -> i64 {
+    let queue = if site_cap > 0 {
+        transfers.min(site_cap)
+    } else {
+        transfers
+    };
+    tabs + queue
+}
+
+impl Profile {
+    /// A FileZilla site's worst-case connection count with one browsing tab, for
+    /// budgeting connections across clients; `None` for servers without a transfer queue.
+    pub fn site_worst_case_connections(&self, server: &Server) -> Option<i64> {
+        let transfers = self.globals.transfers.as_ref()?.value;
+        let cap = server.max_connections.as_ref()?.value;
+        (server.protocol == Protocol::Ftp || server.protocol == Protocol::Sftp)
+            .then(|| ftp_worst_case_connections(1, transfers, cap))
+    }
+}

@@ -44,6 +44,7 @@ mod deprecated_security_mode;
 mod duplicate_setting;
 mod insecure_auth_method;
 mod invalid_value;
+mod keepalive_holds_idle_connections;
 mod not_recommended_port;
 mod overridden_setting;
 mod password_stored_unencrypted;
@@ -55,6 +56,8 @@ mod syntax_error;
 mod timeout_disabled;
 mod timeout_too_long;
 mod too_many_cached_connections;
+mod too_many_site_connections;
+mod too_many_transfers;
 mod unencrypted_connection;
 mod unknown_setting;
 mod unmapped_prf_key;
@@ -109,7 +112,10 @@ pub trait Rule: RuleMeta + Sync {
 
 /// Every rule, in documentation order.
 pub static ALL: &[&dyn Rule] = &[
+    &too_many_transfers::TooManyTransfers,
+    &too_many_site_connections::TooManySiteConnections,
     &too_many_cached_connections::TooManyCachedConnections,
+    &keepalive_holds_idle_connections::KeepaliveHoldsIdleConnections,
     &poll_interval_too_short::PollIntervalTooShort,
     &timeout_disabled::TimeoutDisabled,
     &timeout_too_long::TimeoutTooLong,

@@ -358,7 +358,11 @@ impl<'a> Builder<'a> {
             }
             if opt.secret && !el.text().is_empty() {
                 self.profile.passwords.push(StoredPassword {
-                    owner: format!("`{name}`"),
+                    owner: if name.starts_with("FTP") {
+                        format!("the FTP proxy (`{name}`)")
+                    } else {
+                        format!("the proxy (`{name}`)")
+                    },
                     storage: PasswordStorage::Plain,
                     anchor: (file, el.start),
                     account: None,
@@ -664,6 +668,12 @@ impl<'a> Builder<'a> {
     /// Reads one `<Server>`; FileZilla drops the entries it cannot read (reference §4.2).
     fn read_server(&mut self, file: FileId, kind: FzFileKind, el: &'a Element, path: &str) {
         let recent = kind == FzFileKind::RecentServers;
+        let unnamed = !recent && path.rsplit('/').next().unwrap_or("").is_empty();
+        let path = &if unnamed {
+            format!("{path}(unnamed site)")
+        } else {
+            path.to_owned()
+        };
         let host = el.child("Host").map(|h| h.text().trim()).unwrap_or("");
         let owner = if recent {
             format!("the recent server `{host}`")
@@ -713,7 +723,7 @@ impl<'a> Builder<'a> {
             }
             Some((v, c))
         };
-        if !recent && path.rsplit('/').next().unwrap_or("").is_empty() {
+        if unnamed {
             dropped(
                 self,
                 el.start,
