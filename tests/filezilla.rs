@@ -308,3 +308,26 @@ fn stored_passwords_never_appear_in_any_output() {
         );
     }
 }
+
+proptest::proptest! {
+    /// Any mix of FileZilla-like fragments parses and lints without panicking.
+    #[test]
+    fn reader_and_model_never_panic(parts in proptest::collection::vec(proptest::sample::select(vec![
+        "<FileZilla3>", "</FileZilla3>", "<Settings>", "</Settings>", "<Servers>", "</Servers>",
+        "<Server>", "</Server>", "<Folder>", "</Folder>", "<Setting name=\"Timeout\">",
+        "<Setting name=\"Number of Transfers\"/>", "</Setting>", "<Port>", "</Port>", "<Host>h</Host>",
+        "<Pass encoding=\"base64\">", "</Pass>", "12abc", "&amp;", "&x;", "<!DOCTYPE a>", "\r\n", "\t",
+        "<?xml version=\"1.0\"?>", "<![CDATA[x]]>", "<a b=>", "é", "<", ">", "-1", "99999",
+    ]), 0..40)) {
+        let text: String = parts.concat();
+        let path = PathBuf::from("sitemanager.xml");
+        let units = vec![clientlint::formats::Unit::FileZilla {
+            name: "p".to_owned(),
+            files: vec![(path.clone(), clientlint::formats::filezilla::FzFileKind::SiteManager)],
+        }];
+        let mut files = clientlint::source::Files::default();
+        files.add(clientlint::source::SourceFile::new(path, text.into_bytes()));
+        let analysis = clientlint::analyze(&units, files, &Settings::default());
+        let _ = render(&analysis, OutputFormat::Json);
+    }
+}

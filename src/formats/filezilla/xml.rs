@@ -157,10 +157,11 @@ pub fn parse(text: &str) -> Document {
         if let Some(span) = pending.take() {
             let raw = text.get(span.start..span.end).unwrap_or("");
             if let Some(top) = stack.last_mut() {
-                top.children.push(Node::Text(Text {
-                    value: unescape(raw).replace("\r\n", "\n"),
-                    span,
-                }));
+                let mut value = unescape(raw);
+                if value.contains('\r') {
+                    value = value.replace("\r\n", "\n");
+                }
+                top.children.push(Node::Text(Text { value, span }));
             }
         }
     };
@@ -278,9 +279,11 @@ fn scan_tag(raw: &str, base: usize) -> Result<Tag, XmlError> {
         message,
     };
     let is_ws = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+    // Byte at `i`, or 0 past the end (0 never occurs in well-formed tag text).
+    let at = |i: usize| bytes.get(i).copied().unwrap_or(0);
     let mut i = 1;
     let name_start = i;
-    while i < bytes.len() && !is_ws(bytes[i]) && bytes[i] != b'/' && bytes[i] != b'>' {
+    while i < bytes.len() && !is_ws(at(i)) && at(i) != b'/' && at(i) != b'>' {
         i += 1;
     }
     let name = raw.get(name_start..i).unwrap_or("").to_owned();
@@ -288,7 +291,7 @@ fn scan_tag(raw: &str, base: usize) -> Result<Tag, XmlError> {
     let mut attrs = Vec::new();
     loop {
         let ws_start = i;
-        while i < bytes.len() && is_ws(bytes[i]) {
+        while i < bytes.len() && is_ws(at(i)) {
             i += 1;
         }
         match bytes.get(i) {
@@ -317,18 +320,18 @@ fn scan_tag(raw: &str, base: usize) -> Result<Tag, XmlError> {
             ));
         }
         let an_start = i;
-        while i < bytes.len() && !is_ws(bytes[i]) && !matches!(bytes[i], b'=' | b'>' | b'/') {
+        while i < bytes.len() && !is_ws(at(i)) && !matches!(at(i), b'=' | b'>' | b'/') {
             i += 1;
         }
         let an = raw.get(an_start..i).unwrap_or("").to_owned();
-        while i < bytes.len() && is_ws(bytes[i]) {
+        while i < bytes.len() && is_ws(at(i)) {
             i += 1;
         }
         if bytes.get(i) != Some(&b'=') {
             return Err(err(i, format!("the attribute `{an}` has no value")));
         }
         i += 1;
-        while i < bytes.len() && is_ws(bytes[i]) {
+        while i < bytes.len() && is_ws(at(i)) {
             i += 1;
         }
         let quote = match bytes.get(i) {
@@ -337,7 +340,7 @@ fn scan_tag(raw: &str, base: usize) -> Result<Tag, XmlError> {
         };
         i += 1;
         let v_start = i;
-        while i < bytes.len() && bytes[i] != quote {
+        while i < bytes.len() && at(i) != quote {
             i += 1;
         }
         if i >= bytes.len() {
@@ -406,52 +409,56 @@ mod tests {
     use super::{parse, unescape};
 
     #[test]
-    fn spans_point_at_names_values_and_text() {
+    fn spans_point_at_names_values_and_text() -> Result<(), &'static str> {
         let t = "<?xml version=\"1.0\"?>\n<FileZilla3>\n\t<Settings>\n\t\t<Setting name=\"Timeout\">20</Setting>\n\t\t<Setting name=\"External IP\" />\n\t</Settings>\n</FileZilla3>\n";
         let d = parse(t);
         assert!(d.error.is_none(), "{:?}", d.error);
-        let root = d.root.as_ref().expect("root");
+        let root = d.root.as_ref().ok_or("root")?;
         assert_eq!(root.name, "FileZilla3");
-        let settings = root.child("Settings").expect("settings");
+        let settings = root.child("Settings").ok_or("settings")?;
         let mut it = settings.elements();
-        let timeout = it.next().expect("timeout");
-        let a = timeout.attr("name").expect("name");
+        let timeout = it.next().ok_or("timeout")?;
+        let a = timeout.attr("name").ok_or("name")?;
         assert_eq!(&t[a.value_span.start..a.value_span.end], "Timeout");
-        let text = timeout.first_text().expect("text");
+        let text = timeout.first_text().ok_or("text")?;
         assert_eq!(&t[text.span.start..text.span.end], "20");
-        let ext = it.next().expect("external");
+        let ext = it.next().ok_or("external")?;
         assert!(ext.self_closing);
         assert_eq!(
             &t[ext.self_close_span.start..ext.self_close_span.end],
             " />"
         );
         assert_eq!(settings.indent_before(timeout.start.start), Some("\n\t\t"));
+        Ok(())
     }
 
     #[test]
-    fn entities_are_unescaped_but_custom_ones_are_kept() {
+    fn entities_are_unescaped_but_custom_ones_are_kept() -> Result<(), &'static str> {
         assert_eq!(unescape("a&amp;b&lt;&#65;&#x42;&foo;&"), "a&b<AB&foo;&");
         let d = parse("<a><b>x &amp; y</b></a>");
-        let b = d.root.as_ref().and_then(|r| r.child("b")).expect("b");
+        let b = d.root.as_ref().and_then(|r| r.child("b")).ok_or("b")?;
         assert_eq!(b.text(), "x & y");
         assert_eq!(b.first_text().map(|t| t.span.len()), Some(9));
+        Ok(())
     }
 
     #[test]
-    fn mismatched_and_unclosed_tags_are_errors() {
+    fn mismatched_and_unclosed_tags_are_errors() -> Result<(), &'static str> {
         let d = parse("<a>\n<b></c></a>");
-        let e = d.error.expect("error");
+        let e = d.error.ok_or("error")?;
         assert!(e.span.start >= 7, "{e:?}");
         let d = parse("<a><b>");
-        assert!(d.error.expect("error").message.contains("never closed"));
+        assert!(d.error.ok_or("error")?.message.contains("never closed"));
         let d = parse("<a x=1></a>");
-        assert!(d.error.expect("error").message.contains("not quoted"));
+        assert!(d.error.ok_or("error")?.message.contains("not quoted"));
+        Ok(())
     }
 
     #[test]
-    fn doctype_is_recorded_not_followed() {
+    fn doctype_is_recorded_not_followed() -> Result<(), &'static str> {
         let d = parse("<!DOCTYPE x [<!ENTITY e \"boom\">]><a>&e;</a>");
         assert!(d.doctype.is_some());
         assert_eq!(d.root.as_ref().map(|r| r.text()), Some("&e;"));
+        Ok(())
     }
 }
