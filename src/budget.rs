@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Profile, Protocol, Server};
+use crate::model::{Profile, Protocol, Server, Usage};
 
 /// A server as the budget counts it: host, protocol family, user ("" when unknown).
 pub type ServerKey = (String, &'static str, String);
@@ -23,6 +23,9 @@ pub fn group_by_server(profiles: &[Profile]) -> BTreeMap<ServerKey, Vec<Contribu
     let mut by_host: BTreeMap<(String, &'static str), Vec<Contribution<'_>>> = BTreeMap::new();
     for profile in profiles {
         for server in &profile.servers {
+            if server.usage == Usage::History {
+                continue;
+            }
             let host = server.host_name().trim().to_ascii_lowercase();
             if host.is_empty() || host.contains('%') {
                 continue;
@@ -40,7 +43,10 @@ pub fn group_by_server(profiles: &[Profile]) -> BTreeMap<ServerKey, Vec<Contribu
         }
     }
     let mut out = BTreeMap::new();
-    for ((host, protocol), entries) in by_host {
+    for ((host, protocol), mut entries) in by_host {
+        // Bookmarks are opened one at a time per server: of one profile's bookmarks to a
+        // server (and user), only the largest counts.
+        entries = keep_largest_bookmark(entries);
         let users: BTreeSet<String> = entries.iter().filter_map(|c| user_of(c.server)).collect();
         if users.is_empty() {
             out.insert((host, protocol, String::new()), entries);
@@ -76,4 +82,29 @@ fn user_of(server: &Server) -> Option<String> {
         .as_ref()
         .map(|u| u.value.trim().to_ascii_lowercase())
         .filter(|u| !u.is_empty() && !u.contains('%'))
+}
+
+/// Of a profile's on-demand servers with the same user, keeps only the one with the most
+/// connections.
+fn keep_largest_bookmark(entries: Vec<Contribution<'_>>) -> Vec<Contribution<'_>> {
+    let mut out: Vec<Contribution<'_>> = Vec::with_capacity(entries.len());
+    for c in entries {
+        if c.server.usage == Usage::OnDemand {
+            let same = out.iter().position(|o| {
+                o.server.usage == Usage::OnDemand
+                    && std::ptr::eq(o.profile, c.profile)
+                    && user_of(o.server) == user_of(c.server)
+            });
+            if let Some(i) = same {
+                if let Some(existing) = out.get_mut(i) {
+                    if c.connections > existing.connections {
+                        *existing = c;
+                    }
+                }
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
 }

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::formats::filezilla::{self, FzFileKind};
 use crate::formats::thunderbird::Layer;
 use crate::formats::{self, profiles_ini, Format, Unit};
 
@@ -29,6 +30,8 @@ pub struct Discovery {
 struct Collector {
     /// profile dir → (prefs.js, user.js)
     profiles: BTreeMap<PathBuf, (Option<PathBuf>, Option<PathBuf>)>,
+    /// FileZilla settings dir → its files, recognised by content.
+    filezilla: BTreeMap<PathBuf, BTreeMap<PathBuf, FzFileKind>>,
     standalone: Vec<Unit>,
 }
 
@@ -56,6 +59,24 @@ impl Collector {
         }
     }
 
+    /// Adds the FileZilla files of `dir` (as named in reference filezilla §1.2–1.3). Each
+    /// is recognised by content, so a non-FileZilla file under one of these names is left
+    /// out, and `*.xml~` backups are never picked up.
+    fn add_filezilla_dir(&mut self, dir: &Path) {
+        for name in filezilla::FILE_NAMES {
+            let path = dir.join(name);
+            let Ok(bytes) = std::fs::read(&path) else {
+                continue;
+            };
+            if let Some(kind) = filezilla::sniff(name, &bytes) {
+                self.filezilla
+                    .entry(dir.to_path_buf())
+                    .or_default()
+                    .insert(path, kind);
+            }
+        }
+    }
+
     fn finish(self) -> Vec<Unit> {
         let mut units: Vec<Unit> = self
             .profiles
@@ -70,6 +91,14 @@ impl Collector {
                 })
             })
             .collect();
+        for (dir, members) in self.filezilla {
+            let mut files: Vec<(PathBuf, FzFileKind)> = members.into_iter().collect();
+            files.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+            units.push(Unit::FileZilla {
+                name: dir.display().to_string(),
+                files,
+            });
+        }
         units.extend(self.standalone);
         units.sort_by(|a, b| a.paths().cmp(&b.paths()));
         units.dedup();
@@ -150,6 +179,15 @@ fn add_file(path: &Path, c: &mut Collector, d: &mut Discovery) {
         Some(Format::ProfilesIni) => c.add_profiles_ini(path),
         Some(Format::Prf) => c.standalone.push(Unit::OutlookPrf(path.to_path_buf())),
         Some(Format::Reg) => c.standalone.push(Unit::OutlookReg(path.to_path_buf())),
+        // A FileZilla file under its usual name brings in its settings directory, which
+        // FileZilla reads as one (fzdefaults.xml < filezilla.xml, sites use both).
+        Some(Format::FileZilla(_)) if filezilla::FILE_NAMES.contains(&name.as_str()) => {
+            c.add_filezilla_dir(path.parent().unwrap_or(Path::new("")));
+        }
+        Some(Format::FileZilla(kind)) => c.standalone.push(Unit::FileZilla {
+            name: path.display().to_string(),
+            files: vec![(path.to_path_buf(), kind)],
+        }),
         None => d.unsupported.push(path.to_path_buf()),
     }
 }
@@ -176,6 +214,9 @@ fn walk(root: &Path, c: &mut Collector) {
                 }
             }
             "profiles.ini" => c.add_profiles_ini(path),
+            name if filezilla::FILE_NAMES.contains(&name) => {
+                c.add_filezilla_dir(path.parent().unwrap_or(Path::new("")));
+            }
             _ => match formats::is_outlook_file_when_walking(path) {
                 Some(Format::Prf) => c.standalone.push(Unit::OutlookPrf(path.to_path_buf())),
                 Some(Format::Reg) => c.standalone.push(Unit::OutlookReg(path.to_path_buf())),

@@ -39,3 +39,23 @@ pub fn fcntl_lock_held(path: &Path) -> bool {
 pub fn fcntl_lock_held(_path: &Path) -> bool {
     false
 }
+
+/// True when a process with this command name runs (Linux: `/proc/*/comm`). Other systems
+/// answer false: there is no cheap, dependency-free way to ask.
+pub fn process_running(name: &str) -> bool {
+    if !cfg!(target_os = "linux") {
+        return false;
+    }
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return false;
+    };
+    entries.filter_map(Result::ok).any(|e| {
+        e.file_name()
+            .to_string_lossy()
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+            && std::fs::read_to_string(e.path().join("comm"))
+                .map(|c| c.trim() == name)
+                .unwrap_or(false)
+    })
+}

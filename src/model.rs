@@ -302,6 +302,19 @@ impl<T> Setting<T> {
     }
 }
 
+/// How a client uses a configured server, which decides how it counts towards a server's
+/// connection budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Usage {
+    /// An account the client keeps connected or polls on its own (mail accounts).
+    Always,
+    /// A bookmark the user connects to on demand (a FileZilla site): of several bookmarks
+    /// to one server, only one is counted.
+    OnDemand,
+    /// History (FileZilla recent servers): not counted.
+    History,
+}
+
 /// One server (incoming or outgoing) of a profile, as the client will use it.
 #[derive(Debug, Clone)]
 pub struct Server {
@@ -330,6 +343,8 @@ pub struct Server {
     pub timeout_seconds: Option<Setting<i64>>,
     /// Where the server is defined, for diagnostics about the server as a whole.
     pub anchor: (FileId, Span),
+    /// Whether the client connects on its own, on demand, or only remembers the server.
+    pub usage: Usage,
 }
 
 impl Server {
@@ -504,4 +519,17 @@ impl Profile {
             findings: Vec::new(),
         }
     }
+}
+
+/// The most connections FileZilla may open to one site (reference filezilla §3,
+/// "Connection model"): each tab browsing it holds one, and the queue adds up to
+/// `Number of Transfers`, capped by the site's `MaximumMultipleConnections` when that is
+/// above 0. An upper bound: with a cap, FileZilla also counts the browsing tab against it.
+pub fn ftp_worst_case_connections(tabs: i64, transfers: i64, site_cap: i64) -> i64 {
+    let queue = if site_cap > 0 {
+        transfers.min(site_cap)
+    } else {
+        transfers
+    };
+    tabs + queue
 }

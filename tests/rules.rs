@@ -43,12 +43,7 @@ fn snapshot_name(case: &Path) -> String {
 
 /// Rules whose formats are being built in parallel; each entry is removed when that
 /// format's fixtures land. Must be empty when an issue closes.
-const AWAITING_FIXTURES: &[&str] = &[
-    "timeout-disabled",
-    "timeout-too-long",
-    "password-stored-unencrypted",
-    "unknown-setting",
-];
+const AWAITING_FIXTURES: &[&str] = &[];
 
 #[test]
 fn every_rule_has_bad_and_good_fixtures() {

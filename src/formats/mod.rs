@@ -4,6 +4,7 @@
 //! A [`Unit`] says which files make up one client instance (e.g. a Thunderbird profile's
 //! prefs.js and user.js); [`build_profiles`] parses each file once and builds the model.
 
+pub mod filezilla;
 pub mod ini;
 pub mod outlook;
 pub mod outlook_reg;
@@ -31,6 +32,8 @@ pub enum Format {
     Prf,
     /// A Regedit export (`.reg`), read for Outlook account keys.
     Reg,
+    /// A FileZilla XML file, by what its root holds.
+    FileZilla(filezilla::FzFileKind),
 }
 
 impl Format {
@@ -42,6 +45,7 @@ impl Format {
             Format::ProfilesIni => "profiles-ini",
             Format::Prf => "prf",
             Format::Reg => "reg",
+            Format::FileZilla(kind) => kind.format_name(),
         }
     }
 
@@ -49,6 +53,7 @@ impl Format {
         match self {
             Format::PrefsJs | Format::DefaultPrefsJs | Format::ProfilesIni => Client::Thunderbird,
             Format::Prf | Format::Reg => Client::Outlook,
+            Format::FileZilla(_) => Client::FileZilla,
         }
     }
 }
@@ -69,6 +74,12 @@ pub enum Unit {
     OutlookPrf(PathBuf),
     /// A `.reg` export: one profile (Outlook accounts in it are modelled).
     OutlookReg(PathBuf),
+    /// A FileZilla settings directory (or a single FileZilla file): its files and what
+    /// each holds.
+    FileZilla {
+        name: String,
+        files: Vec<(PathBuf, filezilla::FzFileKind)>,
+    },
 }
 
 impl Unit {
@@ -79,6 +90,7 @@ impl Unit {
             | Unit::ProfilesIni(p)
             | Unit::OutlookPrf(p)
             | Unit::OutlookReg(p) => vec![p.as_path()],
+            Unit::FileZilla { files, .. } => files.iter().map(|(p, _)| p.as_path()).collect(),
         }
     }
 
@@ -89,6 +101,12 @@ impl Unit {
             Unit::ProfilesIni(_) => Format::ProfilesIni,
             Unit::OutlookPrf(_) => Format::Prf,
             Unit::OutlookReg(_) => Format::Reg,
+            Unit::FileZilla { files, .. } => Format::FileZilla(
+                files
+                    .first()
+                    .map(|(_, k)| *k)
+                    .unwrap_or(filezilla::FzFileKind::Settings),
+            ),
         }
     }
 }
@@ -106,6 +124,10 @@ pub fn lock_held(unit: &Unit) -> Option<String> {
         | Unit::ProfilesIni(_)
         | Unit::OutlookPrf(_)
         | Unit::OutlookReg(_) => None,
+        Unit::FileZilla { files, .. } => files
+            .iter()
+            .find_map(|(p, _)| p.parent())
+            .and_then(filezilla::settings_lock),
     }
 }
 
@@ -119,6 +141,9 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Format> {
     }
     if let Some(f) = classify_outlook(&name, bytes) {
         return Some(f);
+    }
+    if let Some(kind) = filezilla::sniff(&name, bytes) {
+        return Some(Format::FileZilla(kind));
     }
     let head = &bytes[..bytes.len().min(64 * 1024)];
     let has = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
@@ -262,6 +287,21 @@ pub fn build_profiles(units: &[Unit], files: &mut Files) -> (Vec<Profile>, Vec<O
                 outlook_reg::register_secrets(file, &parsed);
                 set_info(id, unit.format_of());
                 profiles.push(outlook_reg::build_profile(id, file, &parsed));
+            }
+            Unit::FileZilla {
+                name,
+                files: members,
+            } => {
+                let mut parsed = Vec::new();
+                for (path, kind) in members {
+                    let Some(id) = files.find(path) else { continue };
+                    let Some(file) = files.get_mut(id) else {
+                        continue;
+                    };
+                    parsed.push(filezilla::parse_file(file, id, *kind));
+                    set_info(id, Format::FileZilla(*kind));
+                }
+                profiles.push(filezilla::build_profile(name.clone(), files, &parsed));
             }
         }
     }

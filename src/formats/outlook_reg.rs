@@ -344,6 +344,7 @@ impl<'a> Account<'a> {
             // No registry value for the server timeout is known (reference §2.2).
             timeout_seconds: None,
             anchor: (self.file, self.anchor),
+            usage: crate::model::Usage::Always,
         }
     }
 

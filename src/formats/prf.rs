@@ -320,6 +320,7 @@ impl<'a> Account<'a> {
             poll_minutes: None,
             timeout_seconds,
             anchor: self.anchor(),
+            usage: crate::model::Usage::Always,
         }
     }
 
@@ -405,6 +406,7 @@ impl<'a> Account<'a> {
             poll_minutes: None,
             timeout_seconds: None,
             anchor: self.anchor(),
+            usage: crate::model::Usage::Always,
         }
     }
 

@@ -799,6 +799,7 @@ impl<'a> Builder<'a> {
             poll_minutes: Some(poll_minutes),
             timeout_seconds: None,
             anchor,
+            usage: crate::model::Usage::Always,
         })
     }
 
@@ -834,6 +835,7 @@ impl<'a> Builder<'a> {
             poll_minutes: None,
             timeout_seconds: None,
             anchor,
+            usage: crate::model::Usage::Always,
         })
     }
 }

@@ -3,14 +3,15 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Note, Profile, Role};
+use crate::model::{Note, Profile, Role, Usage};
 use crate::rules::{server_diagnostic, Context, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags a server and user that one client profile configures twice: two Thunderbird
-    /// accounts on the same IMAP server and login, two FileZilla sites for the same host
-    /// and user, two Outlook accounts for one mailbox.
+    /// Flags a server and user that one client profile configures twice as an account it
+    /// connects to on its own: two Thunderbird accounts on the same IMAP server and login,
+    /// two Outlook accounts for one mailbox. FileZilla sites are bookmarks (several for one
+    /// server, per remote directory, are normal) and are not flagged.
     ///
     /// ## Why is this bad?
     /// Each copy polls and holds its own connections, so the mailbox or FTP account gets
@@ -34,6 +35,11 @@ impl Rule for DuplicateAccount {
     fn check(&self, profile: &Profile, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut seen: BTreeMap<(bool, &'static str, String, String), usize> = BTreeMap::new();
         for (i, server) in profile.servers.iter().enumerate() {
+            // FileZilla sites are bookmarks: several for one server (say, per remote
+            // directory) are normal and open nothing by themselves.
+            if server.usage != Usage::Always {
+                continue;
+            }
             let host = server.host_name().trim().to_ascii_lowercase();
             let user = server
                 .user

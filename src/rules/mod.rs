@@ -45,6 +45,7 @@ mod duplicate_account;
 mod duplicate_setting;
 mod insecure_auth_method;
 mod invalid_value;
+mod keepalive_holds_idle_connections;
 mod not_recommended_port;
 mod overridden_setting;
 mod password_stored_unencrypted;
@@ -57,6 +58,8 @@ mod syntax_error;
 mod timeout_disabled;
 mod timeout_too_long;
 mod too_many_cached_connections;
+mod too_many_site_connections;
+mod too_many_transfers;
 mod unencrypted_connection;
 mod unknown_setting;
 mod unmapped_prf_key;
@@ -116,7 +119,10 @@ pub trait Rule: RuleMeta + Sync {
 pub static ALL: &[&dyn Rule] = &[
     &server_connection_budget_exceeded::ServerConnectionBudgetExceeded,
     &duplicate_account::DuplicateAccount,
+    &too_many_transfers::TooManyTransfers,
+    &too_many_site_connections::TooManySiteConnections,
     &too_many_cached_connections::TooManyCachedConnections,
+    &keepalive_holds_idle_connections::KeepaliveHoldsIdleConnections,
     &poll_interval_too_short::PollIntervalTooShort,
     &timeout_disabled::TimeoutDisabled,
     &timeout_too_long::TimeoutTooLong,

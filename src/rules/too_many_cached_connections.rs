@@ -42,7 +42,12 @@ impl Rule for TooManyCachedConnections {
     fn check(&self, profile: &Profile, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let limit = ctx.settings.limits.max_connections;
         for server in &profile.servers {
-            let Some(max) = &server.max_connections else {
+            // Mail connection caches only; FTP site caps are too-many-site-connections'.
+            let Some(max) = server
+                .max_connections
+                .as_ref()
+                .filter(|_| server.protocol.is_mail())
+            else {
                 continue;
             };
             if max.value <= limit {

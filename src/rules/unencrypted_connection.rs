@@ -1,12 +1,14 @@
 //! `unencrypted-connection`: a server reached without any TLS.
 
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
-use crate::model::{Profile, Security};
+use crate::model::{Client, Profile, Protocol, Security};
 use crate::rules::{describe_server, server_diagnostic, set_port_and_security, Context, Rule};
 
 declare_rule! {
     /// ## What it does
-    /// Flags servers configured with no TLS at all: Thunderbird `socketType`/`try_ssl` 0.
+    /// Flags servers configured with no TLS at all: Thunderbird `socketType`/`try_ssl` 0;
+    /// FileZilla protocol 6 ("insecure FTP") or 0 ("TLS if available", which silently
+    /// falls back to plain text).
     /// It is an error when a password or token is sent over that connection (normal
     /// password, original login, "any method", OAuth2), and a warning otherwise.
     ///
@@ -24,10 +26,18 @@ declare_rule! {
     /// user_pref("mail.server.server2.socketType", 3);
     /// ```
     ///
+    /// ```xml
+    /// <Protocol>6</Protocol>
+    /// ```
+    /// Use instead (explicit FTP over TLS, required):
+    /// ```xml
+    /// <Protocol>4</Protocol>
+    /// ```
+    ///
     /// ## Fix
     /// unsafe: switches to the protocol's recommended secure port and mode (IMAP 993
-    /// SSL/TLS, POP3 995 SSL/TLS, SMTP 587 STARTTLS). Unsafe because the server must offer
-    /// TLS there.
+    /// SSL/TLS, POP3 995 SSL/TLS, SMTP 587 STARTTLS; FTP: protocol 4, explicit TLS, on the
+    /// same port). Unsafe because the server must offer TLS there.
     pub(crate) struct UnencryptedConnection {
         name: "unencrypted-connection",
         severity: Error,
@@ -38,7 +48,15 @@ declare_rule! {
 impl Rule for UnencryptedConnection {
     fn check(&self, profile: &Profile, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for server in &profile.servers {
-            if server.security.value != Security::None {
+            // "TLS if available" falls back to plain text without asking (FileZilla
+            // protocol 0). Thunderbird 132+ migrates its mode 1 to STARTTLS, which
+            // deprecated-security-mode reports, so only other clients count it here.
+            let plain = match server.security.value {
+                Security::None => true,
+                Security::TryStartTls => profile.client != Client::Thunderbird,
+                _ => false,
+            };
+            if !plain {
                 continue;
             }
             let sends_secret = server
@@ -48,8 +66,10 @@ impl Rule for UnencryptedConnection {
                 .unwrap_or(false);
             let what = if sends_secret {
                 "the password is sent in clear text"
-            } else {
+            } else if server.protocol.is_mail() {
                 "all mail crosses the network unencrypted"
+            } else {
+                "all data crosses the network unencrypted"
             };
             let mut d = server_diagnostic(
                 self,
@@ -66,7 +86,11 @@ impl Rule for UnencryptedConnection {
             if !sends_secret {
                 d.severity = Severity::Warning;
             }
-            let (port, security) = server.protocol.recommended();
+            let (mut port, security) = server.protocol.recommended();
+            // Explicit FTP over TLS runs on the site's own port: keep it.
+            if server.protocol == Protocol::Ftp {
+                port = server.port.value;
+            }
             d.help = Some(format!("use {} on port {port}", security.describe()));
             d.fix = Fix::new(
                 Applicability::Unsafe,

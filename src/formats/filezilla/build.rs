@@ -1,0 +1,1004 @@
+//! Builds the model of one FileZilla settings directory from its parsed files: layered
+//! settings (built-in defaults < fzdefaults.xml < filezilla.xml, with the predefined
+//! exceptions), sites, recent servers and stored passwords, plus the findings about what
+//! FileZilla silently clamps, discards, ignores or drops.
+
+use std::collections::HashMap;
+
+use super::options::{self, Kind, Layering, Opt, OutOfRange};
+use super::xml::{Element, Node};
+use super::{FzFileKind, ParsedFile};
+use crate::model::{
+    AuthMethod, Client, FileFinding, FileFindingKind, Insertion, Location, Note, Origin,
+    PasswordStorage, Profile, Protocol, Role, Security, Server, Setting, StoredPassword, Value,
+    ValueWriter,
+};
+use crate::source::{FileId, Files, SourceFile, Span};
+
+/// Renders a value as FileZilla writes it: decimal text, booleans as 0/1, a security mode
+/// as the FTP protocol number that gives it (reference §4.3).
+fn write_value(v: &Value) -> Option<String> {
+    Some(match v {
+        Value::Int(i) => i.to_string(),
+        Value::Bool(b) => if *b { "1" } else { "0" }.to_owned(),
+        Value::Security(s) => match s {
+            Security::None => "6",
+            Security::TryStartTls => "0",
+            Security::StartTls => "4",
+            Security::ImplicitTls => "3",
+        }
+        .to_owned(),
+        Value::Auth(_) => return None,
+    })
+}
+
+/// For a self-closed `<Setting name="x" />`: replaces ` />` to give it a text.
+fn write_into_empty_setting(v: &Value) -> Option<String> {
+    Some(format!(">{}</Setting>", write_value(v)?))
+}
+
+fn write_into_empty_max_connections(v: &Value) -> Option<String> {
+    Some(format!(">{}</MaximumMultipleConnections>", write_value(v)?))
+}
+
+/// Escapes text for an XML attribute or element.
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The line break and indentation to put before a new element inserted after `after`, a
+/// child of `parent`: the same whitespace that precedes `after`.
+fn indent_like(file: &SourceFile, parent: &Element, after: &Element) -> String {
+    match parent.indent_before(after.start.start) {
+        Some(ws) if ws.contains('\n') => {
+            let tail = ws.rsplit('\n').next().unwrap_or("");
+            format!(
+                "{}{}",
+                file.line_ending.as_str(),
+                tail.trim_start_matches('\r')
+            )
+        }
+        Some(ws) => ws.to_owned(),
+        None => String::new(),
+    }
+}
+
+/// Where the value of an element is edited: its text, its (whitespace) content, or the
+/// ` />` of a self-closed element.
+fn value_edit(el: &Element, empty_writer: ValueWriter) -> (Span, ValueWriter) {
+    if el.self_closing {
+        (el.self_close_span, empty_writer)
+    } else if let Some(t) = el.first_text() {
+        (t.span, write_value)
+    } else {
+        (el.content_span(), write_value)
+    }
+}
+
+/// The span a finding about an element's value points at.
+fn value_span(el: &Element) -> Span {
+    match el.first_text() {
+        Some(t) => t.span,
+        None => el.span(),
+    }
+}
+
+fn file_name(files: &Files, id: FileId) -> String {
+    files
+        .get(id)
+        .and_then(|f| f.path.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_default()
+}
+
+/// One `<Setting>` as read from one layer.
+#[derive(Clone, Copy)]
+struct Entry<'a> {
+    file: FileId,
+    el: &'a Element,
+    name_span: Span,
+    opt: Opt,
+    /// The integer FileZilla ends up with from this element; `None` when discarded or
+    /// not numeric.
+    int: Option<i64>,
+}
+
+struct Builder<'a> {
+    files: &'a Files,
+    profile: Profile,
+}
+
+/// Builds the profile of one FileZilla settings directory (or of one file).
+pub fn build_profile(name: String, files: &Files, parsed: &[ParsedFile]) -> Profile {
+    let mut b = Builder {
+        files,
+        profile: Profile::new(Client::FileZilla, name),
+    };
+    b.profile.files = parsed.iter().map(|p| p.file).collect();
+    // Only files that parse are used: FileZilla discards a file with a syntax error.
+    let mut usable: Vec<(&ParsedFile, &Element)> = Vec::new();
+    for p in parsed {
+        if let Some(root) = b.check_document(p) {
+            usable.push((p, root));
+        }
+    }
+    // Layers, lowest first: fzdefaults.xml, then filezilla.xml.
+    usable.sort_by_key(|(p, _)| p.kind != FzFileKind::Defaults);
+    let mut defaults: HashMap<&str, Entry<'_>> = HashMap::new();
+    let mut user: HashMap<&str, Entry<'_>> = HashMap::new();
+    let mut settings_elements: Vec<(FileId, FzFileKind, &Element)> = Vec::new();
+    for (p, root) in &usable {
+        if !matches!(p.kind, FzFileKind::Defaults | FzFileKind::Settings) {
+            continue;
+        }
+        let Some(settings) = root.child("Settings") else {
+            continue;
+        };
+        settings_elements.push((p.file, p.kind, settings));
+        let layer = if p.kind == FzFileKind::Defaults {
+            &mut defaults
+        } else {
+            &mut user
+        };
+        b.read_settings(p.file, p.kind, settings, layer);
+    }
+    let effective = b.merge_layers(&defaults, &user);
+    b.fill_globals(&effective, &settings_elements, parsed);
+    for (p, root) in &usable {
+        match p.kind {
+            FzFileKind::SiteManager | FzFileKind::Defaults => {
+                if let Some(servers) = root.child("Servers") {
+                    let prefix = if p.kind == FzFileKind::Defaults {
+                        "predefined/"
+                    } else {
+                        ""
+                    };
+                    b.read_folder(p.file, p.kind, servers, prefix);
+                }
+            }
+            FzFileKind::RecentServers => {
+                if let Some(recent) = root.child("RecentServers") {
+                    for (i, server) in recent.elements().filter(|e| e.name == "Server").enumerate()
+                    {
+                        b.read_server(p.file, p.kind, server, &format!("recent server {}", i + 1));
+                    }
+                }
+            }
+            FzFileKind::Settings => {}
+        }
+    }
+    b.profile
+}
+
+impl<'a> Builder<'a> {
+    fn finding(
+        &mut self,
+        kind: FileFindingKind,
+        file: FileId,
+        span: Span,
+        label: impl Into<String>,
+        message: String,
+        help: Option<String>,
+    ) {
+        self.profile.findings.push(FileFinding {
+            kind,
+            file,
+            span,
+            label: label.into(),
+            message,
+            help,
+            notes: Vec::new(),
+            account: None,
+        });
+    }
+
+    /// Reports syntax errors, a DOCTYPE and a foreign root; returns the root when FileZilla
+    /// would use the file.
+    fn check_document<'p>(&mut self, p: &'p ParsedFile) -> Option<&'p Element> {
+        let name = file_name(self.files, p.file);
+        if let Some(dt) = p.doc.doctype {
+            self.finding(
+                FileFindingKind::InvalidValue,
+                p.file,
+                dt,
+                "DOCTYPE",
+                format!("{name} has a DOCTYPE declaration: FileZilla's XML parser skips it, so entities it declares are never expanded (clientlint does not follow it either)"),
+                Some("remove the DOCTYPE; FileZilla never writes one".to_owned()),
+            );
+        }
+        if let Some(err) = &p.doc.error {
+            self.finding(
+                FileFindingKind::SyntaxError,
+                p.file,
+                err.span,
+                "XML error",
+                format!(
+                    "{name} is not well-formed XML ({}): FileZilla shows \"Error loading xml file\" and falls back to {name}~ if that backup exists, otherwise to its defaults, so nothing in this file is used",
+                    err.message
+                ),
+                Some("fix the XML (with FileZilla closed); FileZilla writes the file again on exit".to_owned()),
+            );
+            return None;
+        }
+        let text_is_blank = self
+            .files
+            .get(p.file)
+            .map(|f| f.text.trim().is_empty())
+            .unwrap_or(true);
+        match &p.doc.root {
+            Some(root) if root.name == "FileZilla3" => Some(root),
+            Some(root) => {
+                self.finding(
+                    FileFindingKind::SyntaxError,
+                    p.file,
+                    root.name_span,
+                    "unknown root element",
+                    format!("{name} has the root element `<{}>`, not `<FileZilla3>`: FileZilla reports \"Unknown root element, the file does not appear to be generated by FileZilla\" and does not use it", root.name),
+                    None,
+                );
+                None
+            }
+            None if text_is_blank => None,
+            None => {
+                self.finding(
+                    FileFindingKind::SyntaxError,
+                    p.file,
+                    Span::empty(0),
+                    "no root element",
+                    format!("{name} has no root element: FileZilla shows \"Error loading xml file\" and falls back to the `~` backup or its defaults"),
+                    None,
+                );
+                None
+            }
+        }
+    }
+
+    /// Reads the `<Setting>` children of one `<Settings>` element into `layer`.
+    fn read_settings(
+        &mut self,
+        file: FileId,
+        kind: FzFileKind,
+        settings: &'a Element,
+        layer: &mut HashMap<&'a str, Entry<'a>>,
+    ) {
+        let fname = file_name(self.files, file);
+        for el in settings.elements() {
+            if el.name == "LastServer" {
+                self.read_passwords_in(
+                    file,
+                    el,
+                    &format!(
+                        "the last server `{}`",
+                        el.child("Host").map(|h| h.text().trim()).unwrap_or("")
+                    ),
+                );
+                continue;
+            }
+            if el.name != "Setting" {
+                // FileZilla ignores other children (and deletes them on cleanup).
+                continue;
+            }
+            let Some(name_attr) = el.attr("name") else {
+                continue;
+            };
+            let name = name_attr.value.as_str();
+            let Some(opt) = options::find(name) else {
+                let near = options::nearest(name);
+                let (message, help) = match near {
+                    Some(n) => (
+                        format!("`{name}` is not a FileZilla setting: FileZilla ignores it; did you mean `{n}`? (names are matched exactly, including case)"),
+                        Some(format!("rename it to `{n}`")),
+                    ),
+                    None => (
+                        format!("`{name}` is not a FileZilla setting: FileZilla ignores it and leaves it in the file"),
+                        Some("remove it, or check the setting's name".to_owned()),
+                    ),
+                };
+                self.finding(
+                    FileFindingKind::UnknownSetting,
+                    file,
+                    name_attr.value_span,
+                    "unknown setting",
+                    message,
+                    help,
+                );
+                continue;
+            };
+            if let Some(first) = layer.get(opt.name) {
+                let first_span = first.name_span;
+                self.profile.findings.push(FileFinding {
+                    kind: FileFindingKind::DuplicateSetting,
+                    file,
+                    span: name_attr.value_span,
+                    label: "ignored duplicate".to_owned(),
+                    message: format!("`{name}` is set twice in {fname}: FileZilla uses the first one and deletes this one when it saves"),
+                    help: Some("delete this duplicate so the file says what FileZilla does".to_owned()),
+                    notes: vec![Note {
+                        file,
+                        span: first_span,
+                        text: "FileZilla uses this one".to_owned(),
+                    }],
+                    account: None,
+                });
+                continue;
+            }
+            if kind == FzFileKind::Settings && opt.layering == Layering::PredefinedOnly {
+                self.finding(
+                    FileFindingKind::OverriddenSetting,
+                    file,
+                    value_span(el),
+                    "ignored here",
+                    format!("`{name}` is only read from fzdefaults.xml: FileZilla ignores it in {fname}, so this value has no effect"),
+                    Some("set it in fzdefaults.xml (reference filezilla §1.3) or delete it here".to_owned()),
+                );
+                continue;
+            }
+            let int = self.read_value(file, el, &opt);
+            layer.insert(
+                opt.name,
+                Entry {
+                    file,
+                    el,
+                    name_span: name_attr.value_span,
+                    opt,
+                    int,
+                },
+            );
+            if opt.name == "Tab data" {
+                for tab in el.elements().flat_map(|tabs| tabs.elements()) {
+                    let host = tab.child("Host").map(|h| h.text().trim()).unwrap_or("");
+                    self.read_passwords_in(
+                        file,
+                        tab,
+                        &format!("the open tab `{host}` (`Tab data`)"),
+                    );
+                }
+            }
+            if opt.secret && !el.text().is_empty() {
+                self.profile.passwords.push(StoredPassword {
+                    owner: if name.starts_with("FTP") {
+                        format!("the FTP proxy (`{name}`)")
+                    } else {
+                        format!("the proxy (`{name}`)")
+                    },
+                    storage: PasswordStorage::Plain,
+                    anchor: (file, el.start),
+                    account: None,
+                });
+            }
+        }
+    }
+
+    /// Reads a numeric or boolean value as FileZilla does, reporting what it changes.
+    /// Returns the value FileZilla keeps, `None` when it discards it.
+    fn read_value(&mut self, file: FileId, el: &Element, opt: &Opt) -> Option<i64> {
+        let (range, is_bool) = match opt.kind {
+            Kind::Int { range, .. } => (range, false),
+            Kind::Bool { .. } => (Some((0, 1, OutOfRange::Discard)), true),
+            _ => return None,
+        };
+        let name = opt.name;
+        let text = el.text();
+        let span = value_span(el);
+        let (mut v, clean) = options::as_int(text);
+        if !clean {
+            let shown = if text.trim().is_empty() {
+                "has no value".to_owned()
+            } else {
+                format!("is `{}`, not a number", text.trim())
+            };
+            self.finding(
+                FileFindingKind::InvalidValue,
+                file,
+                span,
+                format!("reads as {v}"),
+                format!("`{name}` {shown}: FileZilla reads it as {v}"),
+                Some(if is_bool {
+                    "write 0 or 1".to_owned()
+                } else {
+                    format!("write the number FileZilla should use, e.g. {v}")
+                }),
+            );
+        }
+        if let Some((min, max, how)) = range {
+            if v < min || v > max {
+                match how {
+                    OutOfRange::Clamp => {
+                        let c = v.clamp(min, max);
+                        self.finding(
+                            FileFindingKind::InvalidValue,
+                            file,
+                            span,
+                            format!("clamped to {c}"),
+                            format!(
+                                "`{name}` is {v}, outside {min}–{max}: FileZilla clamps it to {c}"
+                            ),
+                            Some(format!("write a value between {min} and {max}")),
+                        );
+                        v = c;
+                    }
+                    OutOfRange::Discard => {
+                        let fallback = self.builtin_default(opt);
+                        self.finding(
+                            FileFindingKind::InvalidValue,
+                            file,
+                            span,
+                            "ignored",
+                            format!("`{name}` is {v}, outside {min}–{max}: FileZilla ignores the value and uses {fallback}"),
+                            Some(format!("write a value between {min} and {max}")),
+                        );
+                        return None;
+                    }
+                }
+            }
+        }
+        // The Timeout validator turns 1–9 into 10 (optionspage_connection: "10-9999, 0 to
+        // disable").
+        if name == options::TIMEOUT && (1..=9).contains(&v) {
+            self.finding(
+                FileFindingKind::InvalidValue,
+                file,
+                span,
+                "raised to 10",
+                format!("`{name}` is {v}: FileZilla's minimum timeout is 10 seconds (0 disables it), so it uses 10"),
+                Some("write a timeout between 10 and 9999 seconds".to_owned()),
+            );
+            v = 10;
+        }
+        Some(v)
+    }
+
+    fn builtin_default(&self, opt: &Opt) -> i64 {
+        match opt.kind {
+            Kind::Int { default, .. } => default,
+            Kind::Bool { default } => i64::from(default),
+            _ => 0,
+        }
+    }
+
+    /// Applies fzdefaults.xml < filezilla.xml with the predefined exceptions.
+    fn merge_layers(
+        &mut self,
+        defaults: &HashMap<&'a str, Entry<'a>>,
+        user: &HashMap<&'a str, Entry<'a>>,
+    ) -> HashMap<&'a str, Entry<'a>> {
+        let mut effective = defaults.clone();
+        let mut names: Vec<&&str> = user.keys().collect();
+        names.sort();
+        for name in names {
+            let Some(u) = user.get(*name) else { continue };
+            let ufile = file_name(self.files, u.file);
+            match defaults.get(*name) {
+                Some(d)
+                    if u.opt.layering == Layering::PredefinedPriority
+                        && !matches!(d.el.text().trim(), "" | "0") =>
+                {
+                    let dfile = file_name(self.files, d.file);
+                    self.profile.findings.push(FileFinding {
+                        kind: FileFindingKind::OverriddenSetting,
+                        file: u.file,
+                        span: value_span(u.el),
+                        label: "overridden".to_owned(),
+                        message: format!("`{name}` in {ufile} is overridden by {dfile}, whose value always wins for this setting: editing it here has no effect"),
+                        help: Some(format!("change it in {dfile} instead")),
+                        notes: vec![Note { file: d.file, span: value_span(d.el), text: "this value wins".to_owned() }],
+                        account: None,
+                    });
+                }
+                Some(d) => {
+                    if d.el.text() != u.el.text() {
+                        let dfile = file_name(self.files, d.file);
+                        self.profile.findings.push(FileFinding {
+                            kind: FileFindingKind::OverriddenSetting,
+                            file: d.file,
+                            span: value_span(d.el),
+                            label: "overridden".to_owned(),
+                            message: format!("`{name}` in {dfile} is only a default: {ufile} sets it too, and FileZilla uses that value"),
+                            help: Some(format!("change it in {ufile}, or make it a value users cannot override (only Kiosk mode and Cache directory can be)")),
+                            notes: vec![Note { file: u.file, span: value_span(u.el), text: "this value wins".to_owned() }],
+                            account: None,
+                        });
+                    }
+                    effective.insert(*name, *u);
+                }
+                None => {
+                    effective.insert(*name, *u);
+                }
+            }
+        }
+        effective
+    }
+
+    /// The insertion of a missing `<Setting name="…">N</Setting>` into a `<Settings>`.
+    fn setting_insertion(&self, file: FileId, settings: &Element, name: &str) -> Option<Insertion> {
+        let f = self.files.get(file)?;
+        if settings.self_closing {
+            return None;
+        }
+        let open = format!("<Setting name=\"{}\">", escape(name));
+        let (at, prefix, suffix) = match settings.elements().last() {
+            Some(last) => (
+                last.end.end,
+                format!("{}{open}", indent_like(f, settings, last)),
+                "</Setting>".to_owned(),
+            ),
+            None => {
+                let line_start = f.line_start(settings.start.start);
+                let own = f.slice(Span::new(line_start, settings.start.start));
+                let own = if own.trim().is_empty() { own } else { "" };
+                let unit = if own.starts_with(' ') { "  " } else { "\t" };
+                let eol = f.line_ending.as_str();
+                (
+                    settings.start.end,
+                    format!("{eol}{own}{unit}{open}"),
+                    format!("</Setting>{eol}{own}"),
+                )
+            }
+        };
+        Some(Insertion {
+            file,
+            file_name: file_name(self.files, file),
+            at,
+            prefix,
+            suffix,
+            writer: write_value,
+        })
+    }
+
+    fn fill_globals(
+        &mut self,
+        effective: &HashMap<&'a str, Entry<'a>>,
+        settings_elements: &[(FileId, FzFileKind, &'a Element)],
+        parsed: &[ParsedFile],
+    ) {
+        // Missing settings go into filezilla.xml, else into fzdefaults.xml.
+        let target = settings_elements
+            .iter()
+            .find(|(_, k, _)| *k == FzFileKind::Settings)
+            .or_else(|| settings_elements.first())
+            .copied();
+        let anchor = target
+            .map(|(f, _, s)| (f, s.start))
+            .or_else(|| parsed.first().map(|p| (p.file, Span::empty(0))));
+        let Some(anchor) = anchor else { return };
+        let int_setting = |b: &Self, name: &str| -> Option<Setting<i64>> {
+            let opt = options::find(name)?;
+            let default = b.builtin_default(&opt);
+            match effective.get(name) {
+                Some(e) => {
+                    let (span, writer) = value_edit(e.el, write_into_empty_setting);
+                    Some(Setting::explicit(
+                        e.int.unwrap_or(default),
+                        Location {
+                            file: e.file,
+                            file_name: file_name(b.files, e.file),
+                            key: name.to_owned(),
+                            key_span: e.name_span,
+                            value_span: span,
+                            writer,
+                        },
+                    ))
+                }
+                None => Some(Setting {
+                    value: default,
+                    origin: Origin::Default {
+                        note: format!("`{name}` is absent: FileZilla uses {default}"),
+                        anchor,
+                        insert: target.and_then(|(f, _, s)| b.setting_insertion(f, s, name)),
+                    },
+                }),
+            }
+        };
+        self.profile.globals.transfers = int_setting(self, options::NUMBER_OF_TRANSFERS);
+        self.profile.globals.timeout_seconds = int_setting(self, options::TIMEOUT);
+        self.profile.globals.keepalive = int_setting(self, options::KEEPALIVE).map(|s| Setting {
+            value: s.value != 0,
+            origin: s.origin,
+        });
+    }
+
+    /// Reads the sites of a `<Servers>` or `<Folder>` element, recursively.
+    fn read_folder(&mut self, file: FileId, kind: FzFileKind, folder: &'a Element, prefix: &str) {
+        for el in folder.elements() {
+            match el.name.as_str() {
+                "Server" => {
+                    let name = site_name(el);
+                    let path = format!("{prefix}{name}");
+                    self.read_server(file, kind, el, &path);
+                }
+                "Folder" => {
+                    let fname: String = el
+                        .first_text()
+                        .map(|t| t.value.trim().chars().take(255).collect())
+                        .unwrap_or_default();
+                    if fname.is_empty() {
+                        self.finding(
+                            FileFindingKind::InvalidValue,
+                            file,
+                            el.start,
+                            "folder without a name",
+                            "this Site Manager folder has no name: FileZilla skips it, so none of the sites in it appear".to_owned(),
+                            Some("give the folder a name (its own text)".to_owned()),
+                        );
+                        continue;
+                    }
+                    self.read_folder(file, kind, el, &format!("{prefix}{fname}/"));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Finds the passwords inside `el` (a server-like block) and records them.
+    fn read_passwords_in(&mut self, file: FileId, el: &Element, owner: &str) -> bool {
+        let Some(pass) = el.child("Pass") else {
+            return false;
+        };
+        if pass.text().is_empty() {
+            return false;
+        }
+        let storage = match pass.attr("encoding").map(|a| a.value.as_str()) {
+            None => PasswordStorage::Plain,
+            Some("base64") => PasswordStorage::Base64,
+            Some("crypt") => PasswordStorage::Encrypted,
+            Some(other) => {
+                let other = other.to_owned();
+                self.finding(
+                    FileFindingKind::InvalidValue,
+                    file,
+                    pass.start,
+                    "unknown encoding",
+                    format!("the password of {owner} has encoding `{other}`, which FileZilla does not know: it ignores the password and asks for it at each connection"),
+                    Some("re-enter the password in FileZilla".to_owned()),
+                );
+                return false;
+            }
+        };
+        self.profile.passwords.push(StoredPassword {
+            owner: owner.to_owned(),
+            storage,
+            anchor: (file, pass.start),
+            account: None,
+        });
+        true
+    }
+
+    /// Reads one `<Server>`; FileZilla drops the entries it cannot read (reference §4.2).
+    fn read_server(&mut self, file: FileId, kind: FzFileKind, el: &'a Element, path: &str) {
+        let recent = kind == FzFileKind::RecentServers;
+        let unnamed = !recent && path.rsplit('/').next().unwrap_or("").is_empty();
+        let path = &if unnamed {
+            format!("{path}(unnamed site)")
+        } else {
+            path.to_owned()
+        };
+        let host = el.child("Host").map(|h| h.text().trim()).unwrap_or("");
+        let owner = if recent {
+            format!("the recent server `{host}`")
+        } else {
+            format!("the site `{path}`")
+        };
+        self.read_passwords_in(file, el, &owner);
+        let dropped = |b: &mut Self, span: Span, label: &str, why: String| {
+            let consequence = if recent {
+                "FileZilla drops this recent server and deletes it from recentservers.xml"
+                    .to_owned()
+            } else {
+                format!("FileZilla drops the site `{path}`: it does not appear in the Site Manager")
+            };
+            b.profile.findings.push(FileFinding {
+                kind: FileFindingKind::InvalidValue,
+                file,
+                span,
+                label: label.to_owned(),
+                message: format!("{why}: {consequence}"),
+                help: Some(
+                    "correct the value in FileZilla's Site Manager, or here with FileZilla closed"
+                        .to_owned(),
+                ),
+                notes: Vec::new(),
+                account: Some(path.to_owned()),
+            });
+        };
+        // Integers read with `as_int`; a non-numeric text is reported with what it reads as.
+        let int_of = |b: &mut Self, child: &str| -> Option<(i64, &'a Element)> {
+            let c = el.child(child)?;
+            let (v, clean) = options::as_int(c.text());
+            if !clean {
+                b.profile.findings.push(FileFinding {
+                    kind: FileFindingKind::InvalidValue,
+                    file,
+                    span: value_span(c),
+                    label: format!("reads as {v}"),
+                    message: format!(
+                        "`{child}` of `{path}` is `{}`, not a number: FileZilla reads it as {v}",
+                        c.text().trim()
+                    ),
+                    help: Some("write a plain number".to_owned()),
+                    notes: Vec::new(),
+                    account: Some(path.to_owned()),
+                });
+            }
+            Some((v, c))
+        };
+        if unnamed {
+            dropped(
+                self,
+                el.start,
+                "no name",
+                "this site has no `<Name>` and no name text".to_owned(),
+            );
+            return;
+        }
+        let Some(host_el) = el.child("Host").filter(|_| !host.is_empty()) else {
+            let span = el.child("Host").map(|h| h.span()).unwrap_or(el.start);
+            dropped(self, span, "empty host", format!("`{path}` has no host"));
+            return;
+        };
+        let port = int_of(self, "Port");
+        let (port_value, port_el) = match port {
+            Some((p, c)) if (1..=65535).contains(&p) => (p, c),
+            Some((p, c)) => {
+                dropped(
+                    self,
+                    value_span(c),
+                    "not a port",
+                    format!("port {p} of `{path}` is outside 1–65535"),
+                );
+                return;
+            }
+            None => {
+                dropped(
+                    self,
+                    el.start,
+                    "no port",
+                    format!("`{path}` has no `<Port>`, which FileZilla reads as 0"),
+                );
+                return;
+            }
+        };
+        let protocol = int_of(self, "Protocol");
+        let protocol_number = protocol.map(|(p, _)| p).unwrap_or(0);
+        if !(0..=24).contains(&protocol_number) {
+            let span = protocol.map(|(_, c)| value_span(c)).unwrap_or(el.start);
+            dropped(
+                self,
+                span,
+                "unknown protocol",
+                format!("protocol {protocol_number} of `{path}` is not one FileZilla knows (0–24)"),
+            );
+            return;
+        }
+        if let Some((t, c)) = int_of(self, "Type") {
+            if !(0..=10).contains(&t) {
+                dropped(
+                    self,
+                    value_span(c),
+                    "unknown server type",
+                    format!("server type {t} of `{path}` is outside 0–10"),
+                );
+                return;
+            }
+        }
+        // A missing Logontype reads as 0, anonymous (GetTextElementInt's default; unverified).
+        let logon = int_of(self, "Logontype");
+        let logon_number = logon.map(|(l, _)| l).unwrap_or(0);
+        if !(0..=7).contains(&logon_number) {
+            let span = logon.map(|(_, c)| value_span(c)).unwrap_or(el.start);
+            dropped(
+                self,
+                span,
+                "unknown logon type",
+                format!("logon type {logon_number} of `{path}` is not one FileZilla knows (0–7)"),
+            );
+            return;
+        }
+        let user_el = el.child("User");
+        let user_text = user_el.map(|u| u.text()).unwrap_or("");
+        // Protocols without a user: Storj grant 21, Google Drive 14, Dropbox 15, OneDrive 16,
+        // Box 18, GCS service account 23 (reference §4.2).
+        let needs_user = logon_number != 0
+            && !matches!(logon_number, 2 | 3)
+            && !matches!(protocol_number, 14 | 15 | 16 | 18 | 21 | 23);
+        if needs_user && user_text.is_empty() {
+            let span = user_el.map(|u| u.span()).unwrap_or(el.start);
+            dropped(
+                self,
+                span,
+                "no user",
+                format!("`{path}` has no user, which its logon type requires"),
+            );
+            return;
+        }
+        if let Some((tz, c)) = int_of(self, "TimezoneOffset") {
+            if !(-1440..=1440).contains(&tz) {
+                dropped(
+                    self,
+                    value_span(c),
+                    "bad timezone offset",
+                    format!("timezone offset {tz} of `{path}` is outside −1440..1440 minutes"),
+                );
+                return;
+            }
+        }
+        if el.child("EncodingType").map(|e| e.text().trim()) == Some("Custom")
+            && el
+                .child("CustomEncoding")
+                .map(|e| e.text().trim())
+                .unwrap_or("")
+                .is_empty()
+        {
+            let span = el
+                .child("EncodingType")
+                .map(|e| e.span())
+                .unwrap_or(el.start);
+            dropped(
+                self,
+                span,
+                "no custom encoding",
+                format!("`{path}` uses a custom encoding but names none"),
+            );
+            return;
+        }
+        // Protocols outside the model (HTTP, S3, WebDAV, cloud storage) give no server.
+        let (model_protocol, security) = match protocol_number {
+            0 => (Protocol::Ftp, Security::TryStartTls),
+            1 => (Protocol::Sftp, Security::ImplicitTls),
+            3 => (Protocol::Ftp, Security::ImplicitTls),
+            4 => (Protocol::Ftp, Security::StartTls),
+            6 => (Protocol::Ftp, Security::None),
+            _ => return,
+        };
+        let fname = file_name(self.files, file);
+        let anchor_el = el
+            .child("Name")
+            .filter(|n| !n.text().trim().is_empty())
+            .unwrap_or(host_el);
+        let anchor = (file, value_span(anchor_el));
+        let loc = |c: &Element, key: &str| {
+            let (span, writer) = value_edit(c, write_value);
+            Location {
+                file,
+                file_name: fname.clone(),
+                key: key.to_owned(),
+                key_span: c.name_span,
+                value_span: span,
+                writer,
+            }
+        };
+        let security = match protocol {
+            Some((_, c)) => Setting::explicit(security, loc(c, "Protocol")),
+            None => Setting {
+                value: security,
+                origin: Origin::Default {
+                    note: "`Protocol` is absent: FileZilla uses 0, FTP with TLS if available"
+                        .to_owned(),
+                    anchor,
+                    insert: None,
+                },
+            },
+        };
+        let auth_value = match logon_number {
+            0 => AuthMethod::None,
+            5 => AuthMethod::External,
+            6 | 7 => AuthMethod::Secure,
+            _ => AuthMethod::PasswordCleartext,
+        };
+        let auth = Some(match logon {
+            Some((_, c)) => Setting::explicit(auth_value, loc(c, "Logontype")),
+            None => Setting {
+                value: auth_value,
+                origin: Origin::Default {
+                    note: "`Logontype` is absent: FileZilla uses anonymous".to_owned(),
+                    anchor,
+                    insert: None,
+                },
+            },
+        });
+        // The quick-connect history has no per-site limit to set.
+        let max_connections = if recent {
+            None
+        } else {
+            Some(match int_of(self, "MaximumMultipleConnections") {
+                Some((v, c)) => {
+                    let v = if v < 0 {
+                        self.profile.findings.push(FileFinding {
+                            kind: FileFindingKind::InvalidValue,
+                            file,
+                            span: value_span(c),
+                            label: "no limit".to_owned(),
+                            message: format!("`MaximumMultipleConnections` of `{path}` is {v}: FileZilla reads it as a huge unsigned number, so the site has no connection limit"),
+                            help: Some("write a limit between 1 and 10".to_owned()),
+                            notes: Vec::new(),
+                            account: Some(path.to_owned()),
+                        });
+                        0
+                    } else {
+                        v
+                    };
+                    let (span, writer) = value_edit(c, write_into_empty_max_connections);
+                    Setting::explicit(
+                        v,
+                        Location {
+                            file,
+                            file_name: fname.clone(),
+                            key: "MaximumMultipleConnections".to_owned(),
+                            key_span: c.name_span,
+                            value_span: span,
+                            writer,
+                        },
+                    )
+                }
+                None => Setting {
+                    value: 0,
+                    origin: Origin::Default {
+                        note: "`MaximumMultipleConnections` is absent: the site has no connection limit".to_owned(),
+                        anchor,
+                        insert: self.max_connections_insertion(file, el),
+                    },
+                },
+            })
+        };
+        self.profile.servers.push(Server {
+            account: Some(path.to_owned()),
+            key: path.to_owned(),
+            role: Role::Incoming,
+            protocol: model_protocol,
+            host: Some(Setting::explicit(host.to_owned(), loc(host_el, "Host"))),
+            user: user_el.map(|u| Setting::explicit(u.text().to_owned(), loc(u, "User"))),
+            port: Setting::explicit(port_value, loc(port_el, "Port")),
+            port_follows_security: false,
+            security,
+            auth,
+            max_connections,
+            poll_enabled: None,
+            poll_minutes: None,
+            timeout_seconds: None,
+            anchor,
+            // Recent servers are history; sites are bookmarks opened on demand.
+            usage: if kind == FzFileKind::RecentServers {
+                crate::model::Usage::History
+            } else {
+                crate::model::Usage::OnDemand
+            },
+        });
+    }
+
+    /// Where a missing `<MaximumMultipleConnections>` goes: after `<PasvMode>`, where
+    /// FileZilla writes it, else after the last child element.
+    fn max_connections_insertion(&self, file: FileId, server: &Element) -> Option<Insertion> {
+        let f = self.files.get(file)?;
+        let after = server
+            .child("PasvMode")
+            .or_else(|| server.child("Logontype"))
+            .or_else(|| server.elements().last())?;
+        Some(Insertion {
+            file,
+            file_name: file_name(self.files, file),
+            at: after.end.end,
+            prefix: format!(
+                "{}<MaximumMultipleConnections>",
+                indent_like(f, server, after)
+            ),
+            suffix: "</MaximumMultipleConnections>".to_owned(),
+            writer: write_value,
+        })
+    }
+}
+
+/// A site's name: `<Name>`, else the trimmed text of `<Server>` itself (reference §4.1).
+fn site_name(el: &Element) -> String {
+    let name = el.child("Name").map(|n| n.text().trim()).unwrap_or("");
+    if !name.is_empty() {
+        return name.to_owned();
+    }
+    el.children
+        .iter()
+        .find_map(|n| match n {
+            Node::Text(t) if !t.value.trim().is_empty() => Some(t.value.trim().to_owned()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
