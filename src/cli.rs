@@ -41,6 +41,27 @@ pub enum Command {
     Manpage,
     /// Print the effective configuration and where each value came from.
     Config(ConfigArgs),
+    /// Show, per server, every profile's worst-case connections and the total against
+    /// the server's limit: the page to read when a user reports `421 Too many
+    /// connections`.
+    Connections(ConnectionsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ConnectionsArgs {
+    /// Files or directories, as for `check`; without PATH, the default locations.
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: RulesFormat,
+
+    /// Show only servers above their limit.
+    #[arg(long)]
+    pub over: bool,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 /// Where settings come from: clientlint.toml and command-line overrides.

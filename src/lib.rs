@@ -10,6 +10,7 @@
 pub mod budget;
 pub mod cli;
 pub mod config;
+pub mod connections;
 pub mod diagnostic;
 pub mod discover;
 pub mod fix;
@@ -233,6 +234,50 @@ fn settings_from(args: &CheckArgs) -> anyhow::Result<Settings> {
     Ok(settings)
 }
 
+/// `clientlint connections`: the per-server budget table.
+fn show_connections(
+    args: &cli::ConnectionsArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<ExitStatus> {
+    let cwd = std::env::current_dir().context("could not read the current directory")?;
+    let settings = resolve_settings(&args.config, &cwd)?;
+    let discovery = if args.paths.is_empty() {
+        discover::from_default_locations()
+    } else {
+        discover::from_paths(&args.paths)
+    };
+    let mut tool_error = false;
+    for e in &discovery.errors {
+        writeln!(err, "error: {e}")?;
+        tool_error = true;
+    }
+    let (files, read_errors) = read_files(&discovery.units);
+    for e in &read_errors {
+        writeln!(err, "error: {e}")?;
+        tool_error = true;
+    }
+    let analysis = analyze(&discovery.units, files, &settings);
+    let mut budgets = connections::budgets(&analysis.profiles, &analysis.files, &settings);
+    if args.over {
+        budgets.retain(|b| b.over);
+    }
+    match args.format {
+        RulesFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &budgets)?;
+            writeln!(out)?;
+        }
+        RulesFormat::Text | RulesFormat::Markdown => connections::write_text(&budgets, out)?,
+    }
+    Ok(if tool_error {
+        ExitStatus::Error
+    } else if budgets.iter().any(|b| b.over) {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
 /// `clientlint config`: the effective settings and where each came from.
 fn show_config(args: &cli::ConfigArgs, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     let cwd = std::env::current_dir().context("could not read the current directory")?;
@@ -320,6 +365,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result
             Ok(ExitStatus::Success)
         }
         Some(Command::Config(args)) => show_config(&args, out),
+        Some(Command::Connections(args)) => show_connections(&args, out, err),
         Some(Command::Manpage) => {
             let cmd = <Cli as clap::CommandFactory>::command();
             clap_mangen::Man::new(cmd)

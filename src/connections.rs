@@ -1,0 +1,122 @@
+//! `clientlint connections`: the connection budget as a table — per server, each profile's
+//! worst-case connections and poll interval, and the total against the server's limit.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::budget::group_by_server;
+use crate::model::Profile;
+use crate::settings::Settings;
+use crate::source::Files;
+
+/// One server's row group.
+#[derive(Debug, Serialize)]
+pub struct ServerBudget {
+    pub host: String,
+    pub protocol: &'static str,
+    /// The login, when known.
+    pub user: Option<String>,
+    pub total: i64,
+    pub limit: i64,
+    pub over: bool,
+    pub contributors: Vec<Contributor>,
+}
+
+/// One profile's share.
+#[derive(Debug, Serialize)]
+pub struct Contributor {
+    pub client: &'static str,
+    pub profile: String,
+    pub account: String,
+    pub connections: i64,
+    pub why: String,
+    /// Minutes between automatic checks, when the client polls.
+    pub poll_minutes: Option<i64>,
+    pub path: String,
+    pub line: usize,
+}
+
+/// The budget of every server the profiles use: servers over their limit first, then by
+/// host.
+pub fn budgets(profiles: &[Profile], files: &Files, settings: &Settings) -> Vec<ServerBudget> {
+    let mut out: Vec<ServerBudget> = group_by_server(profiles)
+        .into_iter()
+        .map(|((host, protocol, user), group)| {
+            let total: i64 = group.iter().map(|c| c.connections).sum();
+            let limit = settings.limits.connection_limit_for(&host);
+            let contributors = group
+                .iter()
+                .map(|c| {
+                    let file = files.get(c.server.anchor.0);
+                    let poll_minutes = match (&c.server.poll_enabled, &c.server.poll_minutes) {
+                        (Some(on), Some(m)) if on.value && m.value > 0 => Some(m.value),
+                        _ => None,
+                    };
+                    Contributor {
+                        client: c.profile.client.name(),
+                        profile: c.profile.name.clone(),
+                        account: c.server.label(),
+                        connections: c.connections,
+                        why: c.why.clone(),
+                        poll_minutes,
+                        path: file.map(|f| f.display_path()).unwrap_or_default(),
+                        line: file
+                            .map(|f| f.line_col(c.server.anchor.1.start).0)
+                            .unwrap_or(0),
+                    }
+                })
+                .collect();
+            ServerBudget {
+                host,
+                protocol,
+                user: (!user.is_empty()).then_some(user),
+                total,
+                limit,
+                over: total > limit,
+                contributors,
+            }
+        })
+        .collect();
+    out.sort_by_key(|b| !b.over);
+    out
+}
+
+/// Prints the budgets as a table.
+pub fn write_text(budgets: &[ServerBudget], out: &mut dyn Write) -> std::io::Result<()> {
+    if budgets.is_empty() {
+        return writeln!(out, "No servers found.");
+    }
+    for (i, b) in budgets.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        let user = b
+            .user
+            .as_deref()
+            .map(|u| format!(" as {u}"))
+            .unwrap_or_default();
+        let verdict = if b.over {
+            "OVER the limit"
+        } else {
+            "within the limit"
+        };
+        writeln!(
+            out,
+            "{} {}{user}: {} of {} connections, {verdict}",
+            b.protocol, b.host, b.total, b.limit
+        )?;
+        for c in &b.contributors {
+            let poll = c
+                .poll_minutes
+                .map(|m| format!("polls every {m} min"))
+                .unwrap_or_else(|| "no polling".to_owned());
+            writeln!(
+                out,
+                "  {:>3}  {:<11} {}  [{}]  {} — {}:{} ({})",
+                c.connections, c.client, c.account, c.why, poll, c.path, c.line, c.profile
+            )?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,245 @@
+//! The cross-client connection budget on a whole machine: two Thunderbird profiles and an
+//! Outlook registry export on one IMAP mailbox, with and without a per-server limit from
+//! clientlint.toml; and `clientlint connections`.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn clientlint() -> Command {
+    let mut cmd = Command::cargo_bin("clientlint").expect("binary builds");
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+fn thunderbird_profile(dir: &Path, max_cached: i32) {
+    fs::create_dir_all(dir).expect("mkdir");
+    fs::write(
+        dir.join("prefs.js"),
+        format!(
+            "user_pref(\"mail.account.account1.server\", \"server1\");\n\
+             user_pref(\"mail.accountmanager.accounts\", \"account1\");\n\
+             user_pref(\"mail.server.server1.hostname\", \"imap.example.net\");\n\
+             user_pref(\"mail.server.server1.max_cached_connections\", {max_cached});\n\
+             user_pref(\"mail.server.server1.socketType\", 3);\n\
+             user_pref(\"mail.server.server1.type\", \"imap\");\n\
+             user_pref(\"mail.server.server1.userName\", \"user@example.net\");\n"
+        ),
+    )
+    .expect("write");
+}
+
+/// A machine: two Thunderbird profiles with `max_cached` each, and an Outlook export of
+/// an IMAP account on the same server and user.
+fn machine(max_cached: i32) -> tempfile::TempDir {
+    let root = tempfile::tempdir().expect("tempdir");
+    thunderbird_profile(&root.path().join("tb/laptop"), max_cached);
+    thunderbird_profile(&root.path().join("tb/desktop"), max_cached);
+    fs::copy(
+        "fixtures/rules/smtp-port-25/outlook.good.reg",
+        root.path().join("outlook.reg"),
+    )
+    .expect("copy");
+    root
+}
+
+fn budget_findings(root: &Path, extra: &[&str]) -> Vec<serde_json::Value> {
+    let out = clientlint()
+        .current_dir(root)
+        .args([
+            "--format",
+            "json",
+            "--select",
+            "server-connection-budget-exceeded",
+        ])
+        .args(extra)
+        .arg(".")
+        .output()
+        .expect("runs");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    v["diagnostics"].as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn thunderbird_and_outlook_on_one_mailbox_are_summed_and_each_is_named() {
+    let root = machine(4);
+    let found = budget_findings(root.path(), &["--isolated"]);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let d = &found[0];
+    let message = d["message"].as_str().unwrap_or_default();
+    assert_eq!(
+        message,
+        "3 profiles may open 9 IMAP connections to `imap.example.net` as `user@example.net`, more than its limit of 8"
+    );
+    let help = d["help"].as_str().unwrap_or_default();
+    assert!(help.contains("Thunderbird ./tb/desktop (4)"), "{help}");
+    assert!(help.contains("Thunderbird ./tb/laptop (4)"), "{help}");
+    assert!(help.contains("Outlook ./outlook.reg (1)"), "{help}");
+}
+
+#[test]
+fn a_per_server_limit_in_clientlint_toml_changes_the_verdict() {
+    // 3 + 3 + 1 = 7: within the default of 8 ...
+    let root = machine(3);
+    assert!(budget_findings(root.path(), &["--isolated"]).is_empty());
+    // ... but not within this server's own limit of 6.
+    fs::write(
+        root.path().join("clientlint.toml"),
+        "[servers.\"imap.example.net\"]\nconnection-limit = 6\n",
+    )
+    .expect("toml");
+    let found = budget_findings(root.path(), &[]);
+    assert_eq!(found.len(), 1);
+    assert!(found[0]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .ends_with("more than its limit of 6"));
+    // The command line overrides the general limit, not the per-server one.
+    assert_eq!(
+        budget_findings(root.path(), &["--server-connection-limit", "20"]).len(),
+        1
+    );
+}
+
+#[test]
+fn connections_table_lists_every_contributor_and_the_total() {
+    let root = machine(4);
+    let out = clientlint()
+        .current_dir(root.path())
+        .args(["connections", "--isolated", "."])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1), "over the limit exits 1");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.starts_with(
+            "IMAP imap.example.net as user@example.net: 9 of 8 connections, OVER the limit"
+        ),
+        "{text}"
+    );
+    let imap_section = text.split("\n\n").next().unwrap_or_default();
+    assert_eq!(
+        imap_section
+            .lines()
+            .filter(|l| l.contains(" thunderbird "))
+            .count(),
+        2,
+        "{text}"
+    );
+    assert_eq!(
+        imap_section
+            .lines()
+            .filter(|l| l.contains(" outlook "))
+            .count(),
+        1,
+        "{text}"
+    );
+
+    let out = clientlint()
+        .current_dir(root.path())
+        .args(["connections", "--isolated", "--format", "json", "."])
+        .output()
+        .expect("runs");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let imap = v
+        .as_array()
+        .and_then(|a| a.iter().find(|b| b["protocol"] == "IMAP"))
+        .expect("the IMAP server");
+    assert_eq!(imap["total"], 9);
+    assert_eq!(imap["limit"], 8);
+    assert_eq!(imap["contributors"].as_array().map(Vec::len), Some(3));
+    let thunderbird = imap["contributors"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["client"] == "thunderbird"))
+        .expect("a Thunderbird contributor");
+    assert_eq!(thunderbird["poll_minutes"], 10);
+    assert_eq!(thunderbird["connections"], 4);
+}
+
+#[test]
+fn config_errors_exit_2_and_point_into_the_toml() {
+    let root = machine(3);
+    fs::write(
+        root.path().join("clientlint.toml"),
+        "max-connections = \"three\"\n",
+    )
+    .expect("toml");
+    let out = clientlint()
+        .current_dir(root.path())
+        .arg(".")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("clientlint.toml:1:19"), "{err}");
+    assert!(err.contains("invalid type: string \"three\""), "{err}");
+
+    fs::write(
+        root.path().join("clientlint.toml"),
+        "[severity]\nno-such-rule = \"error\"\n",
+    )
+    .expect("toml");
+    let out = clientlint()
+        .current_dir(root.path())
+        .arg(".")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("unknown rule `no-such-rule` in [severity]")
+    );
+}
+
+#[test]
+fn config_shows_values_and_their_origin() {
+    let root = tempfile::tempdir().expect("tempdir");
+    fs::write(
+        root.path().join(".clientlint.toml"),
+        "max-connections = 2\nignore = [\"not-recommended-port\"]\n[per-path-ignores]\n\"**/user.js\" = [\"poll-interval-too-short\"]\n",
+    )
+    .expect("toml");
+    let out = clientlint()
+        .current_dir(root.path())
+        .args(["config", "--min-poll-minutes", "15"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("max-connections = 2  # "), "{text}");
+    assert!(text.contains(".clientlint.toml"), "{text}");
+    assert!(
+        text.contains("min-poll-minutes = 15  # command line"),
+        "{text}"
+    );
+    assert!(text.contains("max-transfers = 3  # default"), "{text}");
+    assert!(
+        text.contains("\"**/user.js\" = [\"poll-interval-too-short\"]"),
+        "{text}"
+    );
+}
+
+#[test]
+fn per_path_ignores_silence_a_rule_for_matching_files_only() {
+    let root = tempfile::tempdir().expect("tempdir");
+    thunderbird_profile(&root.path().join("a"), 10);
+    thunderbird_profile(&root.path().join("b"), 10);
+    fs::write(
+        root.path().join("clientlint.toml"),
+        "[per-path-ignores]\n\"**/a/prefs.js\" = [\"too-many-cached-connections\"]\n",
+    )
+    .expect("toml");
+    let out = clientlint()
+        .current_dir(root.path())
+        .args([
+            "--format",
+            "concise",
+            "--select",
+            "too-many-cached-connections",
+            ".",
+        ])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.contains("b/prefs.js"), "{text}");
+}
