@@ -47,6 +47,19 @@ pub enum Command {
     Connections(ConnectionsArgs),
 }
 
+/// Where to look instead of this machine's default locations.
+#[derive(Debug, Args, Default, Clone)]
+pub struct HomeArgs {
+    /// Search the default client locations under this home directory (a mounted image,
+    /// another user), in the Linux, macOS and Windows layouts.
+    #[arg(long, value_name = "DIR")]
+    pub home: Vec<PathBuf>,
+
+    /// Treat every subdirectory of DIR as a home (`/home`, an image's `Users`).
+    #[arg(long, value_name = "DIR")]
+    pub root: Vec<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 pub struct ConnectionsArgs {
     /// Files or directories, as for `check`; without PATH, the default locations.
@@ -59,6 +72,9 @@ pub struct ConnectionsArgs {
     /// Show only servers above their limit.
     #[arg(long)]
     pub over: bool,
+
+    #[command(flatten)]
+    pub homes: HomeArgs,
 
     #[command(flatten)]
     pub config: ConfigArgs,
@@ -117,6 +133,9 @@ pub enum FailOn {
 pub struct CheckArgs {
     #[command(flatten)]
     pub config: ConfigArgs,
+
+    #[command(flatten)]
+    pub homes: HomeArgs,
 
     /// Files or directories to lint. A directory may be a Thunderbird root (with
     /// profiles.ini), a profile directory, or any tree holding them. Without PATH, this

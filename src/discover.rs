@@ -3,8 +3,11 @@
 //!
 //! A Thunderbird profile directory is the unit: naming its prefs.js also brings in its
 //! user.js (which overrides it), and the other way round. A Thunderbird root is recognised
-//! by its profiles.ini. Files are recognised by name, and a file named explicitly also by
-//! its content. Symbolic links are not followed when walking a directory.
+//! by its profiles.ini, a FileZilla settings directory by its files. When walking, files
+//! are recognised by name and confirmed by their first bytes; nothing else is opened.
+//! Directory links are never followed and file links only when their target lies inside
+//! the walked tree, so loops cannot happen; FIFOs and devices are never opened; unreadable
+//! entries are reported once and the walk goes on.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,7 +26,26 @@ pub struct Discovery {
     pub unsupported: Vec<PathBuf>,
     /// Places looked at when no path was given.
     pub searched: Vec<PathBuf>,
+    /// Entries of a walked tree that could not be read (the run goes on without them).
+    pub warnings: Vec<String>,
 }
+
+/// How much of a file is read to recognise it.
+const SNIFF_BYTES: u64 = 64 * 1024;
+
+/// Directories that hold mail stores, caches or code, never client configuration: not
+/// descended into, which keeps walking a home directory cheap.
+const SKIPPED_DIRS: &[&str] = &[
+    "ImapMail",
+    "Mail",
+    "News",
+    "cache2",
+    "startupCache",
+    "node_modules",
+    ".git",
+    ".hg",
+    ".svn",
+];
 
 /// Collects profiles per directory, so prefs.js and user.js of one directory form one unit.
 #[derive(Default)]
@@ -65,7 +87,8 @@ impl Collector {
     fn add_filezilla_dir(&mut self, dir: &Path) {
         for name in filezilla::FILE_NAMES {
             let path = dir.join(name);
-            let Ok(bytes) = std::fs::read(&path) else {
+            // The root element decides; the whole file is read once, later.
+            let Ok(bytes) = crate::source::read_head(&path, SNIFF_BYTES) else {
                 continue;
             };
             if let Some(kind) = filezilla::sniff(name, &bytes) {
@@ -120,7 +143,7 @@ pub fn from_paths(paths: &[PathBuf]) -> Discovery {
             }
         };
         if meta.is_dir() {
-            walk(path, &mut c);
+            walk(path, &mut c, &mut d);
         } else {
             add_file(path, &mut c, &mut d);
         }
@@ -130,7 +153,7 @@ pub fn from_paths(paths: &[PathBuf]) -> Discovery {
 }
 
 fn add_file(path: &Path, c: &mut Collector, d: &mut Discovery) {
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::source::read_head(path, SNIFF_BYTES) {
         Ok(b) => b,
         Err(e) => {
             d.errors
@@ -192,75 +215,314 @@ fn add_file(path: &Path, c: &mut Collector, d: &mut Discovery) {
     }
 }
 
-fn walk(root: &Path, c: &mut Collector) {
+fn walk(root: &Path, c: &mut Collector, d: &mut Discovery) {
+    let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let walker = walkdir::WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
-        .filter_map(Result::ok);
+        .filter_entry(|e| {
+            !(e.depth() > 0
+                && e.file_type().is_dir()
+                && SKIPPED_DIRS.iter().any(|s| e.file_name() == *s))
+        });
     for entry in walker {
-        if !entry.file_type().is_file() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let place = e
+                    .path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| root.display().to_string());
+                let why = e
+                    .io_error()
+                    .map(ToString::to_string)
+                    .unwrap_or_else(|| e.to_string());
+                d.warnings
+                    .push(format!("cannot read `{place}`: {why}; skipped"));
+                continue;
+            }
+        };
+        let file_type = entry.file_type();
+        let path = entry.path();
+        if file_type.is_symlink() {
+            // Follow a file link only when it stays inside the tree (a dotfiles
+            // repository's user.js, say); never a directory link.
+            let inside = std::fs::canonicalize(path)
+                .map(|t| t.starts_with(&canonical_root) && t.is_file())
+                .unwrap_or(false);
+            if !inside {
+                continue;
+            }
+        } else if !file_type.is_file() {
+            // Directories are descended into by walkdir; FIFOs, sockets and devices are
+            // never opened.
             continue;
         }
-        let path = entry.path();
-        match crate::source::file_name_lower(path).as_str() {
-            "prefs.js" | "user.js" => {
-                let dir = path.parent().unwrap_or(Path::new(""));
-                let slot = c.profiles.entry(dir.to_path_buf()).or_default();
-                if crate::source::file_name_lower(path) == "prefs.js" {
-                    slot.0 = Some(path.to_path_buf());
-                } else {
-                    slot.1 = Some(path.to_path_buf());
-                }
+        add_walked_file(path, c);
+    }
+}
+
+fn add_walked_file(path: &Path, c: &mut Collector) {
+    match crate::source::file_name_lower(path).as_str() {
+        "prefs.js" | "user.js" => {
+            let dir = path.parent().unwrap_or(Path::new(""));
+            let slot = c.profiles.entry(dir.to_path_buf()).or_default();
+            if crate::source::file_name_lower(path) == "prefs.js" {
+                slot.0 = Some(path.to_path_buf());
+            } else {
+                slot.1 = Some(path.to_path_buf());
             }
-            "profiles.ini" => c.add_profiles_ini(path),
-            name if filezilla::FILE_NAMES.contains(&name) => {
-                c.add_filezilla_dir(path.parent().unwrap_or(Path::new("")));
-            }
-            _ => match formats::is_outlook_file_when_walking(path) {
-                Some(Format::Prf) => c.standalone.push(Unit::OutlookPrf(path.to_path_buf())),
-                Some(Format::Reg) => c.standalone.push(Unit::OutlookReg(path.to_path_buf())),
-                _ => {}
-            },
+        }
+        "profiles.ini" => c.add_profiles_ini(path),
+        name if filezilla::FILE_NAMES.contains(&name) => {
+            c.add_filezilla_dir(path.parent().unwrap_or(Path::new("")));
+        }
+        _ => match formats::is_outlook_file_when_walking(path) {
+            Some(Format::Prf) => c.standalone.push(Unit::OutlookPrf(path.to_path_buf())),
+            Some(Format::Reg) => c.standalone.push(Unit::OutlookReg(path.to_path_buf())),
+            _ => {}
+        },
+    }
+}
+
+/// The operating-system layouts a home directory may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    Linux,
+    MacOs,
+    Windows,
+}
+
+impl Layout {
+    /// The layout of the machine clientlint runs on.
+    pub fn current() -> Layout {
+        if cfg!(windows) {
+            Layout::Windows
+        } else if cfg!(target_os = "macos") {
+            Layout::MacOs
+        } else {
+            Layout::Linux
         }
     }
 }
 
-/// This machine's Thunderbird roots (reference thunderbird §2.2), in lookup order.
-pub fn default_thunderbird_roots() -> Vec<PathBuf> {
-    let mut roots = Vec::new();
-    let home = dirs::home_dir();
-    if cfg!(windows) {
-        roots.extend(dirs::config_dir().map(|d| d.join("Thunderbird")));
-    } else if cfg!(target_os = "macos") {
-        roots.extend(home.as_ref().map(|h| h.join("Library/Thunderbird")));
-    } else if let Some(h) = &home {
-        roots.push(h.join(".thunderbird"));
-        // XDG location; which Thunderbird release first uses it is unverified (reference
-        // thunderbird §2.2, open question 1), so both are searched.
-        let xdg = std::env::var_os("XDG_CONFIG_HOME")
-            .map(PathBuf::from)
-            .filter(|p| p.is_absolute())
-            .unwrap_or_else(|| h.join(".config"));
-        roots.push(xdg.join("thunderbird"));
-        roots.push(h.join(".var/app/org.mozilla.thunderbird/.thunderbird"));
-        roots.push(h.join(".var/app/org.mozilla.Thunderbird/.thunderbird"));
-        roots.push(h.join("snap/thunderbird/common/.thunderbird"));
+/// Thunderbird roots (holding profiles.ini) under `home` for a layout (reference
+/// thunderbird §2.2). `xdg_config` is `$XDG_CONFIG_HOME` when it applies.
+pub fn thunderbird_roots(home: &Path, layout: Layout, xdg_config: Option<&Path>) -> Vec<PathBuf> {
+    match layout {
+        Layout::Windows => vec![home.join("AppData").join("Roaming").join("Thunderbird")],
+        Layout::MacOs => vec![home.join("Library").join("Thunderbird")],
+        Layout::Linux => {
+            let xdg = xdg_config
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| home.join(".config"));
+            vec![
+                home.join(".thunderbird"),
+                // XDG location; which Thunderbird release first uses it is unverified
+                // (reference thunderbird §2.2, open question 1), so both are searched.
+                xdg.join("thunderbird"),
+                home.join(".var/app/org.mozilla.thunderbird/.thunderbird"),
+                // The older community Flatpak id; unverified whether still in use
+                // (reference thunderbird, open question 4).
+                home.join(".var/app/org.mozilla.Thunderbird/.thunderbird"),
+                home.join("snap/thunderbird/common/.thunderbird"),
+            ]
+        }
     }
-    roots
 }
 
-/// Units for this machine's default locations.
-pub fn from_default_locations() -> Discovery {
+/// FileZilla settings directories under `home` for a layout, in FileZilla's lookup order
+/// (reference filezilla §1.1: `$XDG_CONFIG_HOME/filezilla`, `~/.config/filezilla`,
+/// `~/.filezilla` on Linux and macOS; `%APPDATA%\FileZilla` on Windows).
+pub fn filezilla_dirs(home: &Path, layout: Layout, xdg_config: Option<&Path>) -> Vec<PathBuf> {
+    match layout {
+        Layout::Windows => vec![home.join("AppData").join("Roaming").join("FileZilla")],
+        Layout::Linux | Layout::MacOs => {
+            let mut dirs = Vec::new();
+            if let Some(x) = xdg_config {
+                dirs.push(x.join("filezilla"));
+            }
+            dirs.push(home.join(".config").join("filezilla"));
+            dirs.push(home.join(".filezilla"));
+            dirs.dedup();
+            dirs
+        }
+    }
+}
+
+/// System-wide fzdefaults.xml locations on this machine (reference filezilla §1.3).
+pub fn system_fzdefaults() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Some(d) = std::env::var_os("FZ_DATADIR") {
+        out.push(PathBuf::from(d).join("fzdefaults.xml"));
+    }
+    if cfg!(windows) {
+        for var in ["ProgramFiles", "ProgramFiles(x86)"] {
+            if let Some(pf) = std::env::var_os(var) {
+                out.push(
+                    PathBuf::from(pf)
+                        .join("FileZilla FTP Client")
+                        .join("fzdefaults.xml"),
+                );
+            }
+        }
+    } else if cfg!(target_os = "macos") {
+        out.push(PathBuf::from(
+            "/Applications/FileZilla.app/Contents/SharedSupport/fzdefaults.xml",
+        ));
+    } else {
+        out.push(PathBuf::from("/etc/filezilla/fzdefaults.xml"));
+        out.push(PathBuf::from("/usr/share/filezilla/fzdefaults.xml"));
+        out.push(PathBuf::from("/usr/local/share/filezilla/fzdefaults.xml"));
+    }
+    out
+}
+
+impl Collector {
+    /// Adds every client found under `home` in the given layouts.
+    fn add_home(&mut self, home: &Path, layouts: &[Layout], xdg: Option<&Path>, d: &mut Discovery) {
+        for &layout in layouts {
+            for root in thunderbird_roots(home, layout, xdg) {
+                let ini = root.join("profiles.ini");
+                if ini.is_file() {
+                    self.add_profiles_ini(&ini);
+                }
+                d.searched.push(root);
+            }
+            // FileZilla uses the first settings directory that exists.
+            let fz = filezilla_dirs(home, layout, xdg);
+            if let Some(dir) = fz.iter().find(|d| d.is_dir()) {
+                self.add_filezilla_dir(dir);
+            }
+            d.searched.extend(fz);
+        }
+    }
+}
+
+/// Units for the clients of one home directory — of this machine, or of a mounted image
+/// or another user (`--home`), where every OS layout is searched since an image may come
+/// from another system.
+pub fn from_home(home: &Path, layouts: &[Layout]) -> Discovery {
     let mut d = Discovery::default();
     let mut c = Collector::default();
-    for root in default_thunderbird_roots() {
-        let ini = root.join("profiles.ini");
-        if ini.is_file() {
-            c.add_profiles_ini(&ini);
+    c.add_home(home, layouts, None, &mut d);
+    d.units = c.finish();
+    d
+}
+
+/// Units for every home under `root` (`/home`, an image's `Users`): each subdirectory is a
+/// home, in every layout.
+pub fn from_root(root: &Path) -> Discovery {
+    let mut d = Discovery::default();
+    let mut c = Collector::default();
+    match std::fs::read_dir(root) {
+        Ok(entries) => {
+            let mut homes: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().map(|t| t.is_dir()).unwrap_or(false))
+                .map(|e| e.path())
+                .collect();
+            homes.sort();
+            for home in homes {
+                c.add_home(
+                    &home,
+                    &[Layout::Linux, Layout::MacOs, Layout::Windows],
+                    None,
+                    &mut d,
+                );
+            }
         }
-        d.searched.push(root);
+        Err(e) => d
+            .errors
+            .push(format!("cannot read `{}`: {e}", root.display())),
     }
     d.units = c.finish();
     d
+}
+
+/// Units for this machine's default locations: the user's clients and the system-wide
+/// fzdefaults.xml.
+pub fn from_default_locations() -> Discovery {
+    let mut d = Discovery::default();
+    let mut c = Collector::default();
+    if let Some(home) = dirs::home_dir() {
+        let xdg = std::env::var_os("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute());
+        let layout = Layout::current();
+        if layout == Layout::Windows {
+            // %APPDATA% may be redirected: ask the OS rather than assume the layout.
+            let appdata = dirs::config_dir();
+            for (client, dir) in [("Thunderbird", "Thunderbird"), ("FileZilla", "FileZilla")] {
+                let Some(base) = &appdata else { continue };
+                let root = base.join(dir);
+                if client == "Thunderbird" && root.join("profiles.ini").is_file() {
+                    c.add_profiles_ini(&root.join("profiles.ini"));
+                } else if client == "FileZilla" && root.is_dir() {
+                    c.add_filezilla_dir(&root);
+                }
+                d.searched.push(root);
+            }
+        } else {
+            c.add_home(&home, &[layout], xdg.as_deref(), &mut d);
+        }
+    }
+    // FileZilla reads the first fzdefaults.xml it finds: the one in the settings
+    // directory, else the first system-wide one (reference filezilla §1.3).
+    let system = system_fzdefaults();
+    let first_system = system.iter().find(|p| p.is_file()).and_then(|path| {
+        let bytes = crate::source::read_head(path, SNIFF_BYTES).ok()?;
+        let kind = filezilla::sniff("fzdefaults.xml", &bytes)?;
+        Some((path.clone(), kind))
+    });
+    d.searched.extend(system);
+    if let Some((path, kind)) = first_system {
+        if c.filezilla.is_empty() {
+            c.standalone.push(Unit::FileZilla {
+                name: path.display().to_string(),
+                files: vec![(path, kind)],
+            });
+        } else {
+            for members in c.filezilla.values_mut() {
+                if !members.values().any(|k| *k == FzFileKind::Defaults) {
+                    members.insert(path.clone(), kind);
+                }
+            }
+        }
+    }
+    d.units = c.finish();
+    d
+}
+
+/// Everything a command line names: paths, `--home` and `--root` directories; with none,
+/// this machine's default locations.
+pub fn discover(paths: &[PathBuf], homes: &[PathBuf], roots: &[PathBuf]) -> Discovery {
+    if paths.is_empty() && homes.is_empty() && roots.is_empty() {
+        return from_default_locations();
+    }
+    let mut all = from_paths(paths);
+    let layouts = [Layout::Linux, Layout::MacOs, Layout::Windows];
+    let extra = homes
+        .iter()
+        .map(|h| {
+            if h.is_dir() {
+                from_home(h, &layouts)
+            } else {
+                Discovery {
+                    errors: vec![format!("cannot read `{}`: not a directory", h.display())],
+                    ..Discovery::default()
+                }
+            }
+        })
+        .chain(roots.iter().map(|r| from_root(r)));
+    for d in extra {
+        all.units.extend(d.units);
+        all.errors.extend(d.errors);
+        all.warnings.extend(d.warnings);
+        all.searched.extend(d.searched);
+    }
+    all.units.sort_by(|a, b| a.paths().cmp(&b.paths()));
+    all.units.dedup();
+    all
 }

@@ -242,11 +242,10 @@ fn show_connections(
 ) -> anyhow::Result<ExitStatus> {
     let cwd = std::env::current_dir().context("could not read the current directory")?;
     let settings = resolve_settings(&args.config, &cwd)?;
-    let discovery = if args.paths.is_empty() {
-        discover::from_default_locations()
-    } else {
-        discover::from_paths(&args.paths)
-    };
+    let discovery = discover::discover(&args.paths, &args.homes.home, &args.homes.root);
+    for w in &discovery.warnings {
+        writeln!(err, "warning: {w}")?;
+    }
     let mut tool_error = false;
     for e in &discovery.errors {
         writeln!(err, "error: {e}")?;
@@ -489,11 +488,10 @@ fn use_color(choice: ColorChoice) -> bool {
 
 fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     let settings = settings_from(args)?;
-    let discovery = if args.paths.is_empty() {
-        discover::from_default_locations()
-    } else {
-        discover::from_paths(&args.paths)
-    };
+    let discovery = discover::discover(&args.paths, &args.homes.home, &args.homes.root);
+    for w in &discovery.warnings {
+        writeln!(err, "warning: {w}")?;
+    }
     let mut tool_error = false;
     for e in &discovery.errors {
         writeln!(err, "error: {e}")?;
@@ -506,7 +504,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
             path.display()
         )?;
     }
-    if discovery.units.is_empty() && args.paths.is_empty() {
+    if discovery.units.is_empty() && args.paths.is_empty() && discovery.errors.is_empty() {
         writeln!(err, "No client configuration found. Looked in:")?;
         for p in &discovery.searched {
             writeln!(err, "  {}", p.display())?;

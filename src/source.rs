@@ -268,6 +268,16 @@ pub fn mask_spans(text: &str, spans: &[Span]) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+/// The first `limit` bytes of a file: enough to recognise it without reading it whole.
+pub fn read_head(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut buf = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit)
+        .read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
 pub fn file_name_lower(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().to_lowercase())

@@ -185,7 +185,8 @@ pub fn is_outlook_file_when_walking(path: &Path) -> Option<Format> {
     if !(name.ends_with(".prf") || name.ends_with(".reg")) {
         return None;
     }
-    let bytes = std::fs::read(path).ok()?;
+    // The header is all that decides: read only the start of the file.
+    let bytes = crate::source::read_head(path, 4096).ok()?;
     match classify_outlook(&name, &bytes)? {
         Format::Reg => {
             let head =
