@@ -2,7 +2,7 @@
 //! connections each profile may open to each. Used by `server-connection-budget-exceeded`
 //! and by `clientlint connections`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 
 use crate::model::{Profile, Protocol, Server, Usage};
 
@@ -20,8 +20,15 @@ pub struct Contribution<'p> {
 /// The servers of a run grouped as the budget counts them: by (host, protocol, user).
 /// Entries whose user is unknown count towards every user of their host and protocol.
 pub fn group_by_server(profiles: &[Profile]) -> BTreeMap<ServerKey, Vec<Contribution<'_>>> {
-    let mut by_host: BTreeMap<(String, &'static str), Vec<Contribution<'_>>> = BTreeMap::new();
+    // (host, protocol) → user ("" when unknown) → contributions. Users are computed once
+    // per server; each step is a map lookup, so a fleet of thousands of homes sharing a
+    // host stays linear.
+    let mut by_host: BTreeMap<(String, &'static str), BTreeMap<String, Vec<Contribution<'_>>>> =
+        BTreeMap::new();
     for profile in profiles {
+        // Bookmarks are opened one at a time per server: of one profile's bookmarks to a
+        // server and user, only the largest counts.
+        let mut bookmarks: HashMap<(String, &'static str, String), usize> = HashMap::new();
         for server in &profile.servers {
             if server.usage == Usage::History {
                 continue;
@@ -30,39 +37,53 @@ pub fn group_by_server(profiles: &[Profile]) -> BTreeMap<ServerKey, Vec<Contribu
             if host.is_empty() || host.contains('%') {
                 continue;
             }
+            let protocol = protocol_family(server.protocol);
+            let user = user_of(server).unwrap_or_default();
             let (connections, why) = profile.worst_case_connections(server);
-            by_host
-                .entry((host, protocol_family(server.protocol)))
+            let list = by_host
+                .entry((host.clone(), protocol))
                 .or_default()
-                .push(Contribution {
-                    profile,
-                    server,
-                    connections,
-                    why,
-                });
+                .entry(user.clone())
+                .or_default();
+            let contribution = Contribution {
+                profile,
+                server,
+                connections,
+                why,
+            };
+            if server.usage == Usage::OnDemand {
+                match bookmarks.get(&(host.clone(), protocol, user.clone())) {
+                    Some(&at) => {
+                        if let Some(existing) = list.get_mut(at) {
+                            if connections > existing.connections {
+                                *existing = contribution;
+                            }
+                        }
+                        continue;
+                    }
+                    None => {
+                        bookmarks.insert((host, protocol, user), list.len());
+                    }
+                }
+            }
+            list.push(contribution);
         }
     }
     let mut out = BTreeMap::new();
-    for ((host, protocol), mut entries) in by_host {
-        // Bookmarks are opened one at a time per server: of one profile's bookmarks to a
-        // server (and user), only the largest counts.
-        entries = keep_largest_bookmark(entries);
-        let users: BTreeSet<String> = entries.iter().filter_map(|c| user_of(c.server)).collect();
+    for ((host, protocol), mut users) in by_host {
+        // Entries whose user is unknown count towards every known user of the server.
+        let unknown = users.remove("").unwrap_or_default();
         if users.is_empty() {
-            out.insert((host, protocol, String::new()), entries);
+            out.insert((host, protocol, String::new()), unknown);
             continue;
         }
-        for user in users {
-            let group: Vec<Contribution<'_>> = entries
-                .iter()
-                .filter(|c| user_of(c.server).map(|u| u == user).unwrap_or(true))
-                .map(|c| Contribution {
-                    profile: c.profile,
-                    server: c.server,
-                    connections: c.connections,
-                    why: c.why.clone(),
-                })
-                .collect();
+        for (user, mut group) in users {
+            group.extend(unknown.iter().map(|c| Contribution {
+                profile: c.profile,
+                server: c.server,
+                connections: c.connections,
+                why: c.why.clone(),
+            }));
             out.insert((host.clone(), protocol, user), group);
         }
     }
@@ -82,29 +103,4 @@ fn user_of(server: &Server) -> Option<String> {
         .as_ref()
         .map(|u| u.value.trim().to_ascii_lowercase())
         .filter(|u| !u.is_empty() && !u.contains('%'))
-}
-
-/// Of a profile's on-demand servers with the same user, keeps only the one with the most
-/// connections.
-fn keep_largest_bookmark(entries: Vec<Contribution<'_>>) -> Vec<Contribution<'_>> {
-    let mut out: Vec<Contribution<'_>> = Vec::with_capacity(entries.len());
-    for c in entries {
-        if c.server.usage == Usage::OnDemand {
-            let same = out.iter().position(|o| {
-                o.server.usage == Usage::OnDemand
-                    && std::ptr::eq(o.profile, c.profile)
-                    && user_of(o.server) == user_of(c.server)
-            });
-            if let Some(i) = same {
-                if let Some(existing) = out.get_mut(i) {
-                    if c.connections > existing.connections {
-                        *existing = c;
-                    }
-                }
-                continue;
-            }
-        }
-        out.push(c);
-    }
-    out
 }

@@ -32,7 +32,7 @@ pub enum SpliceError {
 pub fn splice(file: &SourceFile, edits: &[&Edit]) -> Result<Vec<u8>, SpliceError> {
     let mut sorted: Vec<(usize, &Edit)> = edits.iter().copied().enumerate().collect();
     sorted.sort_by_key(|(i, e)| (e.span.start, e.span.end, *i));
-    let mut out = Vec::with_capacity(file.bytes.len() + 64);
+    let mut out = Vec::with_capacity(file.bytes().len() + 64);
     let mut cursor = 0usize;
     let mut last_end_text = 0usize;
     for (_, edit) in sorted {
@@ -48,7 +48,7 @@ pub fn splice(file: &SourceFile, edits: &[&Edit]) -> Result<Vec<u8>, SpliceError
         }
         let original: Span = file.original_span(span);
         out.extend_from_slice(
-            file.bytes
+            file.bytes()
                 .get(cursor..original.start)
                 .ok_or(SpliceError::OutOfRange)?,
         );
@@ -56,7 +56,7 @@ pub fn splice(file: &SourceFile, edits: &[&Edit]) -> Result<Vec<u8>, SpliceError
         cursor = original.end;
         last_end_text = span.end;
     }
-    out.extend_from_slice(file.bytes.get(cursor..).ok_or(SpliceError::OutOfRange)?);
+    out.extend_from_slice(file.bytes().get(cursor..).ok_or(SpliceError::OutOfRange)?);
     Ok(out)
 }
 
@@ -99,8 +99,8 @@ impl FixPlan {
             .iter()
             .filter_map(|(path, before)| {
                 let id = self.analysis.files.find(path)?;
-                let after = &self.analysis.files.get(id)?.bytes;
-                (after != before).then_some((path.as_path(), before.as_slice(), after.as_slice()))
+                let after = self.analysis.files.get(id)?.bytes();
+                (after != before.as_slice()).then_some((path.as_path(), before.as_slice(), after))
             })
             .collect()
     }
@@ -197,7 +197,7 @@ pub fn plan(units: &[Unit], files: Files, settings: &Settings, unsafe_fixes: boo
                     Ok(b) => {
                         pass_changes.push(PassChange {
                             path: file.path.clone(),
-                            before: file.bytes.clone(),
+                            before: file.bytes().to_vec(),
                             after: b.clone(),
                             edits: edits
                                 .iter()
@@ -217,10 +217,10 @@ pub fn plan(units: &[Unit], files: Files, settings: &Settings, unsafe_fixes: boo
                             file.display_path()
                         ));
                         splice_failed = true;
-                        file.bytes.clone()
+                        file.bytes().to_vec()
                     }
                 },
-                None => file.bytes.clone(),
+                None => file.bytes().to_vec(),
             };
             next_files.add(SourceFile::new(file.path.clone(), bytes));
         }

@@ -77,19 +77,30 @@ impl Analysis {
 
 /// Reads every file of `units` once. Unreadable files are returned as errors.
 pub fn read_files(units: &[Unit]) -> (Files, Vec<String>) {
+    use rayon::prelude::*;
+    let mut seen = std::collections::HashSet::new();
+    let paths: Vec<&std::path::Path> = units
+        .iter()
+        .flat_map(Unit::paths)
+        .filter(|p| seen.insert(*p))
+        .collect();
+    // Read and decode in parallel; keep the order, so ids do not depend on threads.
+    let read: Vec<Result<SourceFile, String>> = paths
+        .par_iter()
+        .map(|path| {
+            std::fs::read(path)
+                .map(|bytes| SourceFile::new(*path, bytes))
+                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))
+        })
+        .collect();
     let mut files = Files::default();
     let mut errors = Vec::new();
-    for unit in units {
-        for path in unit.paths() {
-            if files.find(path).is_some() {
-                continue;
+    for r in read {
+        match r {
+            Ok(file) => {
+                files.add(file);
             }
-            match std::fs::read(path) {
-                Ok(bytes) => {
-                    files.add(SourceFile::new(path, bytes));
-                }
-                Err(e) => errors.push(format!("cannot read `{}`: {e}", path.display())),
-            }
+            Err(e) => errors.push(e),
         }
     }
     (files, errors)
@@ -110,18 +121,30 @@ pub fn analyze(units: &[Unit], mut files: Files, settings: &Settings) -> Analysi
 
 /// Runs every enabled rule over every profile.
 pub fn lint(profiles: &[Profile], files: &Files, settings: &Settings) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
     let ctx = Context { settings };
-    let mut out = Vec::new();
-    for rule in ALL.iter().filter(|r| settings.is_enabled(r.name())) {
-        let start = out.len();
-        for profile in profiles {
-            rule.check(profile, &ctx, &mut out);
-        }
-        rule.check_run(profiles, &ctx, &mut out);
-        if let Some(severity) = settings.severity.get(rule.name()) {
-            for d in out.iter_mut().skip(start) {
-                d.severity = *severity;
+    let enabled: Vec<&dyn rules::Rule> = ALL
+        .iter()
+        .copied()
+        .filter(|r| settings.is_enabled(r.name()))
+        .collect();
+    // Profiles in parallel; the sort below makes the order independent of threads.
+    let mut out: Vec<Diagnostic> = profiles
+        .par_iter()
+        .flat_map_iter(|profile| {
+            let mut found = Vec::new();
+            for rule in &enabled {
+                rule.check(profile, &ctx, &mut found);
             }
+            found
+        })
+        .collect();
+    for rule in &enabled {
+        rule.check_run(profiles, &ctx, &mut out);
+    }
+    for d in &mut out {
+        if let Some(severity) = settings.severity.get(d.rule) {
+            d.severity = *severity;
         }
     }
     if !settings.per_path_ignores.is_empty() {
@@ -132,14 +155,15 @@ pub fn lint(profiles: &[Profile], files: &Files, settings: &Settings) -> Vec<Dia
                 .unwrap_or(true)
         });
     }
+    let ranks = files.path_ranks();
+    let rank = |d: &Diagnostic| ranks.get(d.file).copied().unwrap_or(usize::MAX);
     out.sort_by(|a, b| {
-        // Borrow the path: cloning it per comparison dominated large runs.
-        let path = |d: &Diagnostic| files.get(d.file).map(|f| f.path.as_path());
-        (path(a), a.span.start, a.rule, a.span.end).cmp(&(
-            path(b),
+        (rank(a), a.span.start, a.rule, a.span.end, &a.message).cmp(&(
+            rank(b),
             b.span.start,
             b.rule,
             b.span.end,
+            &b.message,
         ))
     });
     // Two profiles can share a file (a profiles.ini named twice); report each finding once.
@@ -517,7 +541,7 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
     }
     let format = args.format.unwrap_or(OutputFormat::Text);
     let fixing = args.fix || args.unsafe_fixes || args.diff;
-    let analysis = if fixing {
+    let mut analysis = if fixing {
         let plan = fix::plan(&discovery.units, files, &settings, args.unsafe_fixes);
         for e in &plan.errors {
             writeln!(err, "{e}")?;
@@ -587,6 +611,9 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
     } else {
         analyze(&discovery.units, files, &settings)
     };
+    // Reporting needs only the files and the diagnostics: free the model first, which
+    // keeps the peak memory of a fleet-wide run down.
+    analysis.profiles = Vec::new();
     let report = analysis.report();
     write_report(&report, args, format, out)?;
     out.flush().context("could not write the report")?;

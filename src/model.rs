@@ -223,7 +223,7 @@ pub struct Insertion {
 #[derive(Debug, Clone)]
 pub enum Origin {
     /// Set in a file, at these bytes.
-    Explicit(Location),
+    Explicit(Box<Location>),
     /// Not set (or set to a value the client ignores): the client uses a built-in value.
     Default {
         /// Why this value applies, for messages ("absent: Thunderbird uses 5").
@@ -231,7 +231,8 @@ pub enum Origin {
         /// Where to point a diagnostic: the definition of the server or section.
         anchor: (FileId, Span),
         /// How to add an explicit value; `None` when the format cannot take one here.
-        insert: Option<Insertion>,
+        /// Boxed: most defaults are never fixed, and servers hold many settings.
+        insert: Option<Box<Insertion>>,
     },
 }
 
@@ -246,7 +247,7 @@ impl<T> Setting<T> {
     pub fn explicit(value: T, location: Location) -> Self {
         Setting {
             value,
-            origin: Origin::Explicit(location),
+            origin: Origin::Explicit(Box::new(location)),
         }
     }
 
@@ -532,4 +533,76 @@ pub fn ftp_worst_case_connections(tabs: i64, transfers: i64, site_cap: i64) -> i
         transfers
     };
     tabs + queue
+}
+
+/// Rewrites every file id a value holds, when profiles built separately are merged into
+/// one run's file arena.
+pub trait RemapFiles {
+    fn remap_files(&mut self, map: &dyn Fn(FileId) -> FileId);
+}
+
+impl RemapFiles for Origin {
+    fn remap_files(&mut self, map: &dyn Fn(FileId) -> FileId) {
+        match self {
+            Origin::Explicit(loc) => loc.file = map(loc.file),
+            Origin::Default { anchor, insert, .. } => {
+                anchor.0 = map(anchor.0);
+                if let Some(ins) = insert {
+                    ins.file = map(ins.file);
+                }
+            }
+        }
+    }
+}
+
+impl<T> RemapFiles for Setting<T> {
+    fn remap_files(&mut self, map: &dyn Fn(FileId) -> FileId) {
+        self.origin.remap_files(map);
+    }
+}
+
+impl<T: RemapFiles> RemapFiles for Option<T> {
+    fn remap_files(&mut self, map: &dyn Fn(FileId) -> FileId) {
+        if let Some(v) = self {
+            v.remap_files(map);
+        }
+    }
+}
+
+impl RemapFiles for Server {
+    fn remap_files(&mut self, map: &dyn Fn(FileId) -> FileId) {
+        self.host.remap_files(map);
+        self.user.remap_files(map);
+        self.port.remap_files(map);
+        self.security.remap_files(map);
+        self.auth.remap_files(map);
+        self.max_connections.remap_files(map);
+        self.poll_enabled.remap_files(map);
+        self.poll_minutes.remap_files(map);
+        self.timeout_seconds.remap_files(map);
+        self.anchor.0 = map(self.anchor.0);
+    }
+}
+
+impl RemapFiles for Profile {
+    fn remap_files(&mut self, map: &dyn Fn(FileId) -> FileId) {
+        for f in &mut self.files {
+            *f = map(*f);
+        }
+        self.globals.transfers.remap_files(map);
+        self.globals.keepalive.remap_files(map);
+        self.globals.timeout_seconds.remap_files(map);
+        for s in &mut self.servers {
+            s.remap_files(map);
+        }
+        for p in &mut self.passwords {
+            p.anchor.0 = map(p.anchor.0);
+        }
+        for f in &mut self.findings {
+            f.file = map(f.file);
+            for n in &mut f.notes {
+                n.file = map(n.file);
+            }
+        }
+    }
 }

@@ -107,8 +107,9 @@ impl LineEnding {
 pub struct SourceFile {
     /// The path as given (relative stays relative); used in every output.
     pub path: PathBuf,
-    /// The bytes as read from disk.
-    pub bytes: Vec<u8>,
+    /// The bytes as read from disk, when they differ from `text` (a BOM, UTF-16, invalid
+    /// UTF-8); otherwise `text` is the bytes and nothing is stored twice.
+    raw: Option<Vec<u8>>,
     /// The decoded text. Invalid UTF-8 bytes are replaced one-for-one by `?` so that text
     /// offsets equal original offsets (minus the BOM); see `invalid_bytes`.
     pub text: String,
@@ -128,12 +129,28 @@ impl SourceFile {
     /// Decodes `bytes` read from `path`. Never fails: undecodable input is kept as lossily
     /// as needed and flagged.
     pub fn new(path: impl Into<PathBuf>, bytes: Vec<u8>) -> SourceFile {
-        let (encoding, text, invalid_bytes, lossy) = decode(&bytes);
+        // The common case, plain valid UTF-8: the bytes become the text without a copy.
+        let (encoding, text, invalid_bytes, lossy, raw) = if !bytes.starts_with(&[0xEF, 0xBB, 0xBF])
+            && !bytes.starts_with(&[0xFF, 0xFE])
+            && !bytes.starts_with(&[0xFE, 0xFF])
+        {
+            match String::from_utf8(bytes) {
+                Ok(text) => (Encoding::Utf8, text, Vec::new(), false, None),
+                Err(e) => {
+                    let bytes = e.into_bytes();
+                    let (encoding, text, invalid, lossy) = decode(&bytes);
+                    (encoding, text, invalid, lossy, Some(bytes))
+                }
+            }
+        } else {
+            let (encoding, text, invalid, lossy) = decode(&bytes);
+            (encoding, text, invalid, lossy, Some(bytes))
+        };
         let line_ending = detect_line_ending(&text);
         let line_starts = line_starts(&text);
         SourceFile {
             path: path.into(),
-            bytes,
+            raw,
             text,
             encoding,
             line_ending,
@@ -142,6 +159,11 @@ impl SourceFile {
             secrets: Vec::new(),
             line_starts,
         }
+    }
+
+    /// The bytes as read from disk.
+    pub fn bytes(&self) -> &[u8] {
+        self.raw.as_deref().unwrap_or(self.text.as_bytes())
     }
 
     pub fn display_path(&self) -> String {
@@ -379,12 +401,16 @@ fn line_starts(text: &str) -> Vec<usize> {
 #[derive(Debug, Default)]
 pub struct Files {
     files: Vec<SourceFile>,
+    /// Path → id, so lookups stay constant-time in runs over thousands of files.
+    by_path: std::collections::HashMap<PathBuf, FileId>,
 }
 
 impl Files {
     pub fn add(&mut self, file: SourceFile) -> FileId {
+        let id = self.files.len();
+        self.by_path.entry(file.path.clone()).or_insert(id);
         self.files.push(file);
-        self.files.len() - 1
+        id
     }
 
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
@@ -409,7 +435,29 @@ impl Files {
 
     /// The file with this path, if it was read in this run.
     pub fn find(&self, path: &Path) -> Option<FileId> {
-        self.files.iter().position(|f| f.path == path)
+        self.by_path.get(path).copied()
+    }
+
+    /// Each file's position in path order: sorting by it sorts by path without comparing
+    /// paths again.
+    pub fn path_ranks(&self) -> Vec<usize> {
+        let mut order: Vec<FileId> = (0..self.files.len()).collect();
+        order.sort_by(|a, b| {
+            let path = |id: &FileId| self.files.get(*id).map(|f| f.path.as_path());
+            path(a).cmp(&path(b))
+        });
+        let mut ranks = vec![0; self.files.len()];
+        for (rank, id) in order.into_iter().enumerate() {
+            if let Some(slot) = ranks.get_mut(id) {
+                *slot = rank;
+            }
+        }
+        ranks
+    }
+
+    /// Takes every file out, leaving the arena empty.
+    pub fn into_vec(self) -> Vec<SourceFile> {
+        self.files
     }
 }
 
@@ -441,7 +489,7 @@ mod tests {
     #[test]
     fn invalid_utf8_is_replaced_one_for_one() {
         let f = SourceFile::new("p", b"// \x82\xa0\nx".to_vec());
-        assert_eq!(f.text.len(), f.bytes.len());
+        assert_eq!(f.text.len(), f.bytes().len());
         assert_eq!(f.invalid_bytes, vec![3, 4]);
         assert!(f.has_invalid_bytes_in(Span::new(0, 4)));
         assert!(!f.has_invalid_bytes_in(Span::new(5, 7)));

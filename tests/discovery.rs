@@ -304,3 +304,27 @@ fn explicit_relative_paths_stay_relative() {
         ]
     );
 }
+
+#[test]
+fn output_is_identical_across_runs_and_thread_counts() {
+    let run = |threads: &str| {
+        let out = clientlint()
+            .env("RAYON_NUM_THREADS", threads)
+            .args([
+                "--format",
+                "json",
+                "--isolated",
+                "fixtures/corpus",
+                "fixtures/demo",
+            ])
+            .args(["fixtures/rules/server-connection-budget-exceeded/thunderbird.bad"].iter())
+            .output()
+            .expect("runs");
+        assert!(!out.stdout.is_empty());
+        out.stdout
+    };
+    let one = run("1");
+    assert_eq!(one, run("1"), "two runs differ");
+    assert_eq!(one, run("2"), "1 vs 2 threads differ");
+    assert_eq!(one, run("4"), "1 vs 4 threads differ");
+}

@@ -52,7 +52,7 @@ fn apply(analysis: &Analysis, rule: &str) -> Vec<(PathBuf, Vec<u8>)> {
             let same = span.start - orig_cursor;
             assert_eq!(
                 fixed[new_cursor..new_cursor + same],
-                file.bytes[orig_cursor..span.start],
+                file.bytes()[orig_cursor..span.start],
                 "bytes before an edit changed"
             );
             new_cursor += same + e.replacement.len();
@@ -60,7 +60,7 @@ fn apply(analysis: &Analysis, rule: &str) -> Vec<(PathBuf, Vec<u8>)> {
         }
         assert_eq!(
             fixed[new_cursor..],
-            file.bytes[orig_cursor..],
+            file.bytes()[orig_cursor..],
             "bytes after the last edit changed"
         );
         out.push((file.path.clone(), fixed));

@@ -115,7 +115,7 @@ fn check_fix_properties(paths: &[PathBuf]) {
     for (_, f) in plan.analysis.files.iter() {
         again.add(clientlint::source::SourceFile::new(
             f.path.clone(),
-            f.bytes.clone(),
+            f.bytes().to_vec(),
         ));
     }
     let second = fix::plan(&discovery.units, again, &settings, true);

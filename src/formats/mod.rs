@@ -206,9 +206,108 @@ pub struct FileInfo {
     pub format: Format,
 }
 
-/// Parses every file of every unit once and builds the profiles. Registers secret spans
-/// with the files, so any later rendering masks them.
+/// Parses every file of every unit once and builds the profiles, units in parallel.
+/// Registers secret spans with the files, so any later rendering masks them.
+///
+/// Each unit is built against an arena of its own files (moved out of `files`, so nothing
+/// is copied unless two units share a file), then the arenas are merged back in unit
+/// order and the profiles' file ids rewritten. The result does not depend on the number
+/// of threads.
 pub fn build_profiles(units: &[Unit], files: &mut Files) -> (Vec<Profile>, Vec<Option<FileInfo>>) {
+    use rayon::prelude::*;
+    use std::collections::HashMap;
+
+    let mut slots: Vec<Option<crate::source::SourceFile>> = std::mem::take(files)
+        .into_vec()
+        .into_iter()
+        .map(Some)
+        .collect();
+    let index: HashMap<PathBuf, usize> = slots
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| f.as_ref().map(|f| (f.path.clone(), i)))
+        .collect();
+    let mut uses: HashMap<usize, usize> = HashMap::new();
+    for unit in units {
+        for p in unit.paths() {
+            if let Some(&i) = index.get(p) {
+                *uses.entry(i).or_default() += 1;
+            }
+        }
+    }
+    // Give each unit its files: moved, or cloned while another unit still needs them.
+    let locals: Vec<Files> = units
+        .iter()
+        .map(|unit| {
+            let mut local = Files::default();
+            for p in unit.paths() {
+                let Some(&i) = index.get(p) else { continue };
+                if local.find(p).is_some() {
+                    continue;
+                }
+                let remaining = uses.entry(i).or_default();
+                *remaining = remaining.saturating_sub(1);
+                let file = if *remaining == 0 {
+                    slots.get_mut(i).and_then(Option::take)
+                } else {
+                    slots.get(i).and_then(|f| {
+                        f.as_ref().map(|f| {
+                            crate::source::SourceFile::new(f.path.clone(), f.bytes().to_vec())
+                        })
+                    })
+                };
+                if let Some(file) = file {
+                    local.add(file);
+                }
+            }
+            local
+        })
+        .collect();
+    let built: Vec<(Files, Vec<Profile>, Vec<Option<FileInfo>>)> = units
+        .par_iter()
+        .zip(locals.into_par_iter())
+        .map(|(unit, mut local)| {
+            let (profiles, infos) = build_unit(unit, &mut local);
+            (local, profiles, infos)
+        })
+        .collect();
+
+    // Merge in unit order.
+    let mut infos: Vec<Option<FileInfo>> = Vec::new();
+    let mut profiles = Vec::new();
+    for (local, mut unit_profiles, local_infos) in built {
+        let mut map = Vec::with_capacity(local.len());
+        for (local_id, file) in local.into_vec().into_iter().enumerate() {
+            let id = match files.find(&file.path) {
+                Some(existing) => existing,
+                None => {
+                    infos.push(None);
+                    files.add(file)
+                }
+            };
+            if let (Some(slot), Some(Some(info))) = (infos.get_mut(id), local_infos.get(local_id)) {
+                *slot = Some(*info);
+            }
+            map.push(id);
+        }
+        for p in &mut unit_profiles {
+            crate::model::RemapFiles::remap_files(p, &|id| map.get(id).copied().unwrap_or(id));
+        }
+        profiles.extend(unit_profiles);
+    }
+    // Files no unit claimed stay in the run.
+    for file in slots.into_iter().flatten() {
+        if files.find(&file.path).is_none() {
+            infos.push(None);
+            files.add(file);
+        }
+    }
+    (profiles, infos)
+}
+
+/// Builds the profiles of one unit against an arena holding its files.
+fn build_unit(unit: &Unit, files: &mut Files) -> (Vec<Profile>, Vec<Option<FileInfo>>) {
+    let units = std::slice::from_ref(unit);
     let mut infos: Vec<Option<FileInfo>> = vec![None; files.len()];
     let mut profiles = Vec::new();
     let mut set_info = |id: FileId, format: Format| {

@@ -207,7 +207,7 @@ impl<'a> Account<'a> {
             origin: Origin::Default {
                 note,
                 anchor: (self.file, self.anchor),
-                insert,
+                insert: insert.map(Box::new),
             },
         }
     }

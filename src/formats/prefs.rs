@@ -476,7 +476,10 @@ impl Parser<'_> {
                 tok = self.recover(tok, "expected pref name after '('", &pending);
                 continue;
             }
-            let name = String::from_utf8_lossy(&self.lx.value).into_owned();
+            let name = match std::str::from_utf8(&self.lx.value) {
+                Ok(s) => s.to_owned(),
+                Err(_) => String::from_utf8_lossy(&self.lx.value).into_owned(),
+            };
             let name_span = tok.1;
             pending.name = Some((name.clone(), name_span));
 

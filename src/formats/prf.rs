@@ -223,7 +223,7 @@ impl<'a> Account<'a> {
             origin: Origin::Default {
                 note,
                 anchor: self.anchor(),
-                insert,
+                insert: insert.map(Box::new),
             },
         }
     }

@@ -63,10 +63,14 @@ pub fn profile_lock(dir: &std::path::Path) -> Option<String> {
 
 /// True when a pref's value is a secret that no output may show.
 pub fn is_secret_pref(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
+    // Case-insensitive search without allocating: this runs for every pref of a profile.
     ["password", "passwd", "token", "secret", "credential"]
         .iter()
-        .any(|w| n.contains(w))
+        .any(|w| {
+            name.as_bytes()
+                .windows(w.len())
+                .any(|win| win.eq_ignore_ascii_case(w.as_bytes()))
+        })
 }
 
 /// Registers every secret value of a parsed prefs file with the file, including values of
@@ -522,7 +526,7 @@ impl<'a> Builder<'a> {
                 origin: Origin::Default {
                     note: format!("`{name}` is absent: Thunderbird uses {builtin}"),
                     anchor,
-                    insert: self.insertion(&own),
+                    insert: (self.insertion(&own)).map(Box::new),
                 },
             },
             false,
@@ -608,7 +612,7 @@ impl<'a> Builder<'a> {
                         origin: Origin::Default {
                             note: "socketType is absent and legacy isSecure is true: Thunderbird uses SSL/TLS".to_owned(),
                             anchor: secure.anchor(),
-                            insert: self.insertion(&format!("{branch}.{key}.{name}")),
+                            insert: (self.insertion(&format!("{branch}.{key}.{name}"))).map(Box::new),
                         },
                     };
                 }
@@ -703,7 +707,7 @@ impl<'a> Builder<'a> {
                         security.describe()
                     ),
                     anchor,
-                    insert: self.insertion(&own),
+                    insert: (self.insertion(&own)).map(Box::new),
                 },
             };
             return (setting, true);
@@ -768,7 +772,8 @@ impl<'a> Builder<'a> {
                         protocol.name()
                     ),
                     anchor,
-                    insert: self.insertion(&format!("{branch}.{key}.check_new_mail")),
+                    insert: (self.insertion(&format!("{branch}.{key}.check_new_mail")))
+                        .map(Box::new),
                 },
             }
         }));

@@ -586,7 +586,8 @@ impl<'a> Builder<'a> {
                     origin: Origin::Default {
                         note: format!("`{name}` is absent: FileZilla uses {default}"),
                         anchor,
-                        insert: target.and_then(|(f, _, s)| b.setting_insertion(f, s, name)),
+                        insert: (target.and_then(|(f, _, s)| b.setting_insertion(f, s, name)))
+                            .map(Box::new),
                     },
                 }),
             }
@@ -936,7 +937,7 @@ impl<'a> Builder<'a> {
                     origin: Origin::Default {
                         note: "`MaximumMultipleConnections` is absent: the site has no connection limit".to_owned(),
                         anchor,
-                        insert: self.max_connections_insertion(file, el),
+                        insert: (self.max_connections_insertion(file, el)).map(Box::new),
                     },
                 },
             })
