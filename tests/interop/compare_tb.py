@@ -14,6 +14,7 @@ Every place where the two sides are not compared byte for byte is a documented
 normalisation of Thunderbird's ("N1".."N7" below; docs/interop.md lists them).
 """
 import json
+import os
 import re
 import sys
 
@@ -30,6 +31,12 @@ known = []
 def bad(msg):
     problems.append(msg)
 
+
+user = tb["userPrefs"]
+defaults = tb["defaultPrefs"]
+text_all = open(f"{odir}/prefs.before.js", encoding="utf-8", errors="replace").read()
+if os.path.exists(f"{odir}/user.before.js"):
+    text_all += "\n" + open(f"{odir}/user.before.js", encoding="utf-8", errors="replace").read()
 
 # ---- 1. Parse errors: same lines, same messages (clientlint copies Gecko's texts). ----
 tb_errors = []
@@ -52,6 +59,24 @@ tb_errors = [
     for f, ln, m in tb_errors
 ]
 cl_errors = [(f, None, m) if m == "unterminated /* comment" else (f, ln, m) for f, ln, m in cl_errors]
+# D4 (docs/interop.md): clientlint, after the reference, says a `pref(` / `sticky_pref(`
+# statement in prefs.js is a syntax error that loses the pref; Thunderbird 153 reports no
+# error and applies it as a *default* value (gone again when it rewrites prefs.js). Pinned:
+# accepted only when Thunderbird has no error on that line and the default equals the text.
+d4 = set()
+for e in model.get("errors", []):
+    if e["message"] != "expected 'user_pref' at start of pref definition" or len(e["lost"]) != 1:
+        continue
+    name = e["lost"][0]
+    m = re.search(r"\b(?:sticky_)?pref\s*\(\s*[\"']" + re.escape(name) + r"[\"']\s*,\s*([-+]?\d+|true|false|\"[^\"]*\")\s*\)\s*;", text_all)
+    if not m or (e["file"], e["line"], e["message"]) in tb_errors:
+        continue
+    lit = m.group(1)
+    val = lit == "true" if lit in ("true", "false") else lit[1:-1] if lit.startswith('"') else int(lit)
+    if defaults.get(name) == val and name not in user:
+        d4.add(name)
+        known.append(f"known D4: {name} = {val!r} applied by thunderbird as a default, clientlint reports a syntax error")
+        cl_errors.remove((e["file"], e["line"], e["message"]))
 if tb_errors != cl_errors:
     bad(f"parse errors differ: thunderbird {tb_errors} clientlint {cl_errors}")
 if expect_clean and tb_errors:
@@ -64,8 +89,6 @@ cl_lost = {n for e in model.get("errors", []) for n in e["lost"]}
 user = tb["userPrefs"]
 defaults = tb["defaultPrefs"]
 text = open(f"{odir}/prefs.before.js", encoding="utf-8", errors="replace").read()
-import os
-
 if os.path.exists(f"{odir}/user.before.js"):
     text += "\n" + open(f"{odir}/user.before.js", encoding="utf-8", errors="replace").read()
 named = set(
@@ -75,10 +98,19 @@ named = set(
 # nextFilterTime, lastKey, max_cached_connections written back as 5, ...). Only the prefs the
 # file names are compared, so these additions never count as disagreements.
 for name in sorted(named | set(cl_prefs) | cl_lost):
+    if name in d4:
+        continue
     if name in cl_prefs:
         v = cl_prefs[name]
         if name in user and user[name] == v:
             continue
+        # N8: a string that is not UTF-8: both sides keep the bytes' places but show them
+        # differently (Thunderbird's getStringPref gives U+FFFD, clientlint's lossy text "?"),
+        # and clientlint reports it (invalid-value "not valid UTF-8").
+        if isinstance(v, str) and isinstance(user.get(name), str) and "\ufffd" in user[name]:
+            flagged = any(f"`{name}` is not valid UTF-8" in f["message"] for f in model["findings"])
+            if flagged and user[name].replace("\ufffd", "?") == v.replace("\ufffd", "?"):
+                continue
         # N6: Thunderbird writes back the effective value of max_cached_connections when it
         # reads 0 (means 5) or a negative value (means 1), nsImapIncomingServer.cpp; the model
         # applies the same rule to the effective value, compared in section 3.
@@ -95,6 +127,20 @@ for name in sorted(named | set(cl_prefs) | cl_lost):
         # N2: a user value equal to the default value is not a user value in Gecko
         # (Preferences.cpp SetUserValue): Thunderbird reports no user value for it.
         if name not in user and name in defaults and defaults[name] == v:
+            continue
+        # N10: Thunderbird's account manager removes an account whose server has no type
+        # (e.g. its prefs were swallowed by a syntax error): it clears mail.account.X.* and
+        # drops X from mail.accountmanager.accounts. clientlint models no server for such an
+        # account either (it skips it), so the account-list prefs are not compared for it.
+        gone = {
+            acc
+            for acc in str(cl_prefs.get("mail.accountmanager.accounts", "")).split(",")
+            if acc and not cl_prefs.get(f"mail.server.{cl_prefs.get(f'mail.account.{acc}.server', '')}.type")
+        }
+        if gone and name not in user and (
+            any(name.startswith(f"mail.account.{acc}.") for acc in gone)
+            or (name == "mail.accountmanager.accounts" and set(v.split(",")) <= gone)
+        ):
             continue
         bad(f"{name}: clientlint applies {v!r}, thunderbird has {user.get(name, '<no user value>')!r}")
     else:
@@ -147,6 +193,17 @@ for key in sorted(set(tb_in) & set(incoming)):
     ]
     if s["protocol"] == "IMAP":
         checks.append(("max_cached_connections", a.get("maxCachedConnections"), s["max_cached_connections"]))
+    # N9: Thunderbird keeps an unknown socketType number (5) as it is; clientlint models it as
+    # no encryption (0), which is what any value but 2/3 means when connecting, and reports it
+    # (invalid-value "not a security mode").
+    if a["socketType"] not in (0, 1, 2, 3) and s["socketType"] == 0 and any(
+        f"`socketType` is {a['socketType']}, which is not a security mode" in f["message"]
+        for f in model["findings"]
+    ):
+        checks = [c for c in checks if c[0] != "socketType"]
+    pref_of = {"check_time": "check_time", "port": "port", "socketType": "socketType",
+               "max_cached_connections": "max_cached_connections", "check_new_mail": "check_new_mail"}
+    checks = [c for c in checks if f"mail.server.{key}.{pref_of.get(c[0], '-')}" not in d4]
     for what, t, c in checks:
         if t != c:
             bad(f"{key}.{what}: thunderbird {t!r} clientlint {c!r}")
