@@ -1,0 +1,157 @@
+//! Owns the interop suite's view of clientlint's model (issue 9): prints, as JSON, what
+//! clientlint believes a client reads from one file, so `tests/interop/` can compare it
+//! with what the real client (Thunderbird, Wine's regedit) reports.
+//!
+//! usage: `cargo run --release --example dump_model -- FILE|PROFILE_DIR`
+//!
+//! The JSON output (`--format json`) holds findings only; ports, security and intervals
+//! are effective values of the model, which only the library exposes. Output:
+//! - `servers`: every server of every profile with its effective port, security as the
+//!   client's number (Thunderbird socketType/try_ssl), poll minutes, max connections;
+//! - for prefs files, `prefs`: the value of every pref the parser applied (last one wins)
+//!   and `errors`: each syntax error with the prefs it loses;
+//! - for `.reg` files, `reg_keys`: every key with its values as the reader decoded them;
+//! - `findings`: the model's file findings (kind and message), e.g. a rejected type.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use clientlint::formats::prefs::{self, PrefFileKind, PrefValue};
+use clientlint::formats::reg::{self, RegData};
+use clientlint::model::{Role, Security};
+use clientlint::settings::Settings;
+use clientlint::source::SourceFile;
+use serde_json::{json, Map, Value};
+
+/// Thunderbird's socketType/try_ssl numbering (reference/thunderbird.md §4).
+fn security_number(s: Security) -> i64 {
+    match s {
+        Security::None => 0,
+        Security::TryStartTls => 1,
+        Security::StartTls => 2,
+        Security::ImplicitTls => 3,
+    }
+}
+
+fn pref_value(v: &PrefValue) -> Value {
+    match v {
+        PrefValue::Bool(b) => json!(b),
+        PrefValue::Int(i) => json!(i),
+        PrefValue::Str(s) => json!(s),
+    }
+}
+
+fn reg_data(d: &RegData) -> Value {
+    match d {
+        RegData::Delete => json!({"type": "delete"}),
+        RegData::Sz(s) => json!({"type": "sz", "value": s}),
+        RegData::Dword(n) => json!({"type": "dword", "value": n}),
+        RegData::Hex { kind, bytes } => json!({
+            "type": "hex",
+            "kind": kind,
+            "value": bytes.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(","),
+        }),
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    let path: PathBuf = std::env::args_os()
+        .nth(1)
+        .map(PathBuf::from)
+        .ok_or_else(|| anyhow::anyhow!("usage: dump_model FILE"))?;
+    let analysis = clientlint::lint_paths(std::slice::from_ref(&path), &Settings::default());
+
+    let mut servers = Vec::new();
+    let mut findings = Vec::new();
+    for profile in &analysis.profiles {
+        for s in &profile.servers {
+            servers.push(json!({
+                "account": s.account,
+                "key": s.key,
+                "role": if s.role == Role::Incoming { "incoming" } else { "outgoing" },
+                "protocol": s.protocol.name(),
+                "host": s.host.as_ref().map(|h| h.value.clone()),
+                "port": s.port.value,
+                "port_explicit": s.port.is_explicit(),
+                "socketType": security_number(s.security.value),
+                "check_time": s.poll_minutes.as_ref().map(|p| p.value),
+                "check_new_mail": s.poll_enabled.as_ref().map(|p| p.value),
+                "max_cached_connections": s.max_connections.as_ref().map(|m| m.value),
+                "timeout_seconds": s.timeout_seconds.as_ref().map(|t| t.value),
+            }));
+        }
+        for f in &profile.findings {
+            findings.push(json!({"kind": format!("{:?}", f.kind), "message": f.message}));
+        }
+    }
+
+    let mut out = Map::new();
+    out.insert("file".into(), json!(path.display().to_string()));
+    out.insert("servers".into(), Value::Array(servers));
+    out.insert("findings".into(), Value::Array(findings));
+
+    let is_reg = path
+        .extension()
+        .map(|e| e.eq_ignore_ascii_case("reg"))
+        .unwrap_or(false);
+    if is_reg {
+        let file = SourceFile::new(&path, std::fs::read(&path)?);
+        let parsed = reg::parse(&file.text);
+        let keys: Vec<Value> = parsed
+            .keys
+            .iter()
+            .map(|k| {
+                let values: Vec<Value> = k
+                    .values
+                    .iter()
+                    .map(|v| json!({"name": v.name, "data": reg_data(&v.data)}))
+                    .collect();
+                json!({"path": k.path, "delete": k.delete, "values": values})
+            })
+            .collect();
+        out.insert("reg_keys".into(), Value::Array(keys));
+        out.insert(
+            "reg_errors".into(),
+            json!(parsed.errors.iter().map(|e| &e.message).collect::<Vec<_>>()),
+        );
+    } else {
+        // A profile directory is prefs.js then user.js: user.js is read last, so it wins.
+        let layers: Vec<PathBuf> = if path.is_dir() {
+            ["prefs.js", "user.js"]
+                .iter()
+                .map(|n| path.join(n))
+                .filter(|p| p.is_file())
+                .collect()
+        } else {
+            vec![path.clone()]
+        };
+        let mut values = Map::new();
+        let mut errors = Vec::new();
+        for layer in layers {
+            let file = SourceFile::new(&layer, std::fs::read(&layer)?);
+            let parsed = prefs::parse(&file, PrefFileKind::User);
+            // Applied in file order, so a later duplicate overwrites an earlier one.
+            for e in &parsed.entries {
+                values.insert(e.name.clone(), pref_value(&e.value));
+            }
+            let name = layer
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            for e in &parsed.errors {
+                errors.push(json!({
+                    "file": name,
+                    "line": file.line_col(e.span.start).0,
+                    "message": e.message,
+                    "lost": e.lost.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+                }));
+            }
+        }
+        out.insert("prefs".into(), Value::Object(values));
+        out.insert("errors".into(), Value::Array(errors));
+    }
+    let mut stdout = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut stdout, &Value::Object(out))?;
+    writeln!(stdout)?;
+    Ok(())
+}
