@@ -176,7 +176,7 @@ fn statistics_count_findings_per_rule() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.lines()
-            .any(|l| l.trim_start().starts_with("5  invalid-value")),
+            .any(|l| l.trim_start().starts_with("6  invalid-value")),
         "{text}"
     );
     let out = clientlint()

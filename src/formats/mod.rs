@@ -338,6 +338,7 @@ fn build_unit(unit: &Unit, files: &mut Files) -> (Vec<Profile>, Vec<Option<FileI
                         file: *file,
                         layer: *layer,
                         parsed,
+                        user_file: true,
                     })
                     .collect();
                 profiles.push(thunderbird::build_profile(name.clone(), files, &inputs));
@@ -354,6 +355,7 @@ fn build_unit(unit: &Unit, files: &mut Files) -> (Vec<Profile>, Vec<Option<FileI
                     file: id,
                     layer: thunderbird::Layer::Prefs,
                     parsed: &p,
+                    user_file: false,
                 }];
                 let mut profile =
                     thunderbird::build_profile(path.display().to_string(), files, &input);

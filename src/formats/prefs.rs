@@ -54,6 +54,9 @@ pub struct PrefEntry {
     pub value_not_utf8: bool,
     pub locked: bool,
     pub sticky: bool,
+    /// Set with `pref`/`sticky_pref`: a default-branch value, which any user value of the
+    /// same pref overrides.
+    pub default_branch: bool,
 }
 
 /// What kind of problem an error is, for the rule that reports it.
@@ -447,9 +450,13 @@ impl Parser<'_> {
         loop {
             let start = tok.1.start;
             let mut pending = Pending { start, name: None };
+            // Gecko's grammar reserves `pref`/`sticky_pref` for default pref files, but
+            // Thunderbird 153 reads them in prefs.js and user.js without an error and
+            // applies the value to the default branch (docs/interop.md, D4): mirror the
+            // client, and let the model report what that means.
             let (is_default_spec, mut sticky) = match tok.0 {
-                Tok::Pref if self.kind == PrefFileKind::Default => (true, false),
-                Tok::StickyPref if self.kind == PrefFileKind::Default => (true, true),
+                Tok::Pref => (true, false),
+                Tok::StickyPref => (true, true),
                 Tok::UserPref => (false, false),
                 Tok::Char(EOF) => return self.out,
                 _ => {
@@ -463,7 +470,6 @@ impl Parser<'_> {
                     continue;
                 }
             };
-            let _ = is_default_spec;
 
             tok = self.lx.next();
             if tok.0 != Tok::Char(b'(') {
@@ -595,6 +601,7 @@ impl Parser<'_> {
                 value_not_utf8: not_utf8,
                 locked,
                 sticky,
+                default_branch: is_default_spec,
             });
             tok = self.lx.next();
         }
@@ -789,9 +796,15 @@ mod tests {
     }
 
     #[test]
-    fn pref_keyword_is_rejected_in_user_files_but_not_in_default_files() {
+    /// Gecko's grammar comment says user files accept only `user_pref`; Thunderbird 153
+    /// reads `pref(` there as a default-branch value (interop case D4, docs/interop.md).
+    fn pref_keyword_in_user_files_is_a_default_value_as_thunderbird_153_reads_it() {
         let text = "pref(\"a\", 1);\nuser_pref(\"b\", 2);";
-        assert_eq!(names(&user(text)), vec!["b"]);
+        let p = user(text);
+        assert!(p.errors.is_empty());
+        assert_eq!(names(&p), vec!["a", "b"]);
+        assert!(p.entries[0].default_branch);
+        assert!(!p.entries[1].default_branch);
         let d = parse(
             &SourceFile::new("d.js", text.as_bytes().to_vec()),
             PrefFileKind::Default,

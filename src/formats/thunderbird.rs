@@ -134,6 +134,14 @@ pub struct LayerInput<'a> {
     pub file: FileId,
     pub layer: Layer,
     pub parsed: &'a ParsedPrefs,
+    /// False for a default prefs file (defaults/pref/*.js), where `pref(` is the norm.
+    pub user_file: bool,
+}
+
+impl LayerInput<'_> {
+    fn kind_is_user_file(&self) -> bool {
+        self.user_file
+    }
 }
 
 /// Builds the model of one Thunderbird profile from its layers (lowest first).
@@ -256,7 +264,30 @@ fn apply_layers<'a>(
                     continue;
                 }
             }
+            if entry.default_branch && l.kind_is_user_file() {
+                profile.findings.push(FileFinding {
+                    kind: FileFindingKind::InvalidValue,
+                    file: l.file,
+                    span: Span::new(entry.statement_span.start, entry.name_span.start),
+                    label: "a default, not a user value".to_owned(),
+                    message: match l.layer {
+                        Layer::Prefs => format!(
+                            "`{name}` is set with `pref(`, which sets a default, not a user value: Thunderbird applies it only until it next rewrites prefs.js, then the line is gone"
+                        ),
+                        Layer::User => format!(
+                            "`{name}` is set with `pref(`, which sets only the default value: a user value of the same pref (in prefs.js or the settings dialog) wins over it"
+                        ),
+                    },
+                    help: Some("write `user_pref(` instead".to_owned()),
+                    notes: Vec::new(),
+                    account: None,
+                });
+            }
             if let Some(prev) = effective.get(name) {
+                // A default-branch value never overrides a user value, whatever the order.
+                if entry.default_branch && !prev.entry.default_branch {
+                    continue;
+                }
                 if prev.file == l.file {
                     profile.findings.push(FileFinding {
                         kind: FileFindingKind::DuplicateSetting,
