@@ -33,6 +33,8 @@ struct Collector {
     /// FileZilla settings dir → its files, recognised by content.
     filezilla: BTreeMap<PathBuf, BTreeMap<PathBuf, FzFileKind>>,
     standalone: Vec<Unit>,
+    /// Files and directories met while walking that could not be read.
+    errors: Vec<String>,
 }
 
 impl Collector {
@@ -50,7 +52,9 @@ impl Collector {
 
     fn add_profiles_ini(&mut self, path: &Path) {
         self.standalone.push(Unit::ProfilesIni(path.to_path_buf()));
-        if let Ok(text) = std::fs::read_to_string(path) {
+        // Unreadable or oversized: reading the unit's files reports it.
+        if let Ok(bytes) = crate::source::read_config_file(path) {
+            let text = String::from_utf8_lossy(&bytes);
             for entry in profiles_ini::profile_dirs(path, &text) {
                 if entry.dir.is_dir() {
                     self.add_profile_dir(&entry.dir);
@@ -65,8 +69,16 @@ impl Collector {
     fn add_filezilla_dir(&mut self, dir: &Path) {
         for name in filezilla::FILE_NAMES {
             let path = dir.join(name);
-            let Ok(bytes) = std::fs::read(&path) else {
-                continue;
+            // Through the checked reader: one of these names may be a FIFO or a device,
+            // and a plain read would block on it forever.
+            let bytes = match crate::source::read_config_file(&path) {
+                Ok(b) => b,
+                Err(e) if e.is_not_found() => continue,
+                Err(e) => {
+                    self.errors
+                        .push(format!("cannot read `{}`: {e}", path.display()));
+                    continue;
+                }
             };
             if let Some(kind) = filezilla::sniff(name, &bytes) {
                 self.filezilla
@@ -77,7 +89,8 @@ impl Collector {
         }
     }
 
-    fn finish(self) -> Vec<Unit> {
+    fn finish(self, d: &mut Discovery) {
+        d.errors.extend(self.errors);
         let mut units: Vec<Unit> = self
             .profiles
             .into_iter()
@@ -102,7 +115,7 @@ impl Collector {
         units.extend(self.standalone);
         units.sort_by(|a, b| a.paths().cmp(&b.paths()));
         units.dedup();
-        units
+        d.units = units;
     }
 }
 
@@ -121,16 +134,22 @@ pub fn from_paths(paths: &[PathBuf]) -> Discovery {
         };
         if meta.is_dir() {
             walk(path, &mut c);
+        } else if !meta.is_file() {
+            // Named explicitly but a FIFO or device: opening it could block forever.
+            d.errors.push(format!(
+                "cannot read `{}`: not a regular file",
+                path.display()
+            ));
         } else {
             add_file(path, &mut c, &mut d);
         }
     }
-    d.units = c.finish();
+    c.finish(&mut d);
     d
 }
 
 fn add_file(path: &Path, c: &mut Collector, d: &mut Discovery) {
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::source::read_config_file(path) {
         Ok(b) => b,
         Err(e) => {
             d.errors
@@ -192,13 +211,28 @@ fn add_file(path: &Path, c: &mut Collector, d: &mut Discovery) {
     }
 }
 
+/// Walks `root` without following links. Only regular files are looked at: a FIFO,
+/// socket or device under a configuration file's name is never opened (that could block),
+/// and a symlink loop is never entered. A directory that cannot be read is reported and
+/// the walk goes on.
 fn walk(root: &Path, c: &mut Collector) {
     let walker = walkdir::WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok);
+        .into_iter();
     for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().unwrap_or(root).display().to_string();
+                let reason = e
+                    .io_error()
+                    .map(ToString::to_string)
+                    .unwrap_or_else(|| e.to_string());
+                c.errors.push(format!("cannot read `{path}`: {reason}"));
+                continue;
+            }
+        };
         if !entry.file_type().is_file() {
             continue;
         }
@@ -261,6 +295,6 @@ pub fn from_default_locations() -> Discovery {
         }
         d.searched.push(root);
     }
-    d.units = c.finish();
+    c.finish(&mut d);
     d
 }

@@ -74,7 +74,8 @@ impl Analysis {
     }
 }
 
-/// Reads every file of `units` once. Unreadable files are returned as errors.
+/// Reads every file of `units` once. Unreadable files, files that are not regular files
+/// and files over [`source::MAX_FILE_BYTES`] are returned as errors.
 pub fn read_files(units: &[Unit]) -> (Files, Vec<String>) {
     let mut files = Files::default();
     let mut errors = Vec::new();
@@ -83,7 +84,7 @@ pub fn read_files(units: &[Unit]) -> (Files, Vec<String>) {
             if files.find(path).is_some() {
                 continue;
             }
-            match std::fs::read(path) {
+            match source::read_config_file(path) {
                 Ok(bytes) => {
                     files.add(SourceFile::new(path, bytes));
                 }

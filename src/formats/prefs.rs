@@ -294,8 +294,22 @@ impl<'t> Lexer<'t> {
         }
     }
 
+    /// The span of the token read since `start`. The lexer works on bytes, as Gecko's
+    /// does, so a token that stops inside a multi-byte character (an "unexpected
+    /// character" on its lead byte) is widened to whole characters: spans are drawn and
+    /// spliced as text.
     fn span_from(&self, start: usize) -> Span {
-        Span::new(start.min(self.buf.len()), self.i.min(self.buf.len()))
+        let is_continuation =
+            |at: usize| self.buf.get(at).map(|b| b & 0xC0 == 0x80).unwrap_or(false);
+        let mut start = start.min(self.buf.len());
+        while start > 0 && is_continuation(start) {
+            start -= 1;
+        }
+        let mut end = self.i.min(self.buf.len());
+        while is_continuation(end) {
+            end += 1;
+        }
+        Span::new(start, end)
     }
 
     /// Reads a string literal after its opening quote. On an error inside the string the
@@ -451,7 +465,23 @@ impl Parser<'_> {
                 Tok::Pref if self.kind == PrefFileKind::Default => (true, false),
                 Tok::StickyPref if self.kind == PrefFileKind::Default => (true, true),
                 Tok::UserPref => (false, false),
-                Tok::Char(EOF) => return self.out,
+                Tok::Char(EOF) => {
+                    // Gecko's buffer is NUL-terminated and its lexer reads a NUL byte as
+                    // the end of the file, so a NUL before the real end silently drops
+                    // everything after it. Say so, naming what is lost.
+                    let at = tok.1.start;
+                    if at < self.lx.buf.len() {
+                        let skipped = Span::new(at, self.lx.buf.len());
+                        self.out.errors.push(PrefError {
+                            kind: PrefErrorKind::Syntax,
+                            message: "a NUL byte ends the file for Thunderbird; nothing after it is read",
+                            span: Span::new(at, at + 1),
+                            skipped,
+                            lost: statement_names_in(self.lx.buf, skipped),
+                        });
+                    }
+                    return self.out;
+                }
                 _ => {
                     let msg = match self.kind {
                         PrefFileKind::Default => {

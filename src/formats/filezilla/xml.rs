@@ -133,6 +133,11 @@ pub struct Document {
     pub partial: Vec<Element>,
 }
 
+/// The deepest element nesting read. FileZilla's files nest a few levels (Site Manager
+/// folders a few more); past this the tree would only serve to exhaust the stack of the
+/// code that walks it (and of its recursive drop), so the parse stops with an error.
+pub const MAX_DEPTH: usize = 256;
+
 fn span_of(start: u64, end: u64) -> Span {
     Span::new(
         usize::try_from(start).unwrap_or(usize::MAX),
@@ -208,6 +213,14 @@ pub fn parse(text: &str) -> Document {
                                 };
                                 if self_closing {
                                     attach(&mut doc, &mut stack, el);
+                                } else if stack.len() >= MAX_DEPTH {
+                                    doc.error = Some(XmlError {
+                                        span: el.start,
+                                        message: format!(
+                                            "elements are nested more than {MAX_DEPTH} levels deep; clientlint reads no further"
+                                        ),
+                                    });
+                                    break;
                                 } else {
                                     stack.push(el);
                                 }
