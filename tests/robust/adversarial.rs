@@ -525,3 +525,72 @@ fn unreadable_files_and_directories_are_reported_and_the_run_goes_on() {
         "{stdout}"
     );
 }
+
+/// Inputs the fuzz targets crashed on, replayed as those targets read them: the file
+/// name starts with the target's name, and for `filezilla_xml` and `fix_roundtrip` the
+/// first byte picks the format (as in `fuzz/fuzz_targets/`).
+#[test]
+fn fuzz_regressions_replay_cleanly() {
+    use super::{Format, FzFileKind};
+    let dir = Path::new("fixtures/regressions/fuzz");
+    let mut seen = 0;
+    for path in super::files_under(&[dir.to_str().expect("utf-8 path")]) {
+        let name = path.file_name().and_then(|n| n.to_str()).expect("name");
+        let data = std::fs::read(&path).expect("read");
+        let picked = |b: u8, kinds: &[Format]| kinds[usize::from(b) % kinds.len()];
+        let fz = [
+            Format::FileZilla(FzFileKind::Settings),
+            Format::FileZilla(FzFileKind::Defaults),
+            Format::FileZilla(FzFileKind::SiteManager),
+            Format::FileZilla(FzFileKind::RecentServers),
+        ];
+        let fixable = [
+            Format::PrefsJs,
+            Format::FileZilla(FzFileKind::SiteManager),
+            Format::FileZilla(FzFileKind::Settings),
+            Format::Prf,
+            Format::Reg,
+        ];
+        let (format, bytes, fix) = match name.split('-').next() {
+            Some("prefs_js") => (Format::PrefsJs, data, false),
+            Some("prf") => (Format::Prf, data, false),
+            Some("reg") => (Format::Reg, data, false),
+            Some("profiles_ini") => (Format::ProfilesIni, data, false),
+            Some("filezilla_xml") => match data.split_first() {
+                Some((b, rest)) => (picked(*b, &fz), rest.to_vec(), false),
+                None => continue,
+            },
+            Some("fix_roundtrip") => match data.split_first() {
+                Some((b, rest)) => (picked(*b, &fixable), rest.to_vec(), true),
+                None => continue,
+            },
+            _ => panic!("{name}: name it after its fuzz target"),
+        };
+        let file_name = FORMATS
+            .iter()
+            .find(|(_, f)| *f == format)
+            .map(|(n, _)| *n)
+            .expect("format");
+        let analysis = lint_bytes(file_name, format, bytes.clone());
+        serde_json::from_str::<serde_json::Value>(&clientlint::render(
+            &analysis,
+            OutputFormat::Json,
+        ))
+        .expect("JSON");
+        let _ = clientlint::render(&analysis, OutputFormat::Text);
+        if fix {
+            let path = std::path::PathBuf::from(file_name);
+            let mut files = clientlint::source::Files::default();
+            files.add(clientlint::source::SourceFile::new(path.clone(), bytes));
+            let plan = clientlint::fix::plan(
+                &[super::unit_for(&path, format)],
+                files,
+                &clientlint::settings::Settings::default(),
+                true,
+            );
+            assert!(plan.errors.is_empty(), "{name}: {:?}", plan.errors);
+        }
+        seen += 1;
+    }
+    assert!(seen > 0, "no regression inputs in {}", dir.display());
+}
