@@ -4,6 +4,7 @@
 //! - `mutations`: always-on property tests over mutated corpus and fixture files;
 //! - `redaction`: a planted password in every place a format holds one, every output;
 //! - `write_faults`: a full disk, a file changed under us, a read-only directory.
+//!
 //! Regressions found by the fuzz targets in `fuzz/` live in `adversarial` too.
 
 mod adversarial;

@@ -176,12 +176,19 @@ fn plant(root: &Path) {
             hex(&utf16le(hex_pw), ","),
         );
         if let Some(b) = broken {
-            s.push_str(&format!("\"POP3 Password\"=hex:{},zz\r\n", hex(b.as_bytes(), ",")));
+            s.push_str(&format!(
+                "\"POP3 Password\"=hex:{},zz\r\n",
+                hex(b.as_bytes(), ",")
+            ));
         }
         s
     };
     let mut utf16 = vec![0xFF, 0xFE];
-    utf16.extend(utf16le(&reg(&pw("RegUtf16String"), &pw("RegUtf16Hex"), None)));
+    utf16.extend(utf16le(&reg(
+        &pw("RegUtf16String"),
+        &pw("RegUtf16Hex"),
+        None,
+    )));
     write(&root.join("outlook/utf16.reg"), utf16);
     write(
         &root.join("outlook/utf8.reg"),
@@ -213,7 +220,10 @@ fn no_output_shows_a_planted_password_in_any_encoding() {
     plant(root);
     // The passwords really are in the files (in their own encodings).
     let mut on_disk = Vec::new();
-    for e in walkdir::WalkDir::new(root).into_iter().filter_map(Result::ok) {
+    for e in walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         if e.file_type().is_file() {
             on_disk.extend(std::fs::read(e.path()).expect("read"));
         }
@@ -249,7 +259,11 @@ fn no_output_shows_a_planted_password_in_any_encoding() {
         }
     }
     let r = run(clientlint().args(["--diff", "--unsafe-fixes"]).arg(root));
-    assert!(r.stdout.contains("+++"), "the diff shows changes: {}", r.stderr);
+    assert!(
+        r.stdout.contains("+++"),
+        "the diff shows changes: {}",
+        r.stderr
+    );
     outputs.push(("diff stdout".to_owned(), r.stdout));
     outputs.push(("diff stderr".to_owned(), r.stderr));
     // The findings the passwords sit next to were reported, so their lines were drawn.
@@ -263,7 +277,10 @@ fn no_output_shows_a_planted_password_in_any_encoding() {
     }
 
     for (what, out) in &outputs {
-        assert!(!out.contains("Zq9"), "{what} shows part of a password:\n{out}");
+        assert!(
+            !out.contains("Zq9"),
+            "{what} shows part of a password:\n{out}"
+        );
         for place in PLACES {
             for form in forms(&password(place)) {
                 assert!(

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use super::{clientlint, run};
 
-const ACCOUNT: &str = include_str!("../../fixtures/rules/poll-interval-too-short/thunderbird.bad.js");
+const ACCOUNT: &str =
+    include_str!("../../fixtures/rules/poll-interval-too-short/thunderbird.bad.js");
 
 fn names_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
@@ -63,8 +64,22 @@ impl Drop for TinyDisk {
 #[test]
 fn a_full_disk_fails_the_write_and_keeps_the_original() {
     let Some(disk) = TinyDisk::mount() else {
-        // Without a mount, the failpoint simulates the same failure (tests/fix.rs).
-        eprintln!("skipped: cannot mount a tmpfs here");
+        // Without a mount, the failpoint fails the write at the same step.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let prefs = dir.path().join("prefs.js");
+        std::fs::write(&prefs, ACCOUNT).expect("write");
+        let r = run(clientlint()
+            .env(clientlint::fix::FAILPOINT_ENV, "after-temp-write")
+            .args(["--fix", "--unsafe-fixes"])
+            .arg(dir.path()));
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(
+            r.stderr.contains("failpoint after-temp-write"),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(std::fs::read_to_string(&prefs).expect("read"), ACCOUNT);
+        assert_eq!(names_in(dir.path()), vec!["prefs.js"]);
         return;
     };
     let prefs = disk.path().join("prefs.js");
