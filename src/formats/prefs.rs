@@ -841,7 +841,11 @@ mod tests {
     fn nul_ends_the_file_and_comments_are_skipped() {
         let p = user("# c\n// c\n/* c\n */ user_pref(\"a\", 1);\0user_pref(\"b\", 2);");
         assert_eq!(names(&p), vec!["a"]);
-        assert!(p.errors.is_empty());
+        // Gecko drops `b` silently; we say so (issue 8).
+        assert_eq!(p.errors.len(), 1);
+        let lost: Vec<_> = p.errors[0].lost.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(lost, vec!["b"]);
+        assert!(p.errors[0].message.contains("NUL byte"));
     }
 
     #[test]
