@@ -26,8 +26,6 @@ pub struct Discovery {
     pub unsupported: Vec<PathBuf>,
     /// Places looked at when no path was given.
     pub searched: Vec<PathBuf>,
-    /// Entries of a walked tree that could not be read (the run goes on without them).
-    pub warnings: Vec<String>,
 }
 
 /// How much of a file is read to recognise it.
@@ -55,6 +53,8 @@ struct Collector {
     /// FileZilla settings dir → its files, recognised by content.
     filezilla: BTreeMap<PathBuf, BTreeMap<PathBuf, FzFileKind>>,
     standalone: Vec<Unit>,
+    /// Files and directories met while walking that could not be read.
+    errors: Vec<String>,
 }
 
 impl Collector {
@@ -72,7 +72,9 @@ impl Collector {
 
     fn add_profiles_ini(&mut self, path: &Path) {
         self.standalone.push(Unit::ProfilesIni(path.to_path_buf()));
-        if let Ok(text) = std::fs::read_to_string(path) {
+        // Unreadable or oversized: reading the unit's files reports it.
+        if let Ok(bytes) = crate::source::read_config_file(path) {
+            let text = String::from_utf8_lossy(&bytes);
             for entry in profiles_ini::profile_dirs(path, &text) {
                 if entry.dir.is_dir() {
                     self.add_profile_dir(&entry.dir);
@@ -87,9 +89,17 @@ impl Collector {
     fn add_filezilla_dir(&mut self, dir: &Path) {
         for name in filezilla::FILE_NAMES {
             let path = dir.join(name);
-            // The root element decides; the whole file is read once, later.
-            let Ok(bytes) = crate::source::read_head(&path, SNIFF_BYTES) else {
-                continue;
+            // Through the checked reader: one of these names may be a FIFO or a device,
+            // and a plain read would block on it forever. The root element decides; the
+            // whole file is read once, later.
+            let bytes = match crate::source::read_config_head(&path, SNIFF_BYTES) {
+                Ok(b) => b,
+                Err(e) if e.is_not_found() => continue,
+                Err(e) => {
+                    self.errors
+                        .push(format!("cannot read `{}`: {e}", path.display()));
+                    continue;
+                }
             };
             if let Some(kind) = filezilla::sniff(name, &bytes) {
                 self.filezilla
@@ -100,7 +110,8 @@ impl Collector {
         }
     }
 
-    fn finish(self) -> Vec<Unit> {
+    fn finish(self, d: &mut Discovery) {
+        d.errors.extend(self.errors);
         let mut units: Vec<Unit> = self
             .profiles
             .into_iter()
@@ -125,7 +136,7 @@ impl Collector {
         units.extend(self.standalone);
         units.sort_by(|a, b| a.paths().cmp(&b.paths()));
         units.dedup();
-        units
+        d.units = units;
     }
 }
 
@@ -143,17 +154,23 @@ pub fn from_paths(paths: &[PathBuf]) -> Discovery {
             }
         };
         if meta.is_dir() {
-            walk(path, &mut c, &mut d);
+            walk(path, &mut c);
+        } else if !meta.is_file() {
+            // Named explicitly but a FIFO or device: opening it could block forever.
+            d.errors.push(format!(
+                "cannot read `{}`: not a regular file",
+                path.display()
+            ));
         } else {
             add_file(path, &mut c, &mut d);
         }
     }
-    d.units = c.finish();
+    c.finish(&mut d);
     d
 }
 
 fn add_file(path: &Path, c: &mut Collector, d: &mut Discovery) {
-    let bytes = match crate::source::read_head(path, SNIFF_BYTES) {
+    let bytes = match crate::source::read_config_head(path, SNIFF_BYTES) {
         Ok(b) => b,
         Err(e) => {
             d.errors
@@ -215,7 +232,12 @@ fn add_file(path: &Path, c: &mut Collector, d: &mut Discovery) {
     }
 }
 
-fn walk(root: &Path, c: &mut Collector, d: &mut Discovery) {
+/// Walks `root` without following directory links. Only regular files are looked at (and
+/// file links whose target stays inside the tree): a FIFO, socket or device under a
+/// configuration file's name is never opened (that could block), a symlink loop is never
+/// entered, and mail stores are not descended into. A directory that cannot be read is
+/// reported and the walk goes on.
+fn walk(root: &Path, c: &mut Collector) {
     let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let walker = walkdir::WalkDir::new(root)
         .follow_links(false)
@@ -230,16 +252,12 @@ fn walk(root: &Path, c: &mut Collector, d: &mut Discovery) {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let place = e
-                    .path()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| root.display().to_string());
-                let why = e
+                let path = e.path().unwrap_or(root).display().to_string();
+                let reason = e
                     .io_error()
                     .map(ToString::to_string)
                     .unwrap_or_else(|| e.to_string());
-                d.warnings
-                    .push(format!("cannot read `{place}`: {why}; skipped"));
+                c.errors.push(format!("cannot read `{path}`: {reason}"));
                 continue;
             }
         };
@@ -407,7 +425,7 @@ pub fn from_home(home: &Path, layouts: &[Layout]) -> Discovery {
     let mut d = Discovery::default();
     let mut c = Collector::default();
     c.add_home(home, layouts, None, &mut d);
-    d.units = c.finish();
+    c.finish(&mut d);
     d
 }
 
@@ -437,7 +455,7 @@ pub fn from_root(root: &Path) -> Discovery {
             .errors
             .push(format!("cannot read `{}`: {e}", root.display())),
     }
-    d.units = c.finish();
+    c.finish(&mut d);
     d
 }
 
@@ -472,7 +490,7 @@ pub fn from_default_locations() -> Discovery {
     // directory, else the first system-wide one (reference filezilla §1.3).
     let system = system_fzdefaults();
     let first_system = system.iter().find(|p| p.is_file()).and_then(|path| {
-        let bytes = crate::source::read_head(path, SNIFF_BYTES).ok()?;
+        let bytes = crate::source::read_config_head(path, SNIFF_BYTES).ok()?;
         let kind = filezilla::sniff("fzdefaults.xml", &bytes)?;
         Some((path.clone(), kind))
     });
@@ -491,7 +509,7 @@ pub fn from_default_locations() -> Discovery {
             }
         }
     }
-    d.units = c.finish();
+    c.finish(&mut d);
     d
 }
 
@@ -519,7 +537,6 @@ pub fn discover(paths: &[PathBuf], homes: &[PathBuf], roots: &[PathBuf]) -> Disc
     for d in extra {
         all.units.extend(d.units);
         all.errors.extend(d.errors);
-        all.warnings.extend(d.warnings);
         all.searched.extend(d.searched);
     }
     all.units.sort_by(|a, b| a.paths().cmp(&b.paths()));

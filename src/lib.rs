@@ -75,7 +75,8 @@ impl Analysis {
     }
 }
 
-/// Reads every file of `units` once. Unreadable files are returned as errors.
+/// Reads every file of `units` once. Unreadable files, files that are not regular files
+/// and files over [`source::MAX_FILE_BYTES`] are returned as errors.
 pub fn read_files(units: &[Unit]) -> (Files, Vec<String>) {
     use rayon::prelude::*;
     let mut seen = std::collections::HashSet::new();
@@ -88,7 +89,8 @@ pub fn read_files(units: &[Unit]) -> (Files, Vec<String>) {
     let read: Vec<Result<SourceFile, String>> = paths
         .par_iter()
         .map(|path| {
-            std::fs::read(path)
+            // The checked reader: regular files only, and a size cap.
+            source::read_config_file(path)
                 .map(|bytes| SourceFile::new(*path, bytes))
                 .map_err(|e| format!("cannot read `{}`: {e}", path.display()))
         })
@@ -267,9 +269,6 @@ fn show_connections(
     let cwd = std::env::current_dir().context("could not read the current directory")?;
     let settings = resolve_settings(&args.config, &cwd)?;
     let discovery = discover::discover(&args.paths, &args.homes.home, &args.homes.root);
-    for w in &discovery.warnings {
-        writeln!(err, "warning: {w}")?;
-    }
     let mut tool_error = false;
     for e in &discovery.errors {
         writeln!(err, "error: {e}")?;
@@ -513,9 +512,6 @@ fn use_color(choice: ColorChoice) -> bool {
 fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     let settings = settings_from(args)?;
     let discovery = discover::discover(&args.paths, &args.homes.home, &args.homes.root);
-    for w in &discovery.warnings {
-        writeln!(err, "warning: {w}")?;
-    }
     let mut tool_error = false;
     for e in &discovery.errors {
         writeln!(err, "error: {e}")?;

@@ -290,14 +290,85 @@ pub fn mask_spans(text: &str, spans: &[Span]) -> String {
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// The first `limit` bytes of a file: enough to recognise it without reading it whole.
-pub fn read_head(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+/// The largest file clientlint reads, in bytes. Real client configurations are far
+/// smaller (a 10,000-site sitemanager.xml is about 5 MB); the cap keeps memory bounded
+/// when a tree holds a huge or hostile file under a configuration file's name.
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Why a configuration file was not read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// A FIFO, socket or device: reading one can block forever or never end.
+    #[error("not a regular file")]
+    NotRegular,
+    #[error(
+        "the file is {} MiB, over clientlint's {} MiB limit for a configuration file; skipped",
+        .size.div_ceil(1024 * 1024),
+        .limit / (1024 * 1024)
+    )]
+    TooLarge { size: u64, limit: u64 },
+}
+
+impl ReadError {
+    /// True when the file simply does not exist.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, ReadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound)
+    }
+}
+
+/// Reads a configuration file, refusing anything that is not a regular file and anything
+/// over [`MAX_FILE_BYTES`]. On Unix the file is opened non-blocking and checked through
+/// its own handle, so a FIFO swapped in after a `stat` still cannot make the open or the
+/// read wait for a writer.
+pub fn read_config_file(path: &Path) -> Result<Vec<u8>, ReadError> {
     use std::io::Read as _;
-    let mut buf = Vec::new();
-    std::fs::File::open(path)?
-        .take(limit)
-        .read_to_end(&mut buf)?;
-    Ok(buf)
+    let (file, len) = open_regular(path)?;
+    if len > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge {
+            size: len,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    // The file may grow between the stat and the read: read one byte past the limit at
+    // most, so memory stays bounded either way.
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    let size = bytes.len() as u64;
+    if size > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge {
+            size,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Reads at most the first `len` bytes of a regular file, for recognising it by content
+/// (whatever its size: an oversized file is reported when it is read in full).
+pub fn read_config_head(path: &Path, len: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read as _;
+    let (file, _) = open_regular(path)?;
+    let mut bytes = Vec::new();
+    file.take(len).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+fn open_regular(path: &Path) -> Result<(std::fs::File, u64), ReadError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular);
+    }
+    Ok((file, meta.len()))
 }
 
 pub fn file_name_lower(path: &Path) -> String {

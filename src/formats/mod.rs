@@ -185,8 +185,9 @@ pub fn is_outlook_file_when_walking(path: &Path) -> Option<Format> {
     if !(name.ends_with(".prf") || name.ends_with(".reg")) {
         return None;
     }
-    // The header is all that decides: read only the start of the file.
-    let bytes = crate::source::read_head(path, 4096).ok()?;
+    // Only the head decides, so an oversized export is still recognised here and then
+    // reported (not silently skipped) when it is read in full.
+    let bytes = crate::source::read_config_head(path, 4096).ok()?;
     match classify_outlook(&name, &bytes)? {
         Format::Reg => {
             let head =

@@ -297,8 +297,22 @@ impl<'t> Lexer<'t> {
         }
     }
 
+    /// The span of the token read since `start`. The lexer works on bytes, as Gecko's
+    /// does, so a token that stops inside a multi-byte character (an "unexpected
+    /// character" on its lead byte) is widened to whole characters: spans are drawn and
+    /// spliced as text.
     fn span_from(&self, start: usize) -> Span {
-        Span::new(start.min(self.buf.len()), self.i.min(self.buf.len()))
+        let is_continuation =
+            |at: usize| self.buf.get(at).map(|b| b & 0xC0 == 0x80).unwrap_or(false);
+        let mut start = start.min(self.buf.len());
+        while start > 0 && is_continuation(start) {
+            start -= 1;
+        }
+        let mut end = self.i.min(self.buf.len());
+        while is_continuation(end) {
+            end += 1;
+        }
+        Span::new(start, end)
     }
 
     /// Reads a string literal after its opening quote. On an error inside the string the
@@ -458,7 +472,23 @@ impl Parser<'_> {
                 Tok::Pref => (true, false),
                 Tok::StickyPref => (true, true),
                 Tok::UserPref => (false, false),
-                Tok::Char(EOF) => return self.out,
+                Tok::Char(EOF) => {
+                    // Gecko's buffer is NUL-terminated and its lexer reads a NUL byte as
+                    // the end of the file, so a NUL before the real end silently drops
+                    // everything after it. Say so, naming what is lost.
+                    let at = tok.1.start;
+                    if at < self.lx.buf.len() {
+                        let skipped = Span::new(at, self.lx.buf.len());
+                        self.out.errors.push(PrefError {
+                            kind: PrefErrorKind::Syntax,
+                            message: "a NUL byte ends the file for Thunderbird; nothing after it is read",
+                            span: Span::new(at, at + 1),
+                            skipped,
+                            lost: statement_names_in(self.lx.buf, skipped),
+                        });
+                    }
+                    return self.out;
+                }
                 _ => {
                     let msg = match self.kind {
                         PrefFileKind::Default => {
@@ -827,7 +857,11 @@ mod tests {
     fn nul_ends_the_file_and_comments_are_skipped() {
         let p = user("# c\n// c\n/* c\n */ user_pref(\"a\", 1);\0user_pref(\"b\", 2);");
         assert_eq!(names(&p), vec!["a"]);
-        assert!(p.errors.is_empty());
+        // Gecko drops `b` silently; we say so (issue 8).
+        assert_eq!(p.errors.len(), 1);
+        let lost: Vec<_> = p.errors[0].lost.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(lost, vec!["b"]);
+        assert!(p.errors[0].message.contains("NUL byte"));
     }
 
     #[test]

@@ -141,7 +141,11 @@ impl<'a> Account<'a> {
     /// Adds `key=…` after the last entry of `[AccountN]`, in the file's line endings;
     /// only when the mapping section maps the key (else Outlook would ignore it too).
     fn insertion(&self, key: &str, writer: ValueWriter) -> Option<Insertion> {
-        if !self.maps(key) {
+        // Outlook reads the first line of a key (`GetPrivateProfileString`), so a line
+        // added after an existing but unusable one (`SMTPSecureConnection=2<junk>`)
+        // would never be read: offer no insertion then; the invalid value is reported
+        // where it is. (Found by the `fix_roundtrip` fuzz target.)
+        if !self.maps(key) || first(self.section, key).is_some() {
             return None;
         }
         let at = self

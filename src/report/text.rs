@@ -153,20 +153,44 @@ fn labeled(span: Span, text: &str) -> LabeledSpan {
     )
 }
 
+/// The most source text drawn for one label: the lines it covers. miette prints whole
+/// lines and pads with `{:width$}`, which panics past 65,535 columns, so a label on a
+/// minified or hostile multi-megabyte line is given as a position instead.
+const MAX_DRAWN_BYTES: usize = 4096;
+
+/// `None` when `span` can be drawn; else where it is, as `path:line:column`.
+fn too_long_to_draw(report: &Report<'_>, file: FileId, span: Span) -> Option<String> {
+    let f = report.files.get(file)?;
+    let drawn = f.next_line_start(span.end) - f.line_start(span.start).min(span.end);
+    (drawn > MAX_DRAWN_BYTES).then(|| {
+        let (line, column) = f.line_col(span.start);
+        format!("{}:{line}:{column}", f.display_path())
+    })
+}
+
 fn drawn(d: &Diagnostic, sources: &mut Sources<'_>) -> Drawn {
-    let mut labels = vec![labeled(d.span, &d.label)];
+    let undrawable = too_long_to_draw(sources.report, d.file, d.span);
+    let mut labels = Vec::new();
+    if undrawable.is_none() {
+        labels.push(labeled(d.span, &d.label));
+    }
     let mut related = Vec::new();
     for note in &d.notes {
-        if note.file == d.file {
+        let note_undrawable = too_long_to_draw(sources.report, note.file, note.span);
+        if note.file == d.file && undrawable.is_none() && note_undrawable.is_none() {
             labels.push(labeled(note.span, &note.text));
         } else {
+            let (message, labels) = match note_undrawable {
+                Some(at) => (format!("{} (at {at})", note.text), Vec::new()),
+                None => (note.text.clone(), vec![labeled(note.span, "")]),
+            };
             related.push(Drawn {
-                message: note.text.clone(),
+                message,
                 code: String::new(),
                 severity: miette::Severity::Advice,
                 help: None,
                 source: sources.get(note.file),
-                labels: vec![labeled(note.span, "")],
+                labels,
                 related: Vec::new(),
             });
         }
@@ -183,8 +207,12 @@ fn drawn(d: &Diagnostic, sources: &mut Sources<'_>) -> Drawn {
             None => line,
         });
     }
+    let message = match undrawable {
+        Some(at) => format!("{} (at {at}; the line is too long to draw)", d.message),
+        None => d.message.clone(),
+    };
     Drawn {
-        message: d.message.clone(),
+        message,
         code: d.rule.to_owned(),
         severity: miette_severity(d.severity),
         help,

@@ -133,6 +133,11 @@ pub struct Document {
     pub partial: Vec<Element>,
 }
 
+/// The deepest element nesting read. FileZilla's files nest a few levels (Site Manager
+/// folders a few more); past this the tree would only serve to exhaust the stack of the
+/// code that walks it (and of its recursive drop), so the parse stops with an error.
+pub const MAX_DEPTH: usize = 256;
+
 fn span_of(start: u64, end: u64) -> Span {
     Span::new(
         usize::try_from(start).unwrap_or(usize::MAX),
@@ -173,9 +178,8 @@ pub fn parse(text: &str) -> Document {
         match event {
             Err(e) => {
                 let at = usize::try_from(reader.error_position()).unwrap_or(span.start);
-                let at = at.min(text.len());
                 doc.error = Some(XmlError {
-                    span: Span::new(at, (at + 1).min(text.len())),
+                    span: char_at(text, at),
                     message: e.to_string(),
                 });
                 break;
@@ -208,6 +212,14 @@ pub fn parse(text: &str) -> Document {
                                 };
                                 if self_closing {
                                     attach(&mut doc, &mut stack, el);
+                                } else if stack.len() >= MAX_DEPTH {
+                                    doc.error = Some(XmlError {
+                                        span: el.start,
+                                        message: format!(
+                                            "elements are nested more than {MAX_DEPTH} levels deep; clientlint reads no further"
+                                        ),
+                                    });
+                                    break;
                                 } else {
                                     stack.push(el);
                                 }
@@ -251,6 +263,23 @@ pub fn parse(text: &str) -> Document {
     doc
 }
 
+/// The span of the character at byte `at` of `text` (empty at the end). quick-xml and
+/// our tag scanner report byte positions, which may fall inside a multi-byte character
+/// (a stray BOM, a non-ASCII name); spans are drawn and spliced as text, so they are
+/// widened to the whole character.
+fn char_at(text: &str, at: usize) -> Span {
+    let mut start = at.min(text.len());
+    while start > 0 && !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let end = text
+        .get(start..)
+        .and_then(|rest| rest.chars().next())
+        .map(|c| start + c.len_utf8())
+        .unwrap_or(start);
+    Span::new(start, end)
+}
+
 fn attach(doc: &mut Document, stack: &mut [Element], el: Element) {
     match stack.last_mut() {
         Some(parent) => parent.children.push(Node::Element(el)),
@@ -274,9 +303,12 @@ struct Tag {
 /// Reads a start tag `<name a="v" …>` or `<name … />` whose text starts at `base`.
 fn scan_tag(raw: &str, base: usize) -> Result<Tag, XmlError> {
     let bytes = raw.as_bytes();
-    let err = |at: usize, message: String| XmlError {
-        span: Span::new(base + at, base + at + 1),
-        message,
+    let err = |at: usize, message: String| {
+        let span = char_at(raw, at);
+        XmlError {
+            span: Span::new(base + span.start, base + span.end),
+            message,
+        }
     };
     let is_ws = |b: u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
     // Byte at `i`, or 0 past the end (0 never occurs in well-formed tag text).

@@ -1,0 +1,9 @@
+//! Fuzzes the prf reader through the whole lint pipeline (parse, model, rules, output).
+#![no_main]
+
+use clientlint_fuzz::{lint, As};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    lint(As::Prf, data);
+});
