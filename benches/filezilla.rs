@@ -1,6 +1,10 @@
 //! Throughput of the FileZilla reader: a generated sitemanager.xml with 10,000 sites,
 //! timed as (a) read + decode into a SourceFile only, and (b) parse + lint, side by side.
 
+// The same allocator as the shipped binary (src/main.rs), so the figures are the CLI's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::{Duration, Instant};
 
 use clientlint::formats::filezilla::FzFileKind;

@@ -9,6 +9,10 @@
 #[path = "support/fleet.rs"]
 mod fleet;
 
+// The same allocator as the shipped binary (src/main.rs), so the figures are the CLI's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

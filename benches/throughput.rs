@@ -4,6 +4,10 @@
 //! Run with `cargo bench --bench throughput`. Prints the median of several runs for each.
 #![allow(clippy::print_stdout)] // a bench reports on stdout
 
+// The same allocator as the shipped binary (src/main.rs), so the figures are the CLI's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

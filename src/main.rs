@@ -4,6 +4,11 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+
+// Parsing allocates many small strings and nodes; mimalloc is markedly faster than the
+// system allocator at that and keeps per-thread heaps compact (see the benches).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use clientlint::{cli::Cli, run, ExitStatus};
 
 fn main() -> ExitCode {

@@ -603,7 +603,7 @@ impl<'a> Builder<'a> {
     /// Reads the sites of a `<Servers>` or `<Folder>` element, recursively.
     fn read_folder(&mut self, file: FileId, kind: FzFileKind, folder: &'a Element, prefix: &str) {
         for el in folder.elements() {
-            match el.name.as_str() {
+            match el.name.as_ref() {
                 "Server" => {
                     let name = site_name(el);
                     let path = format!("{prefix}{name}");

@@ -9,6 +9,8 @@
 //! error, as pugixml does (FileZilla then discards the whole file); the partial tree is
 //! kept so secrets in it can still be masked.
 
+use std::borrow::Cow;
+
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
@@ -27,7 +29,9 @@ pub struct Attr {
 /// A text or CDATA node: the unescaped value and the raw span.
 #[derive(Debug, Clone)]
 pub struct Text {
-    pub value: String,
+    /// Borrowed for the indentation FileZilla writes between elements (most text nodes of
+    /// a large file), so a 10,000-site file does not allocate one string per line break.
+    pub value: Cow<'static, str>,
     pub span: Span,
 }
 
@@ -41,7 +45,8 @@ pub enum Node {
 /// An element with spans on its tags.
 #[derive(Debug, Clone)]
 pub struct Element {
-    pub name: String,
+    /// Borrowed for FileZilla's own element names, which make up nearly every element.
+    pub name: Cow<'static, str>,
     pub name_span: Span,
     /// The whole start tag, `<Setting name="x">` (or the whole `<x />`).
     pub start: Span,
@@ -96,7 +101,7 @@ impl Element {
 
     /// The element's text value, "" when it has none.
     pub fn text(&self) -> &str {
-        self.first_text().map(|t| t.value.as_str()).unwrap_or("")
+        self.first_text().map(|t| t.value.as_ref()).unwrap_or("")
     }
 
     /// The whitespace text node just before child element `index` of `self.children`.
@@ -106,7 +111,7 @@ impl Element {
             match n {
                 Node::Element(e) if e.start.start == child_start => return last_ws,
                 Node::Element(_) => last_ws = None,
-                Node::Text(t) if t.value.trim().is_empty() => last_ws = Some(t.value.as_str()),
+                Node::Text(t) if t.value.trim().is_empty() => last_ws = Some(t.value.as_ref()),
                 Node::Text(_) => last_ws = None,
             }
         }
@@ -162,10 +167,16 @@ pub fn parse(text: &str) -> Document {
         if let Some(span) = pending.take() {
             let raw = text.get(span.start..span.end).unwrap_or("");
             if let Some(top) = stack.last_mut() {
-                let mut value = unescape(raw);
-                if value.contains('\r') {
-                    value = value.replace("\r\n", "\n");
-                }
+                let value = match common_whitespace(raw) {
+                    Some(ws) => Cow::Borrowed(ws),
+                    None => {
+                        let mut value = unescape(raw);
+                        if value.contains('\r') {
+                            value = value.replace("\r\n", "\n");
+                        }
+                        Cow::Owned(value)
+                    }
+                };
                 top.children.push(Node::Text(Text { value, span }));
             }
         }
@@ -239,7 +250,7 @@ pub fn parse(text: &str) -> Document {
                     Event::CData(c) => {
                         if let Some(top) = stack.last_mut() {
                             top.children.push(Node::Text(Text {
-                                value: String::from_utf8_lossy(&c).into_owned(),
+                                value: Cow::Owned(String::from_utf8_lossy(&c).into_owned()),
                                 span,
                             }));
                         }
@@ -294,7 +305,7 @@ fn attach(doc: &mut Document, stack: &mut [Element], el: Element) {
 }
 
 struct Tag {
-    name: String,
+    name: Cow<'static, str>,
     name_span: Span,
     attrs: Vec<Attr>,
     close_span: Span,
@@ -318,7 +329,7 @@ fn scan_tag(raw: &str, base: usize) -> Result<Tag, XmlError> {
     while i < bytes.len() && !is_ws(at(i)) && at(i) != b'/' && at(i) != b'>' {
         i += 1;
     }
-    let name = raw.get(name_start..i).unwrap_or("").to_owned();
+    let name = known_name(raw.get(name_start..i).unwrap_or(""));
     let name_span = Span::new(base + name_start, base + i);
     let mut attrs = Vec::new();
     loop {
@@ -392,6 +403,74 @@ fn scan_tag(raw: &str, base: usize) -> Result<Tag, XmlError> {
 
 /// Unescapes the five predefined entities and character references. Anything else
 /// (`&custom;`, a lone `&`) stays as written, as in pugixml.
+/// FileZilla's element names (reference filezilla §2–§5), shared instead of allocated.
+const KNOWN_NAMES: &[&str] = &[
+    "FileZilla3",
+    "Settings",
+    "Setting",
+    "Servers",
+    "Server",
+    "Folder",
+    "RecentServers",
+    "LastServer",
+    "Host",
+    "Port",
+    "Protocol",
+    "Type",
+    "User",
+    "Pass",
+    "Account",
+    "Keyfile",
+    "Logontype",
+    "TimezoneOffset",
+    "PasvMode",
+    "MaximumMultipleConnections",
+    "EncodingType",
+    "CustomEncoding",
+    "BypassProxy",
+    "Name",
+    "Comments",
+    "Colour",
+    "LocalDir",
+    "RemoteDir",
+    "SyncBrowsing",
+    "DirectoryComparison",
+    "Tabs",
+    "Tab",
+    "Site",
+    "Filters",
+    "Filter",
+    "Bookmark",
+    "Post_Login_Commands",
+    "Command",
+];
+
+fn known_name(name: &str) -> Cow<'static, str> {
+    match KNOWN_NAMES.iter().find(|k| **k == name) {
+        Some(k) => Cow::Borrowed(k),
+        None => Cow::Owned(name.to_owned()),
+    }
+}
+
+/// The indentation between elements as FileZilla (pugixml) writes it — a line break and
+/// tabs — and as hand-edited files have it (spaces, CRLF), up to eight levels.
+fn common_whitespace(raw: &str) -> Option<&'static str> {
+    const TABS: &str = "\n\t\t\t\t\t\t\t\t";
+    const CRLF_TABS: &str = "\r\n\t\t\t\t\t\t\t\t";
+    const SPACES: &str = "\n                                ";
+    let candidates = [TABS, SPACES];
+    for c in candidates {
+        if c.starts_with(raw) && raw.starts_with('\n') {
+            return c.get(..raw.len());
+        }
+    }
+    // In text, CRLF reads as LF (as pugixml does): "\r\n\t\t" becomes "\n\t\t".
+    if CRLF_TABS.starts_with(raw) && raw.starts_with("\r\n") {
+        return TABS.get(..raw.len() - 1);
+    }
+    None
+}
+
 pub fn unescape(raw: &str) -> String {
     if !raw.contains('&') {
         return raw.to_owned();
