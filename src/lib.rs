@@ -131,14 +131,16 @@ pub fn lint(profiles: &[Profile], files: &Files, settings: &Settings) -> Vec<Dia
         .filter(|r| settings.is_enabled(r.name()))
         .collect();
     // Profiles in parallel; the sort below makes the order independent of threads.
+    // Every (profile, rule) pair in parallel: many small profiles in a fleet, or one
+    // huge sitemanager.xml, both use every core.
     let mut out: Vec<Diagnostic> = profiles
         .par_iter()
-        .flat_map_iter(|profile| {
-            let mut found = Vec::new();
-            for rule in &enabled {
+        .flat_map(|profile| {
+            enabled.par_iter().flat_map_iter(|rule| {
+                let mut found = Vec::new();
                 rule.check(profile, &ctx, &mut found);
-            }
-            found
+                found
+            })
         })
         .collect();
     for rule in &enabled {
