@@ -14,7 +14,8 @@ pub struct Contribution<'p> {
     pub profile: &'p Profile,
     pub server: &'p Server,
     pub connections: i64,
-    pub why: String,
+    // How the count comes about is asked of the profile only for servers that are
+    // reported (`Contribution::why`): formatting it for every server of a fleet is waste.
 }
 
 /// The servers of a run grouped as the budget counts them: by (host, protocol, user).
@@ -39,7 +40,7 @@ pub fn group_by_server(profiles: &[Profile]) -> BTreeMap<ServerKey, Vec<Contribu
             }
             let protocol = protocol_family(server.protocol);
             let user = user_of(server).unwrap_or_default();
-            let (connections, why) = profile.worst_case_connections(server);
+            let connections = profile.worst_case_connection_count(server);
             let list = by_host
                 .entry((host.clone(), protocol))
                 .or_default()
@@ -49,7 +50,6 @@ pub fn group_by_server(profiles: &[Profile]) -> BTreeMap<ServerKey, Vec<Contribu
                 profile,
                 server,
                 connections,
-                why,
             };
             if server.usage == Usage::OnDemand {
                 match bookmarks.get(&(host.clone(), protocol, user.clone())) {
@@ -82,7 +82,6 @@ pub fn group_by_server(profiles: &[Profile]) -> BTreeMap<ServerKey, Vec<Contribu
                 profile: c.profile,
                 server: c.server,
                 connections: c.connections,
-                why: c.why.clone(),
             }));
             out.insert((host.clone(), protocol, user), group);
         }
@@ -103,4 +102,11 @@ fn user_of(server: &Server) -> Option<String> {
         .as_ref()
         .map(|u| u.value.trim().to_ascii_lowercase())
         .filter(|u| !u.is_empty() && !u.contains('%'))
+}
+
+impl Contribution<'_> {
+    /// How this profile's count comes about ("IMAP max_cached_connections 5").
+    pub fn why(&self) -> String {
+        self.profile.worst_case_connections(self.server).1
+    }
 }

@@ -58,7 +58,7 @@ pub fn budgets(profiles: &[Profile], files: &Files, settings: &Settings) -> Vec<
                         profile: c.profile.name.clone(),
                         account: c.server.label(),
                         connections: c.connections,
-                        why: c.why.clone(),
+                        why: c.why(),
                         poll_minutes,
                         path: file.map(|f| f.display_path()).unwrap_or_default(),
                         line: file

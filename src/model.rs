@@ -475,6 +475,35 @@ impl Profile {
     /// - Outlook: no setting caps IMAP connections (reference outlook §1, §2); one per
     ///   account is counted, so the figure is a lower bound. [INF]
     pub fn worst_case_connections(&self, server: &Server) -> (i64, String) {
+        let count = self.worst_case_connection_count(server);
+        let why = match self.client {
+            Client::FileZilla | Client::WinScp => {
+                let transfers = count - 1;
+                let capped = server
+                    .max_connections
+                    .as_ref()
+                    .map(|c| c.value > 0 && c.value == transfers)
+                    .unwrap_or(false);
+                if capped {
+                    format!("1 browsing + {transfers} transfers (site limit)")
+                } else {
+                    format!("1 browsing + {transfers} transfers")
+                }
+            }
+            Client::Thunderbird => match server.protocol {
+                Protocol::Imap if server.max_connections.is_some() => {
+                    format!("IMAP max_cached_connections {count}")
+                }
+                Protocol::Nntp => "NNTP default of 2 connections".to_owned(),
+                p => format!("{} uses one connection", p.name()),
+            },
+            Client::Outlook => "one connection per account (lower bound)".to_owned(),
+        };
+        (count, why)
+    }
+
+    /// The count of [`Profile::worst_case_connections`] alone, without formatting.
+    pub fn worst_case_connection_count(&self, server: &Server) -> i64 {
         match self.client {
             Client::FileZilla | Client::WinScp => {
                 let transfers = self
@@ -488,24 +517,15 @@ impl Profile {
                     .max_connections
                     .as_ref()
                     .map(|c| c.value)
-                    .filter(|c| *c > 0);
-                match cap {
-                    Some(cap) if cap < transfers => (
-                        1 + cap,
-                        format!("1 browsing + {cap} transfers (site limit)"),
-                    ),
-                    _ => (1 + transfers, format!("1 browsing + {transfers} transfers")),
-                }
+                    .unwrap_or(0);
+                ftp_worst_case_connections(1, transfers, cap)
             }
             Client::Thunderbird => match (server.protocol, &server.max_connections) {
-                (Protocol::Imap, Some(max)) => (
-                    max.value.max(1),
-                    format!("IMAP max_cached_connections {}", max.value.max(1)),
-                ),
-                (Protocol::Nntp, _) => (2, "NNTP default of 2 connections".to_owned()),
-                (p, _) => (1, format!("{} uses one connection", p.name())),
+                (Protocol::Imap, Some(max)) => max.value.max(1),
+                (Protocol::Nntp, _) => 2,
+                _ => 1,
             },
-            Client::Outlook => (1, "one connection per account (lower bound)".to_owned()),
+            Client::Outlook => 1,
         }
     }
 

@@ -146,8 +146,7 @@ impl SourceFile {
             let (encoding, text, invalid, lossy) = decode(&bytes);
             (encoding, text, invalid, lossy, Some(bytes))
         };
-        let line_ending = detect_line_ending(&text);
-        let line_starts = line_starts(&text);
+        let (line_starts, line_ending) = index_lines(&text);
         SourceFile {
             path: path.into(),
             raw,
@@ -442,30 +441,43 @@ fn decode_utf16(bytes: &[u8], to_u16: fn([u8; 2]) -> u16) -> (String, bool) {
     (text, lossy)
 }
 
-fn detect_line_ending(text: &str) -> LineEnding {
-    let crlf = text.matches("\r\n").count();
-    let lf = text.matches('\n').count();
-    if crlf > 0 && crlf * 2 >= lf {
+/// Line starts and the dominant line ending, in one pass. `\n`, `\r\n` and a lone `\r`
+/// each end a line (as in the prefs grammar). Line feeds are found with the standard
+/// library's vectorised search; carriage returns are looked at only in files that have
+/// any.
+fn index_lines(text: &str) -> (Vec<usize>, LineEnding) {
+    let bytes = text.as_bytes();
+    let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
+    starts.push(0);
+    let has_cr = bytes.contains(&b'\r');
+    let mut lf = 0usize;
+    let mut crlf = 0usize;
+    if !has_cr {
+        for (i, _) in text.match_indices('\n') {
+            starts.push(i + 1);
+        }
+        lf = starts.len() - 1;
+    } else {
+        for (i, &b) in bytes.iter().enumerate() {
+            match b {
+                b'\n' => {
+                    lf += 1;
+                    if i > 0 && bytes.get(i - 1) == Some(&b'\r') {
+                        crlf += 1;
+                    }
+                    starts.push(i + 1);
+                }
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+                _ => {}
+            }
+        }
+    }
+    let ending = if crlf > 0 && crlf * 2 >= lf {
         LineEnding::Crlf
     } else {
         LineEnding::Lf
-    }
-}
-
-/// Line starts; `\n`, `\r\n` and a lone `\r` each end a line (as in the prefs grammar).
-fn line_starts(text: &str) -> Vec<usize> {
-    let bytes = text.as_bytes();
-    let mut starts = vec![0];
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => starts.push(i + 1),
-            b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
-            _ => {}
-        }
-        i += 1;
-    }
-    starts
+    };
+    (starts, ending)
 }
 
 /// All files of one run. A [`FileId`] indexes it.

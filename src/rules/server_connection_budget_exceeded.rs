@@ -59,7 +59,7 @@ impl Rule for ServerConnectionBudgetExceeded {
                 first.profile,
                 first.server,
                 first.server.anchor,
-                format!("{} of {total}: {}", first.connections, first.why),
+                format!("{} of {total}: {}", first.connections, first.why()),
                 format!(
                     "{} profiles may open {total} {protocol} connections to `{host}`{who}, more than its limit of {limit}",
                     group.len()
@@ -74,7 +74,7 @@ impl Rule for ServerConnectionBudgetExceeded {
                     text: format!(
                         "{} of {total}: {} ({}, {})",
                         c.connections,
-                        c.why,
+                        c.why(),
                         c.profile.client.display(),
                         c.server.label()
                     ),

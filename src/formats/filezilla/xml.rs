@@ -38,7 +38,9 @@ pub struct Text {
 /// A child of an element.
 #[derive(Debug, Clone)]
 pub enum Node {
-    Element(Element),
+    /// Boxed: elements are large and a `<Servers>` list holds thousands of them, so the
+    /// child vectors hold pointers and grow without copying whole elements.
+    Element(Box<Element>),
     Text(Text),
 }
 
@@ -80,7 +82,7 @@ impl Element {
 
     pub fn elements(&self) -> impl Iterator<Item = &Element> {
         self.children.iter().filter_map(|n| match n {
-            Node::Element(e) => Some(e),
+            Node::Element(e) => Some(e.as_ref()),
             Node::Text(_) => None,
         })
     }
@@ -293,7 +295,7 @@ fn char_at(text: &str, at: usize) -> Span {
 
 fn attach(doc: &mut Document, stack: &mut [Element], el: Element) {
     match stack.last_mut() {
-        Some(parent) => parent.children.push(Node::Element(el)),
+        Some(parent) => parent.children.push(Node::Element(Box::new(el))),
         // pugixml keeps every top-level element; FileZilla reads the first one named
         // FileZilla3 (`document.child(root)`), so keep the first root.
         None => {
