@@ -152,7 +152,9 @@ mod tests {
         assert_eq!(ini.sections.len(), 2);
         let p = &ini.sections[0];
         assert_eq!(&text[p.name_span.start..p.name_span.end], "Profile0");
-        let path = p.get("path").expect("Path key");
+        let Some(path) = p.get("path") else {
+            panic!("no Path key");
+        };
         assert_eq!(
             &text[path.value_span.start..path.value_span.end],
             "x.default"
