@@ -1,6 +1,6 @@
 #!/bin/bash
 # Owns the interop suite of issue 9: proves that what clientlint reads and writes is what the
-# real clients read. Runs real Thunderbird (headless, Marionette on 127.0.0.1) and Wine's
+# real clients read. Runs real Thunderbird (headless, Marionette on 127.0.0.1), FileZilla (Xvfb) and Wine's
 # regedit on every case, each bounded by `timeout`, prints a PASS/FAIL table and ends with
 # "N passed, M failed". Exit 0 only when every case passed.
 # Not part of `cargo test`: it needs the clients (installed here when missing, as root).
