@@ -55,7 +55,11 @@ has_fix() { # clientlint --diff exits 1 when --fix --unsafe-fixes would change t
 }
 
 echo; echo "== Thunderbird $(dpkg-query -W -f '${Version}' thunderbird): model vs parsed prefs, then the --fix output"
-TB_INPUTS=$(ls fixtures/rules/*/thunderbird*.js tests/interop/cases/tb-*.js; ls -d fixtures/rules/*/thunderbird.bad fixtures/rules/*/thunderbird.good 2>/dev/null)
+# Profile dirs only: a dir with prefs.js/user.js on top (the connection-budget fixtures are
+# fleets of several profiles, not one profile).
+TB_INPUTS=$(ls fixtures/rules/*/thunderbird*.js tests/interop/cases/tb-*.js
+  for d in fixtures/rules/*/thunderbird.bad fixtures/rules/*/thunderbird.good; do
+    [ -f "$d/prefs.js" ] || [ -f "$d/user.js" ] && echo "$d"; done)
 for f in $TB_INPUTS; do
   n=${f#fixtures/rules/}; n=${n#tests/interop/cases/}
   run_case "tb:$n" 240 "$HERE/tb_case.sh" check "$f" "$WORK/tb/$(safe "$n")"
