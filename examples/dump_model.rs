@@ -11,11 +11,15 @@
 //! - for prefs files, `prefs`: the value of every pref the parser applied (last one wins)
 //!   and `errors`: each syntax error with the prefs it loses;
 //! - for `.reg` files, `reg_keys`: every key with its values as the reader decoded them;
+//! - for FileZilla files (a file or a settings directory), `fz_files`: each file with its
+//!   kind and its XML syntax error, if any (FileZilla then shows "Error loading xml file");
+//!   a server's `usage` tells Site Manager sites (`OnDemand`) from recent servers;
 //! - `findings`: the model's file findings (kind and message), e.g. a rejected type.
 
 use std::io::Write as _;
 use std::path::PathBuf;
 
+use clientlint::formats::filezilla;
 use clientlint::formats::prefs::{self, PrefFileKind, PrefValue};
 use clientlint::formats::reg::{self, RegData};
 use clientlint::model::{Role, Security};
@@ -54,6 +58,27 @@ fn reg_data(d: &RegData) -> Value {
     }
 }
 
+/// The `.xml` files of a FileZilla settings directory, or the one file given.
+fn fz_candidates(path: &std::path::Path) -> Vec<PathBuf> {
+    if path.is_dir() {
+        let mut v: Vec<PathBuf> = filezilla::FILE_NAMES
+            .iter()
+            .map(|n| path.join(n))
+            .filter(|p| p.is_file())
+            .collect();
+        v.sort();
+        v
+    } else if path
+        .extension()
+        .map(|e| e.eq_ignore_ascii_case("xml") || e.eq_ignore_ascii_case("example"))
+        .unwrap_or(false)
+    {
+        vec![path.to_path_buf()]
+    } else {
+        Vec::new()
+    }
+}
+
 fn main() -> anyhow::Result<()> {
     let path: PathBuf = std::env::args_os()
         .nth(1)
@@ -78,6 +103,7 @@ fn main() -> anyhow::Result<()> {
                 "check_new_mail": s.poll_enabled.as_ref().map(|p| p.value),
                 "max_cached_connections": s.max_connections.as_ref().map(|m| m.value),
                 "timeout_seconds": s.timeout_seconds.as_ref().map(|t| t.value),
+                "usage": format!("{:?}", s.usage),
             }));
         }
         for f in &profile.findings {
@@ -94,7 +120,28 @@ fn main() -> anyhow::Result<()> {
         .extension()
         .map(|e| e.eq_ignore_ascii_case("reg"))
         .unwrap_or(false);
-    if is_reg {
+    let fz_files: Vec<(PathBuf, filezilla::FzFileKind)> = fz_candidates(&path)
+        .into_iter()
+        .filter_map(|p| {
+            let name = p.file_name()?.to_string_lossy().to_lowercase();
+            let bytes = std::fs::read(&p).ok()?;
+            filezilla::sniff(&name, &bytes).map(|k| (p, k))
+        })
+        .collect();
+    if !fz_files.is_empty() {
+        let mut files = Vec::new();
+        for (p, kind) in fz_files {
+            let mut file = SourceFile::new(&p, std::fs::read(&p)?);
+            let parsed = filezilla::parse_file(&mut file, 0, kind);
+            files.push(json!({
+                "name": p.file_name().map(|n| n.to_string_lossy().into_owned()),
+                "kind": kind.format_name(),
+                "usual_name": kind.usual_file_name(),
+                "syntax_error": parsed.doc.error.as_ref().map(|e| e.message.clone()),
+            }));
+        }
+        out.insert("fz_files".into(), Value::Array(files));
+    } else if is_reg {
         let file = SourceFile::new(&path, std::fs::read(&path)?);
         let parsed = reg::parse(&file.text);
         let keys: Vec<Value> = parsed

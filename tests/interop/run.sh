@@ -1,6 +1,6 @@
 #!/bin/bash
 # Owns the interop suite of issue 9: proves that what clientlint reads and writes is what the
-# real clients read. Runs real Thunderbird (headless, Marionette on 127.0.0.1) and Wine's
+# real clients read. Runs real Thunderbird (headless, Marionette on 127.0.0.1), FileZilla (Xvfb) and Wine's
 # regedit on every case, each bounded by `timeout`, prints a PASS/FAIL table and ends with
 # "N passed, M failed". Exit 0 only when every case passed.
 # Not part of `cargo test`: it needs the clients (installed here when missing, as root).
@@ -43,7 +43,7 @@ run_case() { # NAME TIMEOUT CMD...
   local t0=$(date +%s) out rc
   out=$(timeout "$limit" "$@" 2>&1); rc=$?
   [ $rc -eq 124 ] && out="$out"$'\n'"  timed out after ${limit}s"
-  local secs=$(( $(date +%s) - t0 ))
+  local secs=${CASE_SECS:-$(( $(date +%s) - t0 ))}  # CASE_SECS: a case run in the background
   if [ $rc -eq 0 ]; then PASS=$((PASS+1)); printf 'PASS  %4ss  %s\n' "$secs" "$name"
   else FAIL=$((FAIL+1)); printf 'FAIL  %4ss  %s\n' "$secs" "$name"; fi
   [ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/      /'
@@ -55,7 +55,11 @@ has_fix() { # clientlint --diff exits 1 when --fix --unsafe-fixes would change t
 }
 
 echo; echo "== Thunderbird $(dpkg-query -W -f '${Version}' thunderbird): model vs parsed prefs, then the --fix output"
-TB_INPUTS=$(ls fixtures/rules/*/thunderbird*.js tests/interop/cases/tb-*.js; ls -d fixtures/rules/*/thunderbird.bad fixtures/rules/*/thunderbird.good 2>/dev/null)
+# Profile dirs only: a dir with prefs.js/user.js on top (the connection-budget fixtures are
+# fleets of several profiles, not one profile).
+TB_INPUTS=$(ls fixtures/rules/*/thunderbird*.js tests/interop/cases/tb-*.js
+  for d in fixtures/rules/*/thunderbird.bad fixtures/rules/*/thunderbird.good; do
+    [ -f "$d/prefs.js" ] || [ -f "$d/user.js" ] && echo "$d"; done)
 for f in $TB_INPUTS; do
   n=${f#fixtures/rules/}; n=${n#tests/interop/cases/}
   run_case "tb:$n" 240 "$HERE/tb_case.sh" check "$f" "$WORK/tb/$(safe "$n")"
@@ -80,12 +84,30 @@ for f in $REG_INPUTS; do
 done
 run_case "regedit-pin:short-dword" 180 "$HERE/reg_pin_short_dword.sh" "$WORK/pin-dword"
 
-echo; echo "== FileZilla $(dpkg-query -W -f '${Version}' filezilla): TODO (lead, after merging FileZilla support)"
-# TODO(issue 9, FileZilla): once the FileZilla branch is merged, add cases here with
-# fz_oracle.sh (already in this directory): every fixed filezilla.xml / sitemanager.xml loads
-# with no "Error loading xml file" dialog (exit 0); FileZilla leaves our edits in after/
-# (the script prints "unchanged"/"rewritten" per file); a site clientlint says FileZilla drops
-# is absent: `fz_oracle.sh DIR OUT --site="0/NAME"` must show "Site does not exist." (exit 2).
+echo; echo "== FileZilla $(dpkg-query -W -f '${Version}' filezilla): error dialog vs syntax errors, values kept, sites kept (Site Manager OK)"
+# Each case runs FileZilla under its own Xvfb (fz_case.sh); FileZilla mostly waits for the
+# harness, so FZ_JOBS cases run at once; results are printed in case order.
+FZ_JOBS=${INTEROP_FZ_JOBS:-3}; FZ_T0=$(date +%s); FZ_NAMES=()
+fz_job() { # NAME MODE INPUT
+  [[ $1 =~ $FILTER ]] || return 0
+  local d="$WORK/fzjobs/$(safe "$1")"; mkdir -p "$d"; FZ_NAMES+=("$1")
+  while [ "$(jobs -rp | wc -l)" -ge "$FZ_JOBS" ]; do wait -n; done
+  ( t0=$(date +%s); timeout 120 "$HERE/fz_case.sh" "$2" "$3" "$d/case" > "$d/out" 2>&1; rc=$?
+    [ $rc -eq 124 ] && echo "  timed out after 120s" >> "$d/out"
+    echo $(( $(date +%s) - t0 )) > "$d/secs"; echo $rc > "$d/rc" ) &
+}
+FZ_INPUTS=$(ls -d fixtures/rules/*/filezilla* fixtures/corpus/filezilla/* 2>/dev/null)
+for f in $FZ_INPUTS; do n=${f#fixtures/rules/}; n=${n#fixtures/}; fz_job "fz:$n" check "$f"; done
+for f in $FZ_INPUTS; do
+  has_fix "$f" || continue
+  n=${f#fixtures/rules/}; n=${n#fixtures/}; fz_job "fz-fix:$n" fix "$f"
+done
+wait
+for n in "${FZ_NAMES[@]}"; do
+  d="$WORK/fzjobs/$(safe "$n")"
+  CASE_SECS=$(cat "$d/secs" 2>/dev/null) run_case "$n" 5 bash -c 'cat "$1/out"; exit "$(cat "$1/rc")"' _ "$d"
+done
+echo "FileZilla part: $(( $(date +%s) - FZ_T0 )) s"
 
 echo
 echo "interop: $(( $(date +%s) - START )) s, work dir $WORK"
