@@ -87,7 +87,8 @@ if "filezilla.xml" not in bad and os.path.exists(os.path.join(before, "filezilla
 
 def bad_crypt(server):
     """FZD1: a `crypt` password whose pubkey is not a 64-byte libfilezilla public key: FileZilla
-    clears the password and sets the logon type to ask (reference §4.4); clientlint does not model it."""
+    clears the password and sets the logon type to ask (reference §4.4); clientlint reports it as
+    invalid-value and stores no password for the site."""
     import base64, binascii
     p = server.find("Pass")
     if p is None or p.get("encoding") != "crypt":

@@ -643,7 +643,24 @@ impl<'a> Builder<'a> {
         let storage = match pass.attr("encoding").map(|a| a.value.as_str()) {
             None => PasswordStorage::Plain,
             Some("base64") => PasswordStorage::Base64,
-            Some("crypt") => PasswordStorage::Encrypted,
+            Some("crypt") => {
+                if !pubkey_is_usable(pass.attr("pubkey").map(|a| a.value.as_str())) {
+                    let span = pass
+                        .attr("pubkey")
+                        .map(|a| a.value_span)
+                        .unwrap_or(pass.start);
+                    self.finding(
+                        FileFindingKind::InvalidValue,
+                        file,
+                        span,
+                        "not a usable public key",
+                        format!("the master-password public key of {owner} cannot be read: FileZilla clears the stored password and asks for it at each connection"),
+                        Some("re-enter the password in FileZilla, or restore the file's `Master password encryptor`".to_owned()),
+                    );
+                    return false;
+                }
+                PasswordStorage::Encrypted
+            }
             Some(other) => {
                 let other = other.to_owned();
                 self.finding(
@@ -1002,4 +1019,36 @@ fn site_name(el: &Element) -> String {
             _ => None,
         })
         .unwrap_or_default()
+}
+
+/// Whether FileZilla can read a `crypt` password's `pubkey` attribute: if it cannot, it
+/// clears the password and switches the site to "ask" (reference filezilla §5). The key
+/// is `fz::public_key::to_base64()`, believed to be a 32-byte X25519 key and a 32-byte salt
+/// (reference open question 2; unverified in libfilezilla's source), so anything that does
+/// not decode to 64 bytes is taken as unusable — which the interop suite's FileZilla run
+/// confirms for a 6-byte key (docs/interop.md, FZD1).
+pub(crate) fn pubkey_is_usable(pubkey: Option<&str>) -> bool {
+    use base64::Engine as _;
+    let Some(key) = pubkey.map(str::trim) else {
+        return false;
+    };
+    let padded = base64::engine::general_purpose::STANDARD.decode(key);
+    let unpadded =
+        base64::engine::general_purpose::STANDARD_NO_PAD.decode(key.trim_end_matches('='));
+    padded.or(unpadded).map(|k| k.len() == 64).unwrap_or(false)
+}
+
+#[cfg(test)]
+mod pubkey_tests {
+    use super::pubkey_is_usable;
+
+    #[test]
+    fn a_64_byte_key_is_usable_believed_layout_unverified() {
+        let key = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2Nzg5Ojs8PT4/QA==";
+        assert!(pubkey_is_usable(Some(key)));
+        assert!(pubkey_is_usable(Some(key.trim_end_matches('='))));
+        assert!(!pubkey_is_usable(Some("cHVia2V5")));
+        assert!(!pubkey_is_usable(Some("not base64!")));
+        assert!(!pubkey_is_usable(None));
+    }
 }
