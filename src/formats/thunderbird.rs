@@ -138,12 +138,6 @@ pub struct LayerInput<'a> {
     pub user_file: bool,
 }
 
-impl LayerInput<'_> {
-    fn kind_is_user_file(&self) -> bool {
-        self.user_file
-    }
-}
-
 /// Builds the model of one Thunderbird profile from its layers (lowest first).
 pub fn build_profile(name: String, files: &Files, layers: &[LayerInput<'_>]) -> Profile {
     let mut profile = Profile::new(Client::Thunderbird, name);
@@ -264,7 +258,7 @@ fn apply_layers<'a>(
                     continue;
                 }
             }
-            if entry.default_branch && l.kind_is_user_file() {
+            if entry.default_branch && l.user_file {
                 profile.findings.push(FileFinding {
                     kind: FileFindingKind::InvalidValue,
                     file: l.file,
