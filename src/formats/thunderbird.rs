@@ -61,15 +61,26 @@ pub fn profile_lock(dir: &std::path::Path) -> Option<String> {
     None
 }
 
-/// True when a pref's value is a secret that no output may show.
+/// True when a pref's value is a secret that no output may show: its name contains
+/// "password", "passwd", "token", "secret" or "credential", in any case.
 pub fn is_secret_pref(name: &str) -> bool {
-    // Case-insensitive search without allocating: this runs for every pref of a profile.
-    ["password", "passwd", "token", "secret", "credential"]
+    // One pass over the name, comparing only where a word can start: this runs for every
+    // pref of every profile, and a fleet has millions.
+    let bytes = name.as_bytes();
+    let word_at = |i: usize, word: &[u8]| {
+        bytes
+            .get(i..i + word.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(word))
+    };
+    bytes
         .iter()
-        .any(|w| {
-            name.as_bytes()
-                .windows(w.len())
-                .any(|win| win.eq_ignore_ascii_case(w.as_bytes()))
+        .enumerate()
+        .any(|(i, b)| match b.to_ascii_lowercase() {
+            b'p' => word_at(i, b"password") || word_at(i, b"passwd"),
+            b't' => word_at(i, b"token"),
+            b's' => word_at(i, b"secret"),
+            b'c' => word_at(i, b"credential"),
+            _ => false,
         })
 }
 
@@ -875,4 +886,35 @@ fn split_list(s: &str) -> Vec<&str> {
         .map(str::trim)
         .filter(|k| !k.is_empty())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_secret_pref;
+
+    #[test]
+    fn secret_pref_names_are_found_in_any_case_and_position() {
+        for name in [
+            "mail.server.server1.password",
+            "signon.PASSWORD",
+            "x.passwd",
+            "oauth.Token",
+            "app.clientSecret",
+            "sync.credentials.v2",
+            "password",
+        ] {
+            assert!(is_secret_pref(name), "{name}");
+        }
+        for name in [
+            "mail.server.server1.hostname",
+            "passw",
+            "toke",
+            "secre",
+            "credentia",
+            "",
+            "pppppassworx",
+        ] {
+            assert!(!is_secret_pref(name), "{name}");
+        }
+    }
 }
