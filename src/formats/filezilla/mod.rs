@@ -109,25 +109,26 @@ pub fn sniff(name_lower: &str, bytes: &[u8]) -> Option<FzFileKind> {
     if name_lower.contains("fzdefaults") {
         return Some(FzFileKind::Defaults);
     }
+    // The first of the three section tags after the root start decides: one scan that
+    // stops there, not one scan of the whole head per tag.
     let body = head.get(root_at..).unwrap_or("");
-    let first = [
-        ("<Settings", FzFileKind::Settings),
-        ("<Servers", FzFileKind::SiteManager),
-        ("<RecentServers", FzFileKind::RecentServers),
-    ]
-    .iter()
-    .filter_map(|(tag, kind)| {
-        body.match_indices(tag)
-            .find(|(i, _)| {
-                body.as_bytes()
-                    .get(i + tag.len())
-                    .map(|b| matches!(b, b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n'))
-                    .unwrap_or(false)
-            })
-            .map(|(i, _)| (i, *kind))
-    })
-    .min_by_key(|(i, _)| *i)
-    .map(|(_, k)| k);
+    let first = body.match_indices('<').find_map(|(i, _)| {
+        let tail = body.get(i..)?;
+        [
+            ("<Settings", FzFileKind::Settings),
+            ("<Servers", FzFileKind::SiteManager),
+            ("<RecentServers", FzFileKind::RecentServers),
+        ]
+        .iter()
+        .find(|(tag, _)| {
+            tail.starts_with(tag)
+                && tail
+                    .as_bytes()
+                    .get(tag.len())
+                    .is_some_and(|b| matches!(b, b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n'))
+        })
+        .map(|(_, kind)| *kind)
+    });
     first.or(by_name).or(Some(FzFileKind::Settings))
 }
 
