@@ -56,12 +56,13 @@ fn walk_and_read(root: &Path) -> (usize, usize) {
 }
 
 fn full_lint(root: &Path) -> usize {
+    // What `clientlint --format json --root` does: discover, then read, parse and lint in
+    // batches, then render.
     let discovery = clientlint::discover::discover(&[], &[], &[root.to_path_buf()]);
-    let (files, _) = clientlint::read_files(&discovery.units);
-    let analysis = clientlint::analyze(&discovery.units, files, &Settings::default());
-    let json = clientlint::render(&analysis, OutputFormat::Json);
+    let run = clientlint::stream::run(&discovery.units, &Settings::default(), false);
+    let json = clientlint::render_resolved(&run.resolved, OutputFormat::Json);
     black_box(json.len());
-    analysis.diagnostics.len()
+    run.resolved.findings.len()
 }
 
 /// Peak resident memory (KiB) of the `clientlint` binary linting the fleet, and its time.

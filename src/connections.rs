@@ -5,10 +5,9 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::budget::group_by_server;
-use crate::model::Profile;
+use crate::budget::{group_by_server, Share};
 use crate::settings::Settings;
-use crate::source::Files;
+use crate::source::{FileId, Span};
 
 /// One server's row group.
 #[derive(Debug, Serialize)]
@@ -37,10 +36,14 @@ pub struct Contributor {
     pub line: usize,
 }
 
-/// The budget of every server the profiles use: servers over their limit first, then by
-/// host.
-pub fn budgets(profiles: &[Profile], files: &Files, settings: &Settings) -> Vec<ServerBudget> {
-    let mut out: Vec<ServerBudget> = group_by_server(profiles)
+/// The budget of every server the shares use: servers over their limit first, then by
+/// host. `locate` turns a share's anchor into a path and 1-based line.
+pub fn budgets(
+    shares: &[Share],
+    locate: &dyn Fn((FileId, Span)) -> (String, usize),
+    settings: &Settings,
+) -> Vec<ServerBudget> {
+    let mut out: Vec<ServerBudget> = group_by_server(shares)
         .into_iter()
         .map(|((host, protocol, user), group)| {
             let total: i64 = group.iter().map(|c| c.connections).sum();
@@ -48,22 +51,16 @@ pub fn budgets(profiles: &[Profile], files: &Files, settings: &Settings) -> Vec<
             let contributors = group
                 .iter()
                 .map(|c| {
-                    let file = files.get(c.server.anchor.0);
-                    let poll_minutes = match (&c.server.poll_enabled, &c.server.poll_minutes) {
-                        (Some(on), Some(m)) if on.value && m.value > 0 => Some(m.value),
-                        _ => None,
-                    };
+                    let (path, line) = locate(c.anchor);
                     Contributor {
-                        client: c.profile.client.name(),
-                        profile: c.profile.name.clone(),
-                        account: c.server.label(),
+                        client: c.client.name(),
+                        profile: c.profile.to_string(),
+                        account: c.label.clone(),
                         connections: c.connections,
-                        why: c.why(),
-                        poll_minutes,
-                        path: file.map(|f| f.display_path()).unwrap_or_default(),
-                        line: file
-                            .map(|f| f.line_col(c.server.anchor.1.start).0)
-                            .unwrap_or(0),
+                        why: c.why.clone(),
+                        poll_minutes: c.poll_minutes,
+                        path,
+                        line,
                     }
                 })
                 .collect();

@@ -21,6 +21,7 @@ pub mod report;
 pub mod rules;
 pub mod settings;
 pub mod source;
+pub mod stream;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -31,10 +32,11 @@ use crate::cli::{CheckArgs, Cli, ColorChoice, Command, FailOn, RulesFormat};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::formats::{FileInfo, Unit};
 use crate::model::Profile;
-use crate::report::{OutputFormat, Report};
+use crate::report::{FileEntry, Finding, OutputFormat, Report};
 use crate::rules::{Context, ALL};
 use crate::settings::Settings;
 use crate::source::{Files, SourceFile};
+use crate::stream::Resolved;
 
 /// How a run ended, for the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,12 +68,37 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    pub fn report(&self) -> Report<'_> {
-        Report {
-            files: &self.files,
-            infos: &self.infos,
-            diagnostics: &self.diagnostics,
+    /// Resolves every diagnostic for reporting; `excerpts` keeps the lines the text
+    /// reporter draws.
+    pub fn resolve(&self, excerpts: bool) -> Resolved {
+        let findings: Vec<Box<Finding>> = self
+            .diagnostics
+            .iter()
+            .map(|d| Box::new(Finding::resolve(d.clone(), &self.files, &|id| id)))
+            .collect();
+        let mut drawn: Vec<Vec<source::Span>> = vec![Vec::new(); self.files.len()];
+        if excerpts {
+            for (file, span) in findings.iter().flat_map(|f| report::text::drawn_spans(f)) {
+                if let Some(list) = drawn.get_mut(file) {
+                    list.push(span);
+                }
+            }
         }
+        let files = self
+            .files
+            .iter()
+            .map(|(id, f)| FileEntry {
+                path: f.display_path(),
+                info: self.infos.get(id).copied().flatten(),
+                excerpt: match drawn.get_mut(id) {
+                    Some(spans) if !spans.is_empty() => {
+                        report::Excerpt::new(f, std::mem::take(spans))
+                    }
+                    _ => report::Excerpt::default(),
+                },
+            })
+            .collect();
+        Resolved { files, findings }
     }
 }
 
@@ -121,18 +148,15 @@ pub fn analyze(units: &[Unit], mut files: Files, settings: &Settings) -> Analysi
     }
 }
 
-/// Runs every enabled rule over every profile.
+/// Runs every enabled rule over every profile, then the run-wide rules over every
+/// profile's budget shares.
 pub fn lint(profiles: &[Profile], files: &Files, settings: &Settings) -> Vec<Diagnostic> {
     use rayon::prelude::*;
     let ctx = Context { settings };
-    let enabled: Vec<&dyn rules::Rule> = ALL
-        .iter()
-        .copied()
-        .filter(|r| settings.is_enabled(r.name()))
-        .collect();
-    // Profiles in parallel; the sort below makes the order independent of threads.
+    let enabled = stream::enabled_rules(settings);
     // Every (profile, rule) pair in parallel: many small profiles in a fleet, or one
-    // huge sitemanager.xml, both use every core.
+    // huge sitemanager.xml, both use every core. The sort below makes the order
+    // independent of threads.
     let mut out: Vec<Diagnostic> = profiles
         .par_iter()
         .flat_map(|profile| {
@@ -143,22 +167,12 @@ pub fn lint(profiles: &[Profile], files: &Files, settings: &Settings) -> Vec<Dia
             })
         })
         .collect();
+    let shares: Vec<budget::Share> = profiles.iter().flat_map(budget::shares).collect();
     for rule in &enabled {
-        rule.check_run(profiles, &ctx, &mut out);
+        rule.check_run(&shares, &ctx, &mut out);
     }
-    for d in &mut out {
-        if let Some(severity) = settings.severity.get(d.rule) {
-            d.severity = *severity;
-        }
-    }
-    if !settings.per_path_ignores.is_empty() {
-        out.retain(|d| {
-            files
-                .get(d.file)
-                .map(|f| !settings.is_ignored_for_path(d.rule, &f.path))
-                .unwrap_or(true)
-        });
-    }
+    let path_of = |id| files.get(id).map(|f: &SourceFile| f.path.as_path());
+    apply_settings(&mut out, settings, &path_of);
     let ranks = files.path_ranks();
     let rank = |d: &Diagnostic| ranks.get(d.file).copied().unwrap_or(usize::MAX);
     out.sort_by(|a, b| {
@@ -175,6 +189,26 @@ pub fn lint(profiles: &[Profile], files: &Files, settings: &Settings) -> Vec<Dia
         a.rule == b.rule && a.file == b.file && a.span == b.span && a.message == b.message
     });
     out
+}
+
+/// Severity overrides and per-path ignores of the configuration.
+pub(crate) fn apply_settings<'p>(
+    diagnostics: &mut Vec<Diagnostic>,
+    settings: &Settings,
+    path_of: &dyn Fn(source::FileId) -> Option<&'p std::path::Path>,
+) {
+    for d in diagnostics.iter_mut() {
+        if let Some(severity) = settings.severity.get(d.rule) {
+            d.severity = *severity;
+        }
+    }
+    if !settings.per_path_ignores.is_empty() {
+        diagnostics.retain(|d| {
+            path_of(d.file)
+                .map(|path| !settings.is_ignored_for_path(d.rule, path))
+                .unwrap_or(true)
+        });
+    }
 }
 
 /// Resolves settings: defaults, then clientlint.toml (unless `--isolated`), then the
@@ -276,13 +310,17 @@ fn show_connections(
         writeln!(err, "error: {e}")?;
         tool_error = true;
     }
-    let (files, read_errors) = read_files(&discovery.units);
-    for e in &read_errors {
+    let run = stream::run(&discovery.units, &settings, false);
+    for e in &run.read_errors {
         writeln!(err, "error: {e}")?;
         tool_error = true;
     }
-    let analysis = analyze(&discovery.units, files, &settings);
-    let mut budgets = connections::budgets(&analysis.profiles, &analysis.files, &settings);
+    let locate = |anchor: (source::FileId, source::Span)| {
+        let path = run.resolved.report().path_of(anchor.0).to_owned();
+        let line = run.anchors.get(&anchor).map(|p| p.line).unwrap_or(0);
+        (path, line)
+    };
+    let mut budgets = connections::budgets(&run.shares, &locate, &settings);
     if args.over {
         budgets.retain(|b| b.over);
     }
@@ -532,14 +570,16 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
             writeln!(err, "  {}", p.display())?;
         }
     }
-    let (files, read_errors) = read_files(&discovery.units);
-    for e in &read_errors {
-        writeln!(err, "error: {e}")?;
-        tool_error = true;
-    }
     let format = args.format.unwrap_or(OutputFormat::Text);
+    // Only the text reporter draws source lines, and not for --statistics.
+    let excerpts = format == OutputFormat::Text && !args.statistics;
     let fixing = args.fix || args.unsafe_fixes || args.diff;
-    let mut analysis = if fixing {
+    let resolved = if fixing {
+        let (files, read_errors) = read_files(&discovery.units);
+        for e in &read_errors {
+            writeln!(err, "error: {e}")?;
+            tool_error = true;
+        }
         let plan = fix::plan(&discovery.units, files, &settings, args.unsafe_fixes);
         for e in &plan.errors {
             writeln!(err, "{e}")?;
@@ -596,10 +636,10 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
             report::plural(written.len(), "file", "files"),
             after.diagnostics.len()
         );
+        let after = after.resolve(excerpts);
         if format == OutputFormat::Text && !args.quiet {
             // After the report, like the summary line.
-            let report = after.report();
-            write_report(&report, args, format, out)?;
+            write_report(&after.report(), args, format, out)?;
             writeln!(out, "{line}")?;
             out.flush().context("could not write the report")?;
             return Ok(exit_status(tool_error, &after, &settings));
@@ -607,25 +647,28 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
         writeln!(err, "{line}")?;
         after
     } else {
-        analyze(&discovery.units, files, &settings)
+        // Batches: each unit's files and model are dropped once its findings are
+        // resolved, so memory stays flat across a fleet.
+        let run = stream::run(&discovery.units, &settings, excerpts);
+        for e in &run.read_errors {
+            writeln!(err, "error: {e}")?;
+            tool_error = true;
+        }
+        run.resolved
     };
-    // Reporting needs only the files and the diagnostics: free the model first, which
-    // keeps the peak memory of a fleet-wide run down.
-    analysis.profiles = Vec::new();
-    let report = analysis.report();
-    write_report(&report, args, format, out)?;
+    write_report(&resolved.report(), args, format, out)?;
     out.flush().context("could not write the report")?;
-    Ok(exit_status(tool_error, &analysis, &settings))
+    Ok(exit_status(tool_error, &resolved, &settings))
 }
 
-fn exit_status(tool_error: bool, analysis: &Analysis, settings: &Settings) -> ExitStatus {
+fn exit_status(tool_error: bool, resolved: &Resolved, settings: &Settings) -> ExitStatus {
     if tool_error {
         return ExitStatus::Error;
     }
-    if analysis
-        .diagnostics
+    if resolved
+        .findings
         .iter()
-        .any(|d| d.severity >= settings.fail_on)
+        .any(|f| f.diagnostic.severity >= settings.fail_on)
     {
         ExitStatus::Failure
     } else {
@@ -688,8 +731,13 @@ pub fn lint_paths(paths: &[PathBuf], settings: &Settings) -> Analysis {
 
 /// Renders an analysis in one of the output formats, colourless, as a string.
 pub fn render(analysis: &Analysis, format: OutputFormat) -> String {
+    render_resolved(&analysis.resolve(format == OutputFormat::Text), format)
+}
+
+/// Renders resolved findings in one of the output formats, colourless, as a string.
+pub fn render_resolved(resolved: &Resolved, format: OutputFormat) -> String {
     let mut buf = Vec::new();
-    let report = analysis.report();
+    let report = resolved.report();
     let written = match format {
         OutputFormat::Json => report::json::write(&report, &mut buf),
         OutputFormat::Concise => report::concise::write(&report, &mut buf),

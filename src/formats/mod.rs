@@ -307,7 +307,7 @@ pub fn build_profiles(units: &[Unit], files: &mut Files) -> (Vec<Profile>, Vec<O
 }
 
 /// Builds the profiles of one unit against an arena holding its files.
-fn build_unit(unit: &Unit, files: &mut Files) -> (Vec<Profile>, Vec<Option<FileInfo>>) {
+pub(crate) fn build_unit(unit: &Unit, files: &mut Files) -> (Vec<Profile>, Vec<Option<FileInfo>>) {
     let units = std::slice::from_ref(unit);
     let mut infos: Vec<Option<FileInfo>> = vec![None; files.len()];
     let mut profiles = Vec::new();

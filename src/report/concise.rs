@@ -5,16 +5,14 @@ use std::io::Write;
 use crate::report::Report;
 
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
-    for d in report.diagnostics {
-        let (line, col) = report
-            .files
-            .get(d.file)
-            .map(|f| f.line_col(d.span.start))
-            .unwrap_or((1, 1));
+    for f in report.findings {
+        let d = &f.diagnostic;
         writeln!(
             out,
-            "{}:{line}:{col}: {} [{}] {}",
+            "{}:{}:{}: {} [{}] {}",
             report.path_of(d.file),
+            f.at.line,
+            f.at.column,
             d.severity.name(),
             d.rule,
             d.message

@@ -32,10 +32,10 @@ fn relative(path: &str) -> String {
 }
 
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
-    for d in report.diagnostics {
-        let file = report.files.get(d.file);
-        let (line, col) = file.map(|f| f.line_col(d.span.start)).unwrap_or((1, 1));
-        let (end_line, end_col) = file.map(|f| f.line_col(d.span.end)).unwrap_or((1, 1));
+    for f in report.findings {
+        let d = &f.diagnostic;
+        let (line, col) = (f.at.line, f.at.column);
+        let (end_line, end_col) = (f.at.end_line, f.at.end_column);
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -49,7 +49,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(
             out,
             "::{command} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}",
-            escape_property(&relative(&report.path_of(d.file))),
+            escape_property(&relative(report.path_of(d.file))),
             escape_property(&format!("clientlint ({})", d.rule)),
             escape_data(&message)
         )?;

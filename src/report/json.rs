@@ -7,7 +7,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::report::{Report, Summary};
+use crate::report::{Finding, Report, Summary};
 
 /// Bumped on any incompatible change of this document.
 pub const JSON_VERSION: u32 = 1;
@@ -16,8 +16,8 @@ pub const JSON_VERSION: u32 = 1;
 struct Document<'a> {
     version: u32,
     tool: Tool,
-    files: Vec<File>,
-    diagnostics: Vec<Diagnostic<'a>>,
+    files: Vec<File<'a>>,
+    diagnostics: Diagnostics<'a>,
     summary: Summary,
 }
 
@@ -28,8 +28,8 @@ struct Tool {
 }
 
 #[derive(Serialize)]
-struct File {
-    path: String,
+struct File<'a> {
+    path: &'a str,
     client: &'static str,
     format: &'static str,
 }
@@ -40,7 +40,7 @@ struct Diagnostic<'a> {
     severity: &'static str,
     message: &'a str,
     help: Option<&'a str>,
-    path: String,
+    path: &'a str,
     line: usize,
     column: usize,
     end_line: usize,
@@ -61,69 +61,68 @@ struct Fix<'a> {
 
 #[derive(Serialize)]
 struct Edit<'a> {
-    path: String,
+    path: &'a str,
     byte_offset: usize,
     byte_length: usize,
     replacement: &'a str,
+}
+
+/// The diagnostics, serialised one at a time as they are visited: a fleet-wide run has
+/// tens of thousands, and their views need not all exist at once.
+struct Diagnostics<'a>(&'a Report<'a>);
+
+impl Serialize for Diagnostics<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        serializer.collect_seq(report.findings.iter().map(|f| view(report, f)))
+    }
+}
+
+fn view<'a>(report: &'a Report<'a>, f: &'a Finding) -> Diagnostic<'a> {
+    let d = &f.diagnostic;
+    Diagnostic {
+        rule: d.rule,
+        severity: d.severity.name(),
+        message: &d.message,
+        help: d.help.as_deref(),
+        path: report.path_of(d.file),
+        line: f.at.line,
+        column: f.at.column,
+        end_line: f.at.end_line,
+        end_column: f.at.end_column,
+        byte_offset: f.at.original.start,
+        byte_length: f.at.original.len(),
+        client: d.client.name(),
+        account: d.account.as_deref(),
+        fix: d.fix.as_ref().map(|fix| Fix {
+            applicability: fix.applicability.name(),
+            description: &fix.description,
+            edits: fix
+                .edits
+                .iter()
+                .zip(&f.edits)
+                .map(|(e, original)| Edit {
+                    path: report.path_of(e.file),
+                    byte_offset: original.start,
+                    byte_length: original.len(),
+                    replacement: &e.replacement,
+                })
+                .collect(),
+        }),
+    }
 }
 
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     let files = report
         .files
         .iter()
-        .filter_map(|(id, f)| {
-            let info = report.infos.get(id).copied().flatten()?;
+        .filter_map(|f| {
+            let info = f.info?;
             Some(File {
-                path: f.display_path(),
+                path: &f.path,
                 client: info.client.name(),
                 format: info.format.name(),
             })
-        })
-        .collect();
-    let diagnostics = report
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let file = report.files.get(d.file);
-            let (line, column) = file.map(|f| f.line_col(d.span.start)).unwrap_or((1, 1));
-            let (end_line, end_column) = file.map(|f| f.line_col(d.span.end)).unwrap_or((1, 1));
-            let original = file.map(|f| f.original_span(d.span)).unwrap_or(d.span);
-            Diagnostic {
-                rule: d.rule,
-                severity: d.severity.name(),
-                message: &d.message,
-                help: d.help.as_deref(),
-                path: report.path_of(d.file),
-                line,
-                column,
-                end_line,
-                end_column,
-                byte_offset: original.start,
-                byte_length: original.len(),
-                client: d.client.name(),
-                account: d.account.as_deref(),
-                fix: d.fix.as_ref().map(|fix| Fix {
-                    applicability: fix.applicability.name(),
-                    description: &fix.description,
-                    edits: fix
-                        .edits
-                        .iter()
-                        .map(|e| {
-                            let span = report
-                                .files
-                                .get(e.file)
-                                .map(|f| f.original_span(e.span))
-                                .unwrap_or(e.span);
-                            Edit {
-                                path: report.path_of(e.file),
-                                byte_offset: span.start,
-                                byte_length: span.len(),
-                                replacement: &e.replacement,
-                            }
-                        })
-                        .collect(),
-                }),
-            }
         })
         .collect();
     let doc = Document {
@@ -133,7 +132,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
             version: env!("CARGO_PKG_VERSION"),
         },
         files,
-        diagnostics,
+        diagnostics: Diagnostics(report),
         summary: report.summary(),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;

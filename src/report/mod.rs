@@ -1,5 +1,7 @@
-//! Reporters: text (miette), concise, JSON. Each renders the same [`Report`]; none may show
-//! a secret, so source text is always taken from `SourceFile::masked_text`.
+//! Reporters: text (miette), concise, JSON, SARIF, GitHub. Each renders the same [`Report`]:
+//! findings whose spans were resolved ([`Place`]) while their files were in memory, and
+//! masked excerpts of the lines the text reporter draws. No reporter reads a source file,
+//! so none can show a secret: excerpts are cut from `SourceFile::masked_text`.
 
 pub mod concise;
 pub mod github;
@@ -10,7 +12,7 @@ pub mod text;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::formats::FileInfo;
-use crate::source::Files;
+use crate::source::{FileId, Files, SourceFile, Span};
 
 /// Output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -27,11 +29,201 @@ pub enum OutputFormat {
     Github,
 }
 
+/// The most source text drawn for one label: the lines it covers. miette prints whole
+/// lines and pads with `{:width$}`, which panics past 65,535 columns, so a label on a
+/// minified or hostile multi-megabyte line is given as a position instead.
+pub const MAX_DRAWN_BYTES: usize = 4096;
+
+/// Lines of context kept around every drawn place. miette draws one line before and after
+/// a label; keeping more costs little and means an excerpt never falls short of it.
+const EXCERPT_CONTEXT_LINES: usize = 2;
+
+/// A span resolved against its file while the file was in memory: reporters need nothing
+/// else, so a run can drop each file as soon as its findings are resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    pub file: FileId,
+    /// Offsets into the decoded text (what labels are drawn on).
+    pub span: Span,
+    /// Offsets into the bytes on disk (BOM and UTF-16 included).
+    pub original: Span,
+    /// 1-based; columns count Unicode scalar values.
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    /// False when the lines the span covers are too long to draw ([`MAX_DRAWN_BYTES`]).
+    pub drawable: bool,
+}
+
+impl Place {
+    /// Resolves `span` of `file`, which the run knows as `id`.
+    pub fn resolve(file: &SourceFile, id: FileId, span: Span) -> Place {
+        let (line, column) = file.line_col(span.start);
+        let (end_line, end_column) = file.line_col(span.end);
+        let drawn = file.next_line_start(span.end) - file.line_start(span.start).min(span.end);
+        Place {
+            file: id,
+            span,
+            original: file.original_span(span),
+            line,
+            column,
+            end_line,
+            end_column,
+            drawable: drawn <= MAX_DRAWN_BYTES,
+        }
+    }
+
+    /// A place in a file the run could not resolve against (never expected).
+    pub(crate) fn unknown(id: FileId, span: Span) -> Place {
+        Place {
+            file: id,
+            span,
+            original: span,
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+            drawable: false,
+        }
+    }
+}
+
+/// A diagnostic with every span it names resolved.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub diagnostic: Diagnostic,
+    /// Where the diagnostic points.
+    pub at: Place,
+    /// One per `diagnostic.notes`, in order.
+    pub notes: Vec<Place>,
+    /// The bytes on disk each fix edit replaces, one per edit, in order.
+    pub edits: Vec<Span>,
+}
+
+impl Finding {
+    /// Resolves `d` against `files` (its ids are local to `files`), then renames every
+    /// file id with `global`.
+    pub fn resolve(mut d: Diagnostic, files: &Files, global: &dyn Fn(FileId) -> FileId) -> Finding {
+        let place = |id: FileId, span: Span| match files.get(id) {
+            Some(f) => Place::resolve(f, global(id), span),
+            None => Place::unknown(global(id), span),
+        };
+        let at = place(d.file, d.span);
+        let notes = d.notes.iter().map(|n| place(n.file, n.span)).collect();
+        let mut edits = Vec::new();
+        if let Some(fix) = &mut d.fix {
+            for e in &mut fix.edits {
+                edits.push(
+                    files
+                        .get(e.file)
+                        .map(|f| f.original_span(e.span))
+                        .unwrap_or(e.span),
+                );
+                e.file = global(e.file);
+            }
+        }
+        d.file = global(d.file);
+        for n in &mut d.notes {
+            n.file = global(n.file);
+        }
+        Finding {
+            diagnostic: d,
+            at,
+            notes,
+            edits,
+        }
+    }
+}
+
+/// Masked source lines around the places drawn on one file: what the text reporter draws,
+/// without keeping the whole file.
+#[derive(Debug, Clone, Default)]
+pub struct Excerpt {
+    /// Sorted, disjoint, each starting at a line start.
+    segments: Vec<Segment>,
+}
+
+#[derive(Debug, Clone)]
+struct Segment {
+    /// Text offset of the segment's first byte.
+    offset: usize,
+    /// 0-based line number of the segment's first line.
+    first_line: usize,
+    text: String,
+}
+
+impl Excerpt {
+    /// No lines at all.
+    pub const fn empty() -> Excerpt {
+        Excerpt {
+            segments: Vec::new(),
+        }
+    }
+
+    /// The lines of `file` around each drawable span, secrets masked.
+    pub fn new(file: &SourceFile, spans: impl IntoIterator<Item = Span>) -> Excerpt {
+        let mut ranges: Vec<Span> = spans
+            .into_iter()
+            .map(|span| {
+                let mut start = file.line_start(span.start.min(span.end));
+                for _ in 0..EXCERPT_CONTEXT_LINES {
+                    start = file.line_start(start.saturating_sub(1));
+                }
+                let mut end = file.next_line_start(span.end);
+                for _ in 0..EXCERPT_CONTEXT_LINES {
+                    end = file.next_line_start(end);
+                }
+                Span::new(start, end.max(start))
+            })
+            .collect();
+        if ranges.is_empty() {
+            return Excerpt::default();
+        }
+        ranges.sort_by_key(|r| (r.start, r.end));
+        let mut merged: Vec<Span> = Vec::with_capacity(ranges.len());
+        for r in ranges {
+            match merged.last_mut() {
+                Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        let masked = file.masked_text();
+        let segments = merged
+            .into_iter()
+            .map(|r| Segment {
+                offset: r.start,
+                first_line: file.line_col(r.start).0 - 1,
+                text: masked.get(r.start..r.end).unwrap_or("").to_owned(),
+            })
+            .collect();
+        Excerpt { segments }
+    }
+
+    /// The segment holding all of `span`, with the segment's text offset and first line.
+    pub fn lookup(&self, span: Span) -> Option<(&str, usize, usize)> {
+        let i = self.segments.partition_point(|s| s.offset <= span.start);
+        let s = self.segments.get(i.checked_sub(1)?)?;
+        (span.end <= s.offset + s.text.len()).then_some((s.text.as_str(), s.offset, s.first_line))
+    }
+}
+
+/// One file of the run, as reporters see it.
+#[derive(Debug, Clone)]
+pub struct FileEntry {
+    /// The path as given (relative stays relative).
+    pub path: String,
+    /// Client and format, when the file was read and recognised.
+    pub info: Option<FileInfo>,
+    /// The lines drawn by the text reporter (empty for the other formats).
+    pub excerpt: Excerpt,
+}
+
 /// Everything a reporter needs.
 pub struct Report<'a> {
-    pub files: &'a Files,
-    pub infos: &'a [Option<FileInfo>],
-    pub diagnostics: &'a [Diagnostic],
+    pub files: &'a [FileEntry],
+    /// Sorted by path, offset and rule.
+    pub findings: &'a [Box<Finding>],
 }
 
 /// Counts for the summary line and the JSON `summary` object.
@@ -47,16 +239,16 @@ pub struct Summary {
 impl Report<'_> {
     pub fn summary(&self) -> Summary {
         let mut s = Summary {
-            files: self.infos.iter().filter(|i| i.is_some()).count(),
+            files: self.files.iter().filter(|f| f.info.is_some()).count(),
             ..Summary::default()
         };
-        for d in self.diagnostics {
-            match d.severity {
+        for f in self.findings {
+            match f.diagnostic.severity {
                 Severity::Error => s.errors += 1,
                 Severity::Warning => s.warnings += 1,
                 Severity::Info => s.infos += 1,
             }
-            if d.fix.is_some() {
+            if f.diagnostic.fix.is_some() {
                 s.fixable += 1;
             }
         }
@@ -64,11 +256,8 @@ impl Report<'_> {
     }
 
     /// Path of a file as given on the command line.
-    pub fn path_of(&self, file: crate::source::FileId) -> String {
-        self.files
-            .get(file)
-            .map(|f| f.display_path())
-            .unwrap_or_default()
+    pub fn path_of(&self, file: FileId) -> &str {
+        self.files.get(file).map(|f| f.path.as_str()).unwrap_or("")
     }
 }
 

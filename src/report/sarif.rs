@@ -60,14 +60,13 @@ fn rule_descriptor(rule: &dyn RuleMeta) -> Value {
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     let rules: Vec<Value> = ALL.iter().map(|r| rule_descriptor(*r)).collect();
     let results: Vec<Value> = report
-        .diagnostics
+        .findings
         .iter()
-        .map(|d| {
-            let file = report.files.get(d.file);
-            let (start_line, start_column) =
-                file.map(|f| f.line_col(d.span.start)).unwrap_or((1, 1));
-            let (end_line, end_column) = file.map(|f| f.line_col(d.span.end)).unwrap_or((1, 1));
-            let original = file.map(|f| f.original_span(d.span)).unwrap_or(d.span);
+        .map(|f| {
+            let d = &f.diagnostic;
+            let (start_line, start_column) = (f.at.line, f.at.column);
+            let (end_line, end_column) = (f.at.end_line, f.at.end_column);
+            let original = f.at.original;
             let mut result = json!({
                 "ruleId": d.rule,
                 "ruleIndex": ALL.iter().position(|r| r.name() == d.rule),
@@ -78,7 +77,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
                 } },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": uri(&report.path_of(d.file)) },
+                        "artifactLocation": { "uri": uri(report.path_of(d.file)) },
                         "region": {
                             "startLine": start_line,
                             "startColumn": start_column,
@@ -96,14 +95,9 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
                 result["properties"] = json!({ "client": d.client.name() });
             }
             if let Some(fix) = &d.fix {
-                let mut by_file: Vec<(String, Vec<Value>)> = Vec::new();
-                for e in &fix.edits {
+                let mut by_file: Vec<(&str, Vec<Value>)> = Vec::new();
+                for (e, span) in fix.edits.iter().zip(&f.edits) {
                     let path = report.path_of(e.file);
-                    let span = report
-                        .files
-                        .get(e.file)
-                        .map(|f| f.original_span(e.span))
-                        .unwrap_or(e.span);
                     let replacement = json!({
                         "deletedRegion": { "byteOffset": span.start, "byteLength": span.len() },
                         "insertedContent": { "text": e.replacement },
@@ -116,7 +110,7 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
                 result["fixes"] = json!([{
                     "description": { "text": format!("{} ({})", fix.description, fix.applicability.name()) },
                     "artifactChanges": by_file.into_iter().map(|(path, replacements)| json!({
-                        "artifactLocation": { "uri": uri(&path) },
+                        "artifactLocation": { "uri": uri(path) },
                         "replacements": replacements,
                     })).collect::<Vec<_>>(),
                 }]);

@@ -2,20 +2,19 @@
 //! source, then a summary line.
 //!
 //! Rendering is deterministic when colour is off: a fixed width, no hyperlinks, the
-//! Unicode theme without colour. Source snippets come from `masked_text`, so a secret
-//! value is drawn as `*****`.
+//! Unicode theme without colour. Source snippets come from each file's [`Excerpt`], cut from
+//! `masked_text`, so a secret value is drawn as `*****`.
 
 use std::fmt;
 use std::io::Write;
-use std::sync::Arc;
 
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
     SourceCode, SourceSpan, SpanContents,
 };
 
-use crate::diagnostic::{Applicability, Diagnostic, Severity};
-use crate::report::{plural, Report};
+use crate::diagnostic::{Applicability, Severity};
+use crate::report::{plural, Excerpt, Finding, Place, Report};
 use crate::source::{FileId, Span};
 
 /// How the text reporter draws.
@@ -27,61 +26,68 @@ pub struct TextOptions {
     pub summary: bool,
 }
 
-/// Masked text of a file shared by all diagnostics drawn on it.
-#[derive(Clone)]
-struct SharedSource {
-    name: String,
-    text: Arc<str>,
+/// A file's masked excerpt as miette reads it: offsets and line numbers are the file's,
+/// and a read outside the excerpt fails (the diagnostic is then printed on one line).
+#[derive(Clone, Copy)]
+struct ExcerptSource<'r> {
+    name: &'r str,
+    excerpt: &'r Excerpt,
 }
 
-impl SourceCode for SharedSource {
+impl SourceCode for ExcerptSource<'_> {
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner =
-            self.text
-                .as_ref()
-                .read_span(span, context_lines_before, context_lines_after)?;
+        let wanted = Span::new(span.offset(), span.offset() + span.len());
+        let (text, offset, first_line) = self
+            .excerpt
+            .lookup(wanted)
+            .ok_or(MietteError::OutOfBounds)?;
+        let local = SourceSpan::new((wanted.start - offset).into(), wanted.len());
+        let inner = text.read_span(&local, context_lines_before, context_lines_after)?;
+        let inner_span = *inner.span();
         Ok(Box::new(MietteSpanContents::new_named(
-            self.name.clone(),
+            self.name.to_owned(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            SourceSpan::new((inner_span.offset() + offset).into(), inner_span.len()),
+            inner.line() + first_line,
             inner.column(),
-            inner.line_count(),
+            // miette's own readers count lines from the start of the source, and its
+            // decision to draw two labels in one snippet depends on it.
+            inner.line_count() + first_line,
         )))
     }
 }
 
 /// One diagnostic in the shape miette draws.
-struct Drawn {
+struct Drawn<'r> {
     message: String,
     code: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: SharedSource,
+    source: ExcerptSource<'r>,
     labels: Vec<LabeledSpan>,
-    related: Vec<Drawn>,
+    related: Vec<Drawn<'r>>,
 }
 
-impl fmt::Debug for Drawn {
+impl fmt::Debug for Drawn<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl fmt::Display for Drawn {
+impl fmt::Display for Drawn<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Drawn {}
+impl std::error::Error for Drawn<'_> {}
 
-impl miette::Diagnostic for Drawn {
+impl miette::Diagnostic for Drawn<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         (!self.code.is_empty()).then(|| Box::new(&self.code) as Box<dyn fmt::Display>)
     }
@@ -117,32 +123,11 @@ fn miette_severity(s: Severity) -> miette::Severity {
     }
 }
 
-struct Sources<'r> {
-    report: &'r Report<'r>,
-    cache: Vec<Option<SharedSource>>,
-}
-
-impl Sources<'_> {
-    fn get(&mut self, id: FileId) -> SharedSource {
-        if self.cache.len() <= id {
-            self.cache.resize(id + 1, None);
-        }
-        if let Some(Some(s)) = self.cache.get(id) {
-            return s.clone();
-        }
-        let source = SharedSource {
-            name: self.report.path_of(id),
-            text: self
-                .report
-                .files
-                .get(id)
-                .map(|f| Arc::from(f.masked_text()))
-                .unwrap_or_else(|| Arc::from("")),
-        };
-        if let Some(slot) = self.cache.get_mut(id) {
-            *slot = Some(source.clone());
-        }
-        source
+fn source<'r>(report: &'r Report<'r>, id: FileId) -> ExcerptSource<'r> {
+    static EMPTY: Excerpt = Excerpt::empty();
+    ExcerptSource {
+        name: report.path_of(id),
+        excerpt: report.files.get(id).map(|f| &f.excerpt).unwrap_or(&EMPTY),
     }
 }
 
@@ -153,30 +138,48 @@ fn labeled(span: Span, text: &str) -> LabeledSpan {
     )
 }
 
-/// The most source text drawn for one label: the lines it covers. miette prints whole
-/// lines and pads with `{:width$}`, which panics past 65,535 columns, so a label on a
-/// minified or hostile multi-megabyte line is given as a position instead.
-const MAX_DRAWN_BYTES: usize = 4096;
-
-/// `None` when `span` can be drawn; else where it is, as `path:line:column`.
-fn too_long_to_draw(report: &Report<'_>, file: FileId, span: Span) -> Option<String> {
-    let f = report.files.get(file)?;
-    let drawn = f.next_line_start(span.end) - f.line_start(span.start).min(span.end);
-    (drawn > MAX_DRAWN_BYTES).then(|| {
-        let (line, column) = f.line_col(span.start);
-        format!("{}:{line}:{column}", f.display_path())
+/// `None` when `place` can be drawn; else where it is, as `path:line:column`.
+fn too_long_to_draw(report: &Report<'_>, place: &Place) -> Option<String> {
+    (!place.drawable).then(|| {
+        format!(
+            "{}:{}:{}",
+            report.path_of(place.file),
+            place.line,
+            place.column
+        )
     })
 }
 
-fn drawn(d: &Diagnostic, sources: &mut Sources<'_>) -> Drawn {
-    let undrawable = too_long_to_draw(sources.report, d.file, d.span);
+/// The spans [`drawn`] draws for `f`, by file: the primary label with the notes drawn
+/// beside it (one snippet, so the lines between them too), and each other note alone.
+pub(crate) fn drawn_spans(f: &Finding) -> Vec<(FileId, Span)> {
+    let mut out = Vec::new();
+    let mut primary = f.at.drawable.then_some(f.at.span);
+    for place in &f.notes {
+        if !place.drawable {
+            continue;
+        }
+        match &mut primary {
+            Some(cover) if place.file == f.at.file => *cover = cover.cover(place.span),
+            _ => out.push((place.file, place.span)),
+        }
+    }
+    if let Some(cover) = primary {
+        out.push((f.at.file, cover));
+    }
+    out
+}
+
+fn drawn<'r>(f: &Finding, report: &'r Report<'r>) -> Drawn<'r> {
+    let d = &f.diagnostic;
+    let undrawable = too_long_to_draw(report, &f.at);
     let mut labels = Vec::new();
     if undrawable.is_none() {
         labels.push(labeled(d.span, &d.label));
     }
     let mut related = Vec::new();
-    for note in &d.notes {
-        let note_undrawable = too_long_to_draw(sources.report, note.file, note.span);
+    for (note, place) in d.notes.iter().zip(&f.notes) {
+        let note_undrawable = too_long_to_draw(report, place);
         if note.file == d.file && undrawable.is_none() && note_undrawable.is_none() {
             labels.push(labeled(note.span, &note.text));
         } else {
@@ -189,7 +192,7 @@ fn drawn(d: &Diagnostic, sources: &mut Sources<'_>) -> Drawn {
                 code: String::new(),
                 severity: miette::Severity::Advice,
                 help: None,
-                source: sources.get(note.file),
+                source: source(report, note.file),
                 labels,
                 related: Vec::new(),
             });
@@ -216,7 +219,7 @@ fn drawn(d: &Diagnostic, sources: &mut Sources<'_>) -> Drawn {
         code: d.rule.to_owned(),
         severity: miette_severity(d.severity),
         help,
-        source: sources.get(d.file),
+        source: source(report, d.file),
         labels,
         related,
     }
@@ -235,14 +238,11 @@ pub fn write(
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(options.width)
         .with_links(false);
-    let mut sources = Sources {
-        report,
-        cache: Vec::new(),
-    };
-    for d in report.diagnostics {
+    for f in report.findings {
+        let d = &f.diagnostic;
         let mut rendered = String::new();
         if handler
-            .render_report(&mut rendered, &drawn(d, &mut sources))
+            .render_report(&mut rendered, &drawn(f, report))
             .is_err()
         {
             rendered = format!("{}: {} [{}]\n", report.path_of(d.file), d.message, d.rule);
@@ -254,7 +254,7 @@ pub fn write(
         return Ok(());
     }
     let s = report.summary();
-    if report.diagnostics.is_empty() {
+    if report.findings.is_empty() {
         writeln!(
             out,
             "All checks passed ({} checked).",
@@ -269,8 +269,9 @@ pub fn write(
             plural(s.files, "file", "files"),
         );
         let safe = report
-            .diagnostics
+            .findings
             .iter()
+            .map(|f| &f.diagnostic)
             .filter(|d| matches!(&d.fix, Some(f) if f.applicability == Applicability::Safe))
             .count();
         let unsafe_only = s.fixable - safe;

@@ -5,6 +5,7 @@
 //! sections What it does / Why is this bad? / Example / Fix. Rules read only the model
 //! (`model.rs`) and the limits in [`Context`]; they never see file syntax.
 
+use crate::budget::Share;
 use crate::diagnostic::{Diagnostic, FixAvailability, Severity};
 use crate::model::{FileFinding, FileFindingKind, Profile, Server};
 use crate::settings::Settings;
@@ -111,8 +112,9 @@ pub trait Rule: RuleMeta + Sync {
     /// Checks one profile.
     fn check(&self, profile: &Profile, ctx: &Context<'_>, out: &mut Vec<Diagnostic>);
 
-    /// Checks all profiles of a run together (cross-client rules).
-    fn check_run(&self, _profiles: &[Profile], _ctx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
+    /// Checks a whole run together (cross-client rules). It sees each profile's budget
+    /// [`Share`]s, not the profiles: a fleet-wide run drops profiles once they are linted.
+    fn check_run(&self, _shares: &[Share], _ctx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
 }
 
 /// Every rule, in documentation order.

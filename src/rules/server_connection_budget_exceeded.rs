@@ -1,10 +1,10 @@
 //! `server-connection-budget-exceeded`: all clients of a run together may open more
 //! connections to one server than it allows.
 
-use crate::budget::group_by_server;
+use crate::budget::{group_by_server, Share};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Note, Profile};
-use crate::rules::{Context, Rule};
+use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule! {
     /// ## What it does
@@ -41,11 +41,11 @@ declare_rule! {
 impl Rule for ServerConnectionBudgetExceeded {
     fn check(&self, _profile: &Profile, _ctx: &Context<'_>, _out: &mut Vec<Diagnostic>) {}
 
-    fn check_run(&self, profiles: &[Profile], ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for ((host, protocol, user), group) in group_by_server(profiles) {
+    fn check_run(&self, shares: &[Share], ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for ((host, protocol, user), group) in group_by_server(shares) {
             let total: i64 = group.iter().map(|c| c.connections).sum();
             let limit = ctx.settings.limits.connection_limit_for(&host);
-            if total <= limit || group.is_empty() {
+            if total <= limit {
                 continue;
             }
             let Some(first) = group.first() else { continue };
@@ -54,48 +54,44 @@ impl Rule for ServerConnectionBudgetExceeded {
             } else {
                 format!(" as `{user}`")
             };
-            let mut d = crate::rules::server_diagnostic(
-                self,
-                first.profile,
-                first.server,
-                first.server.anchor,
-                format!("{} of {total}: {}", first.connections, first.why()),
-                format!(
-                    "{} profiles may open {total} {protocol} connections to `{host}`{who}, more than its limit of {limit}",
-                    group.len()
-                ),
-            );
-            d.notes = group
+            let notes = group
                 .iter()
                 .skip(1)
                 .map(|c| Note {
-                    file: c.server.anchor.0,
-                    span: c.server.anchor.1,
+                    file: c.anchor.0,
+                    span: c.anchor.1,
                     text: format!(
                         "{} of {total}: {} ({}, {})",
                         c.connections,
-                        c.why(),
-                        c.profile.client.display(),
-                        c.server.label()
+                        c.why,
+                        c.client.display(),
+                        c.label
                     ),
                 })
                 .collect();
             let shares: Vec<String> = group
                 .iter()
-                .map(|c| {
-                    format!(
-                        "{} {} ({})",
-                        c.profile.client.display(),
-                        c.profile.name,
-                        c.connections
-                    )
-                })
+                .map(|c| format!("{} {} ({})", c.client.display(), c.profile, c.connections))
                 .collect();
-            d.help = Some(format!(
-                "lower the connections of each contributor so they add up to {limit} or less: {}",
-                shares.join(", ")
-            ));
-            out.push(d);
+            out.push(Diagnostic {
+                rule: self.name(),
+                severity: self.default_severity(),
+                message: format!(
+                    "{} profiles may open {total} {protocol} connections to `{host}`{who}, more than its limit of {limit}",
+                    group.len()
+                ),
+                help: Some(format!(
+                    "lower the connections of each contributor so they add up to {limit} or less: {}",
+                    shares.join(", ")
+                )),
+                file: first.anchor.0,
+                span: first.anchor.1,
+                label: format!("{} of {total}: {}", first.connections, first.why),
+                notes,
+                client: first.client,
+                account: Some(first.account.clone()),
+                fix: None,
+            });
         }
     }
 }

@@ -1,0 +1,161 @@
+//! The batched pipeline (`clientlint::stream`, what `check` runs) must print exactly what
+//! linting everything at once prints (`analyze` + `render`, what fixes and the library use):
+//! in every format, over every fixture, the corpus, and a generated fleet large enough to
+//! span several batches, with the cross-client budget firing across files and within one.
+
+#[path = "../benches/support/fleet.rs"]
+#[allow(dead_code)]
+mod fleet;
+
+use std::path::PathBuf;
+
+use clientlint::report::OutputFormat;
+use clientlint::settings::Settings;
+
+const FORMATS: [OutputFormat; 5] = [
+    OutputFormat::Text,
+    OutputFormat::Concise,
+    OutputFormat::Json,
+    OutputFormat::Sarif,
+    OutputFormat::Github,
+];
+
+/// Lints `roots` both ways and compares the output of every format.
+fn assert_same_both_ways(paths: &[PathBuf], roots: &[PathBuf], settings: &Settings) -> usize {
+    let discovery = clientlint::discover::discover(paths, &[], roots);
+    assert!(!discovery.units.is_empty(), "nothing found in {paths:?}");
+    let (files, _) = clientlint::read_files(&discovery.units);
+    let analysis = clientlint::analyze(&discovery.units, files, settings);
+    for format in FORMATS {
+        let run = clientlint::stream::run(&discovery.units, settings, format == OutputFormat::Text);
+        let streamed = clientlint::render_resolved(&run.resolved, format);
+        let whole = clientlint::render(&analysis, format);
+        if streamed != whole {
+            let diff = similar::TextDiff::from_lines(&whole, &streamed)
+                .unified_diff()
+                .header("all at once", "in batches")
+                .to_string();
+            panic!("{format:?} output differs for {paths:?} {roots:?}:\n{diff}");
+        }
+    }
+    analysis.diagnostics.len()
+}
+
+#[test]
+fn every_fixture_and_corpus_file_reports_the_same_in_batches() {
+    let settings = Settings::default();
+    for dir in ["fixtures/rules", "fixtures/demo"] {
+        let n = assert_same_both_ways(&[PathBuf::from(dir)], &[], &settings);
+        assert!(n >= 9, "{dir}: only {n} diagnostics");
+    }
+    // Corpus files are named after their source, so they are named one by one.
+    let corpus: Vec<PathBuf> = walkdir::WalkDir::new("fixtures/corpus")
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.file_name() != "SOURCES.md")
+        .map(|e| e.into_path())
+        .collect();
+    let n = assert_same_both_ways(&corpus, &[], &settings);
+    assert!(n > 100, "corpus: only {n} diagnostics");
+}
+
+#[test]
+fn a_fleet_spanning_several_batches_reports_the_same_with_the_budget_firing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Three units per home (profiles.ini, the profile, the FileZilla directory): 100 homes
+    // are more than one batch of 256 units.
+    fleet::generate(dir.path(), 100).expect("fleet");
+    let mut settings = Settings::default();
+    // Every home uses the same FTP and IMAP hosts: the budget adds up across the fleet.
+    settings.limits.server_connection_limit = 40;
+    let n = assert_same_both_ways(&[], &[dir.path().to_path_buf()], &settings);
+    let run = clientlint::stream::run(
+        &clientlint::discover::discover(&[], &[], &[dir.path().to_path_buf()]).units,
+        &settings,
+        false,
+    );
+    let budget: Vec<_> = run
+        .resolved
+        .findings
+        .iter()
+        .filter(|f| f.diagnostic.rule == "server-connection-budget-exceeded")
+        .collect();
+    assert!(
+        !budget.is_empty(),
+        "the budget should fire ({n} diagnostics)"
+    );
+    // Its contributors are resolved to the lines where each server is defined.
+    let first = budget[0];
+    assert_eq!(first.notes.len(), first.diagnostic.notes.len());
+    assert!(first.notes.len() > 10);
+    assert!(first.notes.iter().all(|p| p.line > 1));
+}
+
+#[test]
+fn budget_notes_in_the_same_file_are_drawn_alike_both_ways() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let profile = dir.path().join("profile");
+    std::fs::create_dir_all(&profile).expect("mkdir");
+    // Two accounts on one mailbox in one prefs.js, far apart, and a second profile.
+    let mut prefs = String::from(
+        "user_pref(\"mail.accountmanager.accounts\", \"account1,account2\");\n\
+         user_pref(\"mail.account.account1.server\", \"server1\");\n\
+         user_pref(\"mail.account.account2.server\", \"server2\");\n\
+         user_pref(\"mail.server.server1.hostname\", \"imap.example.net\");\n\
+         user_pref(\"mail.server.server1.type\", \"imap\");\n\
+         user_pref(\"mail.server.server1.userName\", \"u@example.net\");\n",
+    );
+    for i in 0..20 {
+        prefs.push_str(&format!("user_pref(\"browser.filler{i}\", {i});\n"));
+    }
+    prefs.push_str(
+        "user_pref(\"mail.server.server2.hostname\", \"imap.example.net\");\n\
+         user_pref(\"mail.server.server2.type\", \"imap\");\n\
+         user_pref(\"mail.server.server2.userName\", \"u@example.net\");\n\
+         user_pref(\"mail.server.server2.password\", \"hunter2-secret\");\n",
+    );
+    std::fs::write(profile.join("prefs.js"), &prefs).expect("write");
+    let other = dir.path().join("other");
+    std::fs::create_dir_all(&other).expect("mkdir");
+    std::fs::write(other.join("prefs.js"), &prefs).expect("write");
+    let settings = Settings::default();
+    assert_same_both_ways(&[dir.path().to_path_buf()], &[], &settings);
+    let discovery = clientlint::discover::discover(&[dir.path().to_path_buf()], &[], &[]);
+    let run = clientlint::stream::run(&discovery.units, &settings, true);
+    let text = clientlint::render_resolved(&run.resolved, OutputFormat::Text);
+    assert!(text.contains("server-connection-budget-exceeded"), "{text}");
+    assert!(!text.contains("hunter2"), "a secret was drawn:\n{text}");
+    // Both servers of a file are drawn with their context lines, the lines between them
+    // are not (miette draws far-apart labels as two snippets, and so do excerpts).
+    assert!(text.contains("browser.filler19"), "{text}");
+    assert!(!text.contains("browser.filler10"), "{text}");
+}
+
+#[test]
+fn unreadable_files_are_reported_once_and_do_not_stop_the_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = dir.path().join("good/prefs.js");
+    std::fs::create_dir_all(good.parent().expect("parent")).expect("mkdir");
+    std::fs::write(&good, "user_pref(\"mail.server.server1.check_time\", 1);\n").expect("write");
+    let missing = dir.path().join("missing/prefs.js");
+    let units = vec![
+        clientlint::formats::Unit::Thunderbird {
+            name: "missing".to_owned(),
+            layers: vec![(
+                missing.clone(),
+                clientlint::formats::thunderbird::Layer::Prefs,
+            )],
+        },
+        clientlint::formats::Unit::Thunderbird {
+            name: "good".to_owned(),
+            layers: vec![(good, clientlint::formats::thunderbird::Layer::Prefs)],
+        },
+    ];
+    let run = clientlint::stream::run(&units, &Settings::default(), false);
+    assert_eq!(run.read_errors.len(), 1, "{:?}", run.read_errors);
+    assert!(run.read_errors[0].contains(&missing.display().to_string()));
+    assert_eq!(run.resolved.files.len(), 2);
+    assert!(run.resolved.files[0].info.is_none());
+    assert!(run.resolved.files[1].info.is_some());
+}
