@@ -71,10 +71,18 @@ impl Analysis {
     /// Resolves every diagnostic for reporting; `excerpts` keeps the lines the text
     /// reporter draws.
     pub fn resolve(&self, excerpts: bool) -> Resolved {
+        let mut interner = report::Interner::default();
         let findings: Vec<Box<Finding>> = self
             .diagnostics
             .iter()
-            .map(|d| Box::new(Finding::resolve(d.clone(), &self.files, &|id| id)))
+            .map(|d| {
+                Box::new(Finding::resolve(
+                    d.clone(),
+                    &self.files,
+                    &|id| id,
+                    &mut interner,
+                ))
+            })
             .collect();
         let mut drawn: Vec<Vec<source::Span>> = vec![Vec::new(); self.files.len()];
         if excerpts {
@@ -668,7 +676,7 @@ fn exit_status(tool_error: bool, resolved: &Resolved, settings: &Settings) -> Ex
     if resolved
         .findings
         .iter()
-        .any(|f| f.diagnostic.severity >= settings.fail_on)
+        .any(|f| f.severity >= settings.fail_on)
     {
         ExitStatus::Failure
     } else {

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use crate::budget::Share;
 use crate::diagnostic::Diagnostic;
 use crate::formats::{self, Unit};
-use crate::report::{Excerpt, FileEntry, Finding, Place, Report};
+use crate::report::{Excerpt, FileEntry, Finding, Interner, Place, Report};
 use crate::rules::{Context, Rule, ALL};
 use crate::settings::Settings;
 use crate::source::{self, FileId, Files, SourceFile, Span};
@@ -94,6 +94,7 @@ pub fn run(units: &[Unit], settings: &Settings, excerpts: bool) -> Run {
     let ctx = Context { settings };
 
     let mut out = Run::default();
+    let mut interner = Interner::default();
     let mut reported: HashSet<FileId> = HashSet::new();
     let mut excerpts_seen: HashSet<FileId> = HashSet::new();
     for batch in units.chunks(BATCH_UNITS) {
@@ -120,7 +121,7 @@ pub fn run(units: &[Unit], settings: &Settings, excerpts: bool) -> Run {
             // the copy, a 2,000-home fleet keeps ~40 MB more resident.)
             out.resolved
                 .findings
-                .extend(r.findings.iter().map(|f| Box::new(f.clone())));
+                .extend(r.findings.iter().map(|f| Box::new(f.repack(&mut interner))));
             drop(r.findings);
             for (share, place) in r.shares {
                 out.anchors.insert(share.anchor, place);
@@ -150,31 +151,28 @@ pub fn run(units: &[Unit], settings: &Settings, excerpts: bool) -> Run {
         };
         let at = place(d.file, d.span);
         let notes = d.notes.iter().map(|n| place(n.file, n.span)).collect();
-        out.resolved.findings.push(Box::new(Finding {
-            diagnostic: d,
-            at,
-            notes,
-            edits: Vec::new(),
-        }));
+        let finding = Finding::new(d, at, notes, Vec::new(), &mut interner);
+        out.resolved.findings.push(Box::new(finding));
     }
     // By (path, offset, rule, end, message), as `crate::lint` sorts; then repeats go: two
     // profiles can share a file (a profiles.ini named twice), and each finding is
     // reported once.
     let findings = &mut out.resolved.findings;
-    let rank = |f: &Finding| ranks.get(f.diagnostic.file).copied().unwrap_or(usize::MAX);
+    let rank = |f: &Finding| ranks.get(f.at.file).copied().unwrap_or(usize::MAX);
     findings.sort_unstable_by(|a, b| {
-        let (x, y) = (&a.diagnostic, &b.diagnostic);
-        (rank(a), x.span.start, x.rule, x.span.end, &x.message).cmp(&(
+        (rank(a), a.at.span.start, a.rule, a.at.span.end, &a.message).cmp(&(
             rank(b),
-            y.span.start,
-            y.rule,
-            y.span.end,
-            &y.message,
+            b.at.span.start,
+            b.rule,
+            b.at.span.end,
+            &b.message,
         ))
     });
     findings.dedup_by(|a, b| {
-        let (x, y) = (&a.diagnostic, &b.diagnostic);
-        x.rule == y.rule && x.file == y.file && x.span == y.span && x.message == y.message
+        a.rule == b.rule
+            && a.at.file == b.at.file
+            && a.at.span == b.at.span
+            && a.message == b.message
     });
     out.resolved.files = files;
     out
@@ -197,6 +195,7 @@ fn lint_unit(
     excerpts: bool,
 ) -> UnitResult {
     let mut result = UnitResult::default();
+    let mut interner = Interner::default();
     let mut local = Files::default();
     let mut global_of: Vec<FileId> = Vec::new();
     for path in unit.paths() {
@@ -274,7 +273,7 @@ fn lint_unit(
                 note.text = String::new();
             }
         }
-        let finding = Finding::resolve(d, &local, &global);
+        let finding = Finding::resolve(d, &local, &global, &mut interner);
         if excerpts {
             for (file, span) in crate::report::text::drawn_spans(&finding) {
                 if let Some(id) = local_of(file) {

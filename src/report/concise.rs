@@ -6,16 +6,15 @@ use crate::report::Report;
 
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     for f in report.findings {
-        let d = &f.diagnostic;
         writeln!(
             out,
             "{}:{}:{}: {} [{}] {}",
-            report.path_of(d.file),
+            report.path_of(f.at.file),
             f.at.line,
             f.at.column,
-            d.severity.name(),
-            d.rule,
-            d.message
+            f.severity.name(),
+            f.rule,
+            f.message
         )?;
     }
     Ok(())

@@ -33,24 +33,23 @@ fn relative(path: &str) -> String {
 
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     for f in report.findings {
-        let d = &f.diagnostic;
         let (line, col) = (f.at.line, f.at.column);
         let (end_line, end_col) = (f.at.end_line, f.at.end_column);
-        let command = match d.severity {
+        let command = match f.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
-        let mut message = d.message.clone();
-        if let Some(help) = &d.help {
+        let mut message = f.message.to_string();
+        if let Some(help) = &f.help {
             message.push('\n');
             message.push_str(help);
         }
         writeln!(
             out,
             "::{command} file={},line={line},col={col},endLine={end_line},endColumn={end_col},title={}::{}",
-            escape_property(&relative(report.path_of(d.file))),
-            escape_property(&format!("clientlint ({})", d.rule)),
+            escape_property(&relative(report.path_of(f.at.file))),
+            escape_property(&format!("clientlint ({})", f.rule)),
             escape_data(&message)
         )?;
     }

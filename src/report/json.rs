@@ -79,32 +79,30 @@ impl Serialize for Diagnostics<'_> {
 }
 
 fn view<'a>(report: &'a Report<'a>, f: &'a Finding) -> Diagnostic<'a> {
-    let d = &f.diagnostic;
     Diagnostic {
-        rule: d.rule,
-        severity: d.severity.name(),
-        message: &d.message,
-        help: d.help.as_deref(),
-        path: report.path_of(d.file),
+        rule: f.rule,
+        severity: f.severity.name(),
+        message: &f.message,
+        help: f.help.as_deref(),
+        path: report.path_of(f.at.file),
         line: f.at.line,
         column: f.at.column,
         end_line: f.at.end_line,
         end_column: f.at.end_column,
         byte_offset: f.at.original.start,
         byte_length: f.at.original.len(),
-        client: d.client.name(),
-        account: d.account.as_deref(),
-        fix: d.fix.as_ref().map(|fix| Fix {
+        client: f.client.name(),
+        account: f.account.as_deref(),
+        fix: f.fix.as_ref().map(|fix| Fix {
             applicability: fix.applicability.name(),
             description: &fix.description,
             edits: fix
                 .edits
                 .iter()
-                .zip(&f.edits)
-                .map(|(e, original)| Edit {
+                .map(|e| Edit {
                     path: report.path_of(e.file),
-                    byte_offset: original.start,
-                    byte_length: original.len(),
+                    byte_offset: e.original.start,
+                    byte_length: e.original.len(),
                     replacement: &e.replacement,
                 })
                 .collect(),

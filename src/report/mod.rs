@@ -10,8 +10,12 @@ pub mod sarif;
 pub mod statistics;
 pub mod text;
 
-use crate::diagnostic::{Diagnostic, Severity};
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::formats::FileInfo;
+use crate::model::Client;
 use crate::source::{FileId, Files, SourceFile, Span};
 
 /// Output formats of `check`.
@@ -89,49 +93,151 @@ impl Place {
     }
 }
 
-/// A diagnostic with every span it names resolved.
+/// A diagnostic with every span it names resolved, in the compact form a run keeps until
+/// it reports: strings boxed to their length, and the help texts and fix descriptions that
+/// repeat across thousands of findings shared through an [`Interner`].
 #[derive(Debug, Clone)]
 pub struct Finding {
-    pub diagnostic: Diagnostic,
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub client: Client,
+    pub message: Box<str>,
+    pub help: Option<Arc<str>>,
+    /// Drawn under `at` by the text reporter.
+    pub label: Box<str>,
+    pub account: Option<Box<str>>,
     /// Where the diagnostic points.
     pub at: Place,
-    /// One per `diagnostic.notes`, in order.
-    pub notes: Vec<Place>,
-    /// The bytes on disk each fix edit replaces, one per edit, in order.
-    pub edits: Vec<Span>,
+    pub notes: Box<[ResolvedNote]>,
+    pub fix: Option<Box<ResolvedFix>>,
+}
+
+/// A note of a finding, resolved.
+#[derive(Debug, Clone)]
+pub struct ResolvedNote {
+    pub at: Place,
+    pub text: Box<str>,
+}
+
+/// A fix of a finding, its edits resolved to the bytes on disk.
+#[derive(Debug, Clone)]
+pub struct ResolvedFix {
+    pub applicability: Applicability,
+    pub description: Arc<str>,
+    pub edits: Box<[ResolvedEdit]>,
+}
+
+/// One edit of a fix: replace `original` (bytes on disk) of `file` by `replacement`.
+#[derive(Debug, Clone)]
+pub struct ResolvedEdit {
+    pub file: FileId,
+    pub original: Span,
+    pub replacement: Box<str>,
+}
+
+/// Shares equal strings: one allocation per distinct help text or fix description.
+#[derive(Debug, Default)]
+pub struct Interner(HashSet<Arc<str>>);
+
+impl Interner {
+    pub fn intern(&mut self, s: &str) -> Arc<str> {
+        if let Some(shared) = self.0.get(s) {
+            return Arc::clone(shared);
+        }
+        let shared: Arc<str> = Arc::from(s);
+        self.0.insert(Arc::clone(&shared));
+        shared
+    }
 }
 
 impl Finding {
-    /// Resolves `d` against `files` (its ids are local to `files`), then renames every
-    /// file id with `global`.
-    pub fn resolve(mut d: Diagnostic, files: &Files, global: &dyn Fn(FileId) -> FileId) -> Finding {
+    /// Resolves `d` against `files` (its ids are local to `files`) and renames every file
+    /// id with `global`.
+    pub fn resolve(
+        d: Diagnostic,
+        files: &Files,
+        global: &dyn Fn(FileId) -> FileId,
+        interner: &mut Interner,
+    ) -> Finding {
         let place = |id: FileId, span: Span| match files.get(id) {
             Some(f) => Place::resolve(f, global(id), span),
             None => Place::unknown(global(id), span),
         };
         let at = place(d.file, d.span);
         let notes = d.notes.iter().map(|n| place(n.file, n.span)).collect();
-        let mut edits = Vec::new();
-        if let Some(fix) = &mut d.fix {
-            for e in &mut fix.edits {
-                edits.push(
-                    files
-                        .get(e.file)
-                        .map(|f| f.original_span(e.span))
-                        .unwrap_or(e.span),
-                );
-                e.file = global(e.file);
-            }
-        }
-        d.file = global(d.file);
-        for n in &mut d.notes {
-            n.file = global(n.file);
-        }
+        let edits = d
+            .fix
+            .iter()
+            .flat_map(|fix| &fix.edits)
+            .map(|e| {
+                let original = files
+                    .get(e.file)
+                    .map(|f| f.original_span(e.span))
+                    .unwrap_or(e.span);
+                (global(e.file), original)
+            })
+            .collect();
+        Finding::new(d, at, notes, edits, interner)
+    }
+
+    /// A finding from a diagnostic whose places are already resolved: `notes` one per
+    /// note, `edits` (run-wide file id, bytes on disk) one per fix edit, in order.
+    pub fn new(
+        d: Diagnostic,
+        at: Place,
+        notes: Vec<Place>,
+        edits: Vec<(FileId, Span)>,
+        interner: &mut Interner,
+    ) -> Finding {
         Finding {
-            diagnostic: d,
+            rule: d.rule,
+            severity: d.severity,
+            client: d.client,
+            message: d.message.into_boxed_str(),
+            help: d.help.as_deref().map(|h| interner.intern(h)),
+            label: d.label.into_boxed_str(),
+            account: d.account.map(String::into_boxed_str),
             at,
-            notes,
-            edits,
+            notes: d
+                .notes
+                .into_iter()
+                .zip(notes)
+                .map(|(n, at)| ResolvedNote {
+                    at,
+                    text: n.text.into_boxed_str(),
+                })
+                .collect(),
+            fix: d.fix.map(|fix| {
+                Box::new(ResolvedFix {
+                    applicability: fix.applicability,
+                    description: interner.intern(&fix.description),
+                    edits: fix
+                        .edits
+                        .into_iter()
+                        .zip(edits)
+                        .map(|(e, (file, original))| ResolvedEdit {
+                            file,
+                            original,
+                            replacement: e.replacement.into_boxed_str(),
+                        })
+                        .collect(),
+                })
+            }),
+        }
+    }
+
+    /// A copy in fresh allocations, its shared strings taken from `interner`: what a
+    /// batched run keeps (see `stream::run`).
+    pub fn repack(&self, interner: &mut Interner) -> Finding {
+        Finding {
+            help: self.help.as_deref().map(|h| interner.intern(h)),
+            fix: self.fix.as_ref().map(|fix| {
+                Box::new(ResolvedFix {
+                    description: interner.intern(&fix.description),
+                    ..ResolvedFix::clone(fix)
+                })
+            }),
+            ..self.clone()
         }
     }
 }
@@ -243,12 +349,12 @@ impl Report<'_> {
             ..Summary::default()
         };
         for f in self.findings {
-            match f.diagnostic.severity {
+            match f.severity {
                 Severity::Error => s.errors += 1,
                 Severity::Warning => s.warnings += 1,
                 Severity::Info => s.infos += 1,
             }
-            if f.diagnostic.fix.is_some() {
+            if f.fix.is_some() {
                 s.fixable += 1;
             }
         }

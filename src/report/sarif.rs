@@ -8,10 +8,11 @@
 
 use std::io::Write;
 
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::diagnostic::Severity;
-use crate::report::Report;
+use crate::report::{Finding, Report};
 use crate::rules::{RuleMeta, ALL};
 
 fn level(s: Severity) -> &'static str {
@@ -57,83 +58,109 @@ fn rule_descriptor(rule: &dyn RuleMeta) -> Value {
     })
 }
 
+/// One result, built when it is serialised.
+fn result(report: &Report<'_>, f: &Finding) -> Value {
+    let (start_line, start_column) = (f.at.line, f.at.column);
+    let (end_line, end_column) = (f.at.end_line, f.at.end_column);
+    let original = f.at.original;
+    let mut result = json!({
+        "ruleId": f.rule,
+        "ruleIndex": ALL.iter().position(|r| r.name() == f.rule),
+        "level": level(f.severity),
+        "message": { "text": match &f.help {
+            Some(h) => format!("{}\n{h}", f.message),
+            None => f.message.to_string(),
+        } },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": { "uri": uri(report.path_of(f.at.file)) },
+                "region": {
+                    "startLine": start_line,
+                    "startColumn": start_column,
+                    "endLine": end_line,
+                    "endColumn": end_column,
+                    "byteOffset": original.start,
+                    "byteLength": original.len(),
+                }
+            }
+        }],
+    });
+    if let Some(account) = &f.account {
+        result["properties"] = json!({ "client": f.client.name(), "account": account });
+    } else {
+        result["properties"] = json!({ "client": f.client.name() });
+    }
+    if let Some(fix) = &f.fix {
+        let mut by_file: Vec<(&str, Vec<Value>)> = Vec::new();
+        for e in fix.edits.iter() {
+            let path = report.path_of(e.file);
+            let span = e.original;
+            let replacement = json!({
+                "deletedRegion": { "byteOffset": span.start, "byteLength": span.len() },
+                "insertedContent": { "text": &*e.replacement },
+            });
+            match by_file.iter_mut().find(|(p, _)| *p == path) {
+                Some((_, list)) => list.push(replacement),
+                None => by_file.push((path, vec![replacement])),
+            }
+        }
+        result["fixes"] = json!([{
+            "description": { "text": format!("{} ({})", fix.description, fix.applicability.name()) },
+            "artifactChanges": by_file.into_iter().map(|(path, replacements)| json!({
+                "artifactLocation": { "uri": uri(path) },
+                "replacements": replacements,
+            })).collect::<Vec<_>>(),
+        }]);
+    }
+    result
+}
+
+/// The results, each built and written in turn: a fleet-wide run has tens of thousands.
+struct Results<'a>(&'a Report<'a>);
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        serializer.collect_seq(report.findings.iter().map(|f| result(report, f)))
+    }
+}
+
+// The log's keys in the order `serde_json::Value` writes them (sorted), as before the
+// results were streamed.
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<'a>; 1],
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    column_kind: &'static str,
+    results: Results<'a>,
+    tool: Value,
+}
+
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     let rules: Vec<Value> = ALL.iter().map(|r| rule_descriptor(*r)).collect();
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            let d = &f.diagnostic;
-            let (start_line, start_column) = (f.at.line, f.at.column);
-            let (end_line, end_column) = (f.at.end_line, f.at.end_column);
-            let original = f.at.original;
-            let mut result = json!({
-                "ruleId": d.rule,
-                "ruleIndex": ALL.iter().position(|r| r.name() == d.rule),
-                "level": level(d.severity),
-                "message": { "text": match &d.help {
-                    Some(h) => format!("{}\n{h}", d.message),
-                    None => d.message.clone(),
-                } },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": uri(report.path_of(d.file)) },
-                        "region": {
-                            "startLine": start_line,
-                            "startColumn": start_column,
-                            "endLine": end_line,
-                            "endColumn": end_column,
-                            "byteOffset": original.start,
-                            "byteLength": original.len(),
-                        }
-                    }
-                }],
-            });
-            if let Some(account) = &d.account {
-                result["properties"] = json!({ "client": d.client.name(), "account": account });
-            } else {
-                result["properties"] = json!({ "client": d.client.name() });
-            }
-            if let Some(fix) = &d.fix {
-                let mut by_file: Vec<(&str, Vec<Value>)> = Vec::new();
-                for (e, span) in fix.edits.iter().zip(&f.edits) {
-                    let path = report.path_of(e.file);
-                    let replacement = json!({
-                        "deletedRegion": { "byteOffset": span.start, "byteLength": span.len() },
-                        "insertedContent": { "text": e.replacement },
-                    });
-                    match by_file.iter_mut().find(|(p, _)| *p == path) {
-                        Some((_, list)) => list.push(replacement),
-                        None => by_file.push((path, vec![replacement])),
-                    }
-                }
-                result["fixes"] = json!([{
-                    "description": { "text": format!("{} ({})", fix.description, fix.applicability.name()) },
-                    "artifactChanges": by_file.into_iter().map(|(path, replacements)| json!({
-                        "artifactLocation": { "uri": uri(path) },
-                        "replacements": replacements,
-                    })).collect::<Vec<_>>(),
-                }]);
-            }
-            result
-        })
-        .collect();
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        runs: [Run {
+            column_kind: "unicodeCodePoints",
+            results: Results(report),
+            tool: json!({
                 "driver": {
                     "name": "clientlint",
                     "version": env!("CARGO_PKG_VERSION"),
                     "semanticVersion": env!("CARGO_PKG_VERSION"),
                     "rules": rules,
                 }
-            },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }]
-    });
+            }),
+        }],
+        version: "2.1.0",
+    };
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
 }

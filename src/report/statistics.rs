@@ -8,7 +8,7 @@ use crate::report::Report;
 pub fn write(report: &Report<'_>, json: bool, out: &mut dyn Write) -> std::io::Result<()> {
     // rule → (count, fixable, severity of the first finding)
     let mut counts: BTreeMap<&str, (usize, usize, &'static str)> = BTreeMap::new();
-    for d in report.findings.iter().map(|f| &f.diagnostic) {
+    for d in report.findings {
         let entry = counts.entry(d.rule).or_insert((0, 0, d.severity.name()));
         entry.0 += 1;
         if d.fix.is_some() {

@@ -155,7 +155,7 @@ fn too_long_to_draw(report: &Report<'_>, place: &Place) -> Option<String> {
 pub(crate) fn drawn_spans(f: &Finding) -> Vec<(FileId, Span)> {
     let mut out = Vec::new();
     let mut primary = f.at.drawable.then_some(f.at.span);
-    for place in &f.notes {
+    for place in f.notes.iter().map(|n| &n.at) {
         if !place.drawable {
             continue;
         }
@@ -171,35 +171,34 @@ pub(crate) fn drawn_spans(f: &Finding) -> Vec<(FileId, Span)> {
 }
 
 fn drawn<'r>(f: &Finding, report: &'r Report<'r>) -> Drawn<'r> {
-    let d = &f.diagnostic;
     let undrawable = too_long_to_draw(report, &f.at);
     let mut labels = Vec::new();
     if undrawable.is_none() {
-        labels.push(labeled(d.span, &d.label));
+        labels.push(labeled(f.at.span, &f.label));
     }
     let mut related = Vec::new();
-    for (note, place) in d.notes.iter().zip(&f.notes) {
-        let note_undrawable = too_long_to_draw(report, place);
-        if note.file == d.file && undrawable.is_none() && note_undrawable.is_none() {
-            labels.push(labeled(note.span, &note.text));
+    for note in f.notes.iter() {
+        let note_undrawable = too_long_to_draw(report, &note.at);
+        if note.at.file == f.at.file && undrawable.is_none() && note_undrawable.is_none() {
+            labels.push(labeled(note.at.span, &note.text));
         } else {
             let (message, labels) = match note_undrawable {
                 Some(at) => (format!("{} (at {at})", note.text), Vec::new()),
-                None => (note.text.clone(), vec![labeled(note.span, "")]),
+                None => (note.text.to_string(), vec![labeled(note.at.span, "")]),
             };
             related.push(Drawn {
                 message,
                 code: String::new(),
                 severity: miette::Severity::Advice,
                 help: None,
-                source: source(report, note.file),
+                source: source(report, note.at.file),
                 labels,
                 related: Vec::new(),
             });
         }
     }
-    let mut help = d.help.clone();
-    if let Some(fix) = &d.fix {
+    let mut help = f.help.as_deref().map(str::to_owned);
+    if let Some(fix) = &f.fix {
         let how = match fix.applicability {
             Applicability::Safe => "--fix",
             Applicability::Unsafe => "--unsafe-fixes",
@@ -211,15 +210,15 @@ fn drawn<'r>(f: &Finding, report: &'r Report<'r>) -> Drawn<'r> {
         });
     }
     let message = match undrawable {
-        Some(at) => format!("{} (at {at}; the line is too long to draw)", d.message),
-        None => d.message.clone(),
+        Some(at) => format!("{} (at {at}; the line is too long to draw)", f.message),
+        None => f.message.to_string(),
     };
     Drawn {
         message,
-        code: d.rule.to_owned(),
-        severity: miette_severity(d.severity),
+        code: f.rule.to_owned(),
+        severity: miette_severity(f.severity),
         help,
-        source: source(report, d.file),
+        source: source(report, f.at.file),
         labels,
         related,
     }
@@ -239,13 +238,17 @@ pub fn write(
         .with_width(options.width)
         .with_links(false);
     for f in report.findings {
-        let d = &f.diagnostic;
         let mut rendered = String::new();
         if handler
             .render_report(&mut rendered, &drawn(f, report))
             .is_err()
         {
-            rendered = format!("{}: {} [{}]\n", report.path_of(d.file), d.message, d.rule);
+            rendered = format!(
+                "{}: {} [{}]\n",
+                report.path_of(f.at.file),
+                f.message,
+                f.rule
+            );
         }
         write!(out, "{rendered}")?;
         writeln!(out)?;
@@ -271,8 +274,7 @@ pub fn write(
         let safe = report
             .findings
             .iter()
-            .map(|f| &f.diagnostic)
-            .filter(|d| matches!(&d.fix, Some(f) if f.applicability == Applicability::Safe))
+            .filter(|f| matches!(&f.fix, Some(fix) if fix.applicability == Applicability::Safe))
             .count();
         let unsafe_only = s.fixable - safe;
         if safe > 0 {
