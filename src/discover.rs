@@ -110,6 +110,20 @@ impl Collector {
         }
     }
 
+    /// Takes in what another collector found (of another home).
+    fn merge(&mut self, other: Collector) {
+        for (dir, (prefs, user)) in other.profiles {
+            let entry = self.profiles.entry(dir).or_default();
+            entry.0 = entry.0.take().or(prefs);
+            entry.1 = entry.1.take().or(user);
+        }
+        for (dir, members) in other.filezilla {
+            self.filezilla.entry(dir).or_default().extend(members);
+        }
+        self.standalone.extend(other.standalone);
+        self.errors.extend(other.errors);
+    }
+
     fn finish(self, d: &mut Discovery) {
         d.errors.extend(self.errors);
         let mut units: Vec<Unit> = self
@@ -442,13 +456,25 @@ pub fn from_root(root: &Path) -> Discovery {
                 .map(|e| e.path())
                 .collect();
             homes.sort();
-            for home in homes {
-                c.add_home(
-                    &home,
-                    &[Layout::Linux, Layout::MacOs, Layout::Windows],
-                    None,
-                    &mut d,
-                );
+            // Homes in parallel (probing a home is dozens of stats and a few small
+            // reads), merged in home order so the result does not depend on threads.
+            use rayon::prelude::*;
+            let found: Vec<(Collector, Discovery)> = homes
+                .par_iter()
+                .map(|home| {
+                    let mut c = Collector::default();
+                    let mut d = Discovery::default();
+                    let layouts = [Layout::Linux, Layout::MacOs, Layout::Windows];
+                    c.add_home(home, &layouts, None, &mut d);
+                    (c, d)
+                })
+                .collect();
+            for (home_c, home_d) in found {
+                c.merge(home_c);
+                d.units.extend(home_d.units);
+                d.errors.extend(home_d.errors);
+                d.unsupported.extend(home_d.unsupported);
+                d.searched.extend(home_d.searched);
             }
         }
         Err(e) => d

@@ -92,7 +92,12 @@ pub fn sniff(name_lower: &str, bytes: &[u8]) -> Option<FzFileKind> {
         return None;
     }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    let head = String::from_utf8_lossy(bytes.get(..bytes.len().min(256 * 1024)).unwrap_or(bytes));
+    let head = bytes.get(..bytes.len().min(256 * 1024)).unwrap_or(bytes);
+    // Plain validation first: much faster than the lossy decoder on the usual valid file.
+    let head = match std::str::from_utf8(head) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(head),
+    };
     let by_name = match name_lower {
         "fzdefaults.xml" => Some(FzFileKind::Defaults),
         "filezilla.xml" => Some(FzFileKind::Settings),
