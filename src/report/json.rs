@@ -7,19 +7,10 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::report::{Finding, Report, Summary};
+use crate::report::{Finding, Report};
 
 /// Bumped on any incompatible change of this document.
 pub const JSON_VERSION: u32 = 1;
-
-#[derive(Serialize)]
-struct Document<'a> {
-    version: u32,
-    tool: Tool,
-    files: Vec<File<'a>>,
-    diagnostics: Diagnostics<'a>,
-    summary: Summary,
-}
 
 #[derive(Serialize)]
 struct Tool {
@@ -67,17 +58,6 @@ struct Edit<'a> {
     replacement: &'a str,
 }
 
-/// The diagnostics, serialised one at a time as they are visited: a fleet-wide run has
-/// tens of thousands, and their views need not all exist at once.
-struct Diagnostics<'a>(&'a Report<'a>);
-
-impl Serialize for Diagnostics<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let report = self.0;
-        serializer.collect_seq(report.findings.iter().map(|f| view(report, f)))
-    }
-}
-
 fn view<'a>(report: &'a Report<'a>, f: &'a Finding) -> Diagnostic<'a> {
     Diagnostic {
         rule: f.rule,
@@ -110,8 +90,52 @@ fn view<'a>(report: &'a Report<'a>, f: &'a Finding) -> Diagnostic<'a> {
     }
 }
 
+/// Diagnostics rendered together on the worker threads, then written in order: enough to
+/// keep both cores busy, few enough that the window's text stays small.
+const WINDOW: usize = 4096;
+
+/// Writes the document exactly as `serde_json::to_writer_pretty` writes [`Document`] (the
+/// unit test below compares them), but renders the diagnostics in parallel windows: on a
+/// fleet the document is tens of megabytes.
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
-    let files = report
+    use rayon::prelude::*;
+    out.write_all(b"{\n")?;
+    field(out, "version", &JSON_VERSION)?;
+    field(out, "tool", &tool())?;
+    field(out, "files", &files(report))?;
+    out.write_all(b"  \"diagnostics\": ")?;
+    if report.findings.is_empty() {
+        out.write_all(b"[]")?;
+    } else {
+        out.write_all(b"[")?;
+        let mut first = true;
+        for window in report.findings.chunks(WINDOW) {
+            let rendered: Vec<std::io::Result<Vec<u8>>> = window
+                .par_iter()
+                .map(|f| indented(&view(report, f), 4))
+                .collect();
+            for r in rendered {
+                out.write_all(if first { b"\n    " } else { b",\n    " })?;
+                out.write_all(&r?)?;
+                first = false;
+            }
+        }
+        out.write_all(b"\n  ]")?;
+    }
+    out.write_all(b",\n  \"summary\": ")?;
+    out.write_all(&indented(&report.summary(), 2)?)?;
+    out.write_all(b"\n}\n")
+}
+
+fn tool() -> Tool {
+    Tool {
+        name: "clientlint",
+        version: env!("CARGO_PKG_VERSION"),
+    }
+}
+
+fn files<'a>(report: &'a Report<'a>) -> Vec<File<'a>> {
+    report
         .files
         .iter()
         .filter_map(|f| {
@@ -122,17 +146,90 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
                 format: info.format.name(),
             })
         })
-        .collect();
-    let doc = Document {
-        version: JSON_VERSION,
-        tool: Tool {
-            name: "clientlint",
-            version: env!("CARGO_PKG_VERSION"),
-        },
-        files,
-        diagnostics: Diagnostics(report),
-        summary: report.summary(),
-    };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)
+        .collect()
+}
+
+/// `"key": value,` one level into the document.
+fn field<T: Serialize>(out: &mut dyn Write, key: &str, value: &T) -> std::io::Result<()> {
+    write!(out, "  \"{key}\": ")?;
+    out.write_all(&indented(value, 2)?)?;
+    out.write_all(b",\n")
+}
+
+/// `value` pretty-printed as if nested `depth` spaces deep: its lines after the first are
+/// indented. Safe because pretty JSON has line breaks only between tokens (a string's
+/// line breaks are escaped).
+fn indented<T: Serialize>(value: &T, depth: usize) -> std::io::Result<Vec<u8>> {
+    let flat = serde_json::to_vec_pretty(value).map_err(std::io::Error::other)?;
+    let mut out = Vec::with_capacity(flat.len() + flat.len() / 4);
+    for (i, line) in flat.split(|b| *b == b'\n').enumerate() {
+        if i > 0 {
+            out.push(b'\n');
+            out.resize(out.len() + depth, b' ');
+        }
+        out.extend_from_slice(line);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The document as one serde value: what `write` must print byte for byte.
+    #[derive(Serialize)]
+    struct Document<'a> {
+        version: u32,
+        tool: Tool,
+        files: Vec<File<'a>>,
+        diagnostics: Vec<Diagnostic<'a>>,
+        summary: crate::report::Summary,
+    }
+
+    fn reference(report: &Report<'_>) -> String {
+        let doc = Document {
+            version: JSON_VERSION,
+            tool: tool(),
+            files: files(report),
+            diagnostics: report.findings.iter().map(|f| view(report, f)).collect(),
+            summary: report.summary(),
+        };
+        serde_json::to_string_pretty(&doc).expect("serialises") + "\n"
+    }
+
+    fn written(report: &Report<'_>) -> String {
+        let mut buf = Vec::new();
+        write(report, &mut buf).expect("writes");
+        String::from_utf8(buf).expect("utf-8")
+    }
+
+    #[test]
+    fn parallel_writer_prints_what_serde_prints() {
+        let settings = crate::settings::Settings::default();
+        // An empty directory: empty `files` and `diagnostics` arrays.
+        let empty = tempfile::tempdir().expect("tempdir");
+        for (dir, at_least) in [
+            (std::path::PathBuf::from("fixtures/rules"), 100),
+            (std::path::PathBuf::from("fixtures/demo"), 5),
+            (empty.path().to_path_buf(), 0),
+        ] {
+            let analysis = crate::lint_paths(std::slice::from_ref(&dir), &settings);
+            let resolved = analysis.resolve(false);
+            let report = resolved.report();
+            assert!(report.findings.len() >= at_least, "{dir:?}");
+            assert_eq!(written(&report), reference(&report), "{dir:?}");
+        }
+        // More findings than one window.
+        let analysis = crate::lint_paths(&["fixtures/rules".into()], &settings);
+        let resolved = analysis.resolve(false);
+        let mut many = Vec::new();
+        while many.len() <= WINDOW {
+            many.extend(resolved.findings.iter().cloned());
+        }
+        let report = Report {
+            files: &resolved.files,
+            findings: &many,
+        };
+        assert_eq!(written(&report), reference(&report));
+    }
 }
