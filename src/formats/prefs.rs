@@ -326,6 +326,16 @@ impl<'t> Lexer<'t> {
             }
         };
         loop {
+            // The run of ordinary bytes up to the next special one, copied at once (the
+            // same bytes the one-at-a-time loop below would push).
+            let rest = self.buf.get(self.i..).unwrap_or_default();
+            let run = rest
+                .iter()
+                .position(|&b| is_special_in_string(b))
+                .unwrap_or(rest.len());
+            self.value
+                .extend_from_slice(rest.get(..run).unwrap_or_default());
+            self.i += run;
             let c = self.get_char();
             if !is_special_in_string(c) {
                 self.value.push(c);

@@ -66,24 +66,23 @@ pub fn profile_lock(dir: &std::path::Path) -> Option<String> {
 /// True when a pref's value is a secret that no output may show: its name contains
 /// "password", "passwd", "token", "secret" or "credential", in any case.
 pub fn is_secret_pref(name: &str) -> bool {
-    // One pass over the name, comparing only where a word can start: this runs for every
-    // pref of every profile, and a fleet has millions.
+    // One pass over the name, comparing only where a word's first two letters are: this
+    // runs for every pref of every profile, and a fleet has millions.
     let bytes = name.as_bytes();
     let word_at = |i: usize, word: &[u8]| {
         bytes
             .get(i..i + word.len())
             .is_some_and(|s| s.eq_ignore_ascii_case(word))
     };
-    bytes
-        .iter()
-        .enumerate()
-        .any(|(i, b)| match b.to_ascii_lowercase() {
-            b'p' => word_at(i, b"password") || word_at(i, b"passwd"),
-            b't' => word_at(i, b"token"),
-            b's' => word_at(i, b"secret"),
-            b'c' => word_at(i, b"credential"),
+    bytes.windows(2).enumerate().any(|(i, pair)| {
+        match [pair[0].to_ascii_lowercase(), pair[1].to_ascii_lowercase()] {
+            [b'p', b'a'] => word_at(i, b"password") || word_at(i, b"passwd"),
+            [b't', b'o'] => word_at(i, b"token"),
+            [b's', b'e'] => word_at(i, b"secret"),
+            [b'c', b'r'] => word_at(i, b"credential"),
             _ => false,
-        })
+        }
+    })
 }
 
 /// Registers every secret value of a parsed prefs file with the file, including values of
