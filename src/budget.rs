@@ -6,7 +6,7 @@
 //! grouping works on shares alone, so a fleet-wide run can drop every profile (and every
 //! file) as soon as it is linted.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::model::{Client, Profile, Protocol, Server, Usage};
@@ -93,30 +93,38 @@ pub fn shares(profile: &Profile) -> Vec<Share> {
     out
 }
 
-/// The shares of a run grouped as the budget counts them: by (host, protocol, user).
-/// Shares whose user is unknown count towards every known user of their host and protocol.
-pub fn group_by_server(shares: &[Share]) -> BTreeMap<ServerKey, Vec<&Share>> {
-    // (host, protocol) → user ("" when unknown) → shares: each step is a map lookup, so a
-    // fleet of thousands of homes sharing a host stays linear.
-    let mut by_host: BTreeMap<(&str, &'static str), BTreeMap<&str, Vec<&Share>>> = BTreeMap::new();
-    for share in shares {
-        by_host
-            .entry((share.host.as_str(), share.protocol))
-            .or_default()
-            .entry(share.user.as_str())
-            .or_default()
-            .push(share);
+/// A server as [`group_by_server`] names it: host, protocol family, user ("" when
+/// unknown), borrowed from the shares.
+pub type ServerRef<'s> = (&'s str, &'static str, &'s str);
+
+/// The shares of a run grouped as the budget counts them: by (host, protocol, user), in
+/// that order. Shares whose user is unknown count towards every known user of their host
+/// and protocol (after that user's own shares); with no known user they form one group.
+pub fn group_by_server(shares: &[Share]) -> Vec<(ServerRef<'_>, Vec<&Share>)> {
+    // One stable sort of references, then runs: no map and no key copies, so a fleet of
+    // thousands of homes groups in O(n log n) comparisons of borrowed strings.
+    fn key(s: &Share) -> ServerRef<'_> {
+        (s.host.as_str(), s.protocol, s.user.as_str())
     }
-    let mut out = BTreeMap::new();
-    for ((host, protocol), mut users) in by_host {
-        let unknown = users.remove("").unwrap_or_default();
-        if users.is_empty() {
-            out.insert((host.to_owned(), protocol, String::new()), unknown);
+    let mut sorted: Vec<&Share> = shares.iter().collect();
+    sorted.sort_by(|a, b| key(a).cmp(&key(b)));
+    let mut out = Vec::new();
+    for server in sorted.chunk_by(|a, b| (&a.host, a.protocol) == (&b.host, b.protocol)) {
+        // Within a server, the unknown user ("") sorts first.
+        let unknown_len = server.iter().take_while(|s| s.user.is_empty()).count();
+        let (unknown, known) = server.split_at(unknown_len);
+        let Some(first) = server.first() else {
+            continue;
+        };
+        if known.is_empty() {
+            out.push(((first.host.as_str(), first.protocol, ""), unknown.to_vec()));
             continue;
         }
-        for (user, mut group) in users {
-            group.extend(unknown.iter().copied());
-            out.insert((host.to_owned(), protocol, user.to_owned()), group);
+        for user in known.chunk_by(|a, b| a.user == b.user) {
+            let Some(u) = user.first() else { continue };
+            let mut group = user.to_vec();
+            group.extend_from_slice(unknown);
+            out.push(((u.host.as_str(), u.protocol, u.user.as_str()), group));
         }
     }
     out
@@ -135,4 +143,69 @@ fn user_of(server: &Server) -> Option<String> {
         .as_ref()
         .map(|u| u.value.trim().to_ascii_lowercase())
         .filter(|u| !u.is_empty() && !u.contains('%'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn share(host: &str, protocol: &'static str, user: &str, connections: i64) -> Share {
+        Share {
+            host: host.to_owned(),
+            protocol,
+            user: user.to_owned(),
+            connections,
+            why: String::new(),
+            client: Client::Thunderbird,
+            profile: Arc::from("p"),
+            label: format!("{host}/{user}/{connections}"),
+            account: String::new(),
+            poll_minutes: None,
+            anchor: (0, Span::empty(0)),
+        }
+    }
+
+    fn labels(groups: &[(ServerRef<'_>, Vec<&Share>)]) -> Vec<(String, Vec<String>)> {
+        groups
+            .iter()
+            .map(|((h, p, u), g)| {
+                (
+                    format!("{h} {p} {u}"),
+                    g.iter().map(|s| s.label.clone()).collect(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn unknown_users_count_towards_every_known_user_of_the_server() {
+        let shares = [
+            share("b.example", "IMAP", "bob", 1),
+            share("a.example", "IMAP", "", 2),
+            share("a.example", "IMAP", "zoe", 3),
+            share("a.example", "IMAP", "amy", 4),
+            share("a.example", "SMTP", "", 5),
+            share("a.example", "IMAP", "amy", 6),
+        ];
+        let groups = group_by_server(&shares);
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            labels(&groups),
+            vec![
+                // Sorted by host, protocol, user; a user's own shares in input order,
+                // then the unknown-user ones.
+                (
+                    "a.example IMAP amy".to_owned(),
+                    s(&["a.example/amy/4", "a.example/amy/6", "a.example//2"])
+                ),
+                (
+                    "a.example IMAP zoe".to_owned(),
+                    s(&["a.example/zoe/3", "a.example//2"])
+                ),
+                // No known user: one group of the unknown ones.
+                ("a.example SMTP ".to_owned(), s(&["a.example//5"])),
+                ("b.example IMAP bob".to_owned(), s(&["b.example/bob/1"])),
+            ]
+        );
+    }
 }

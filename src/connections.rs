@@ -47,7 +47,7 @@ pub fn budgets(
         .into_iter()
         .map(|((host, protocol, user), group)| {
             let total: i64 = group.iter().map(|c| c.connections).sum();
-            let limit = settings.limits.connection_limit_for(&host);
+            let limit = settings.limits.connection_limit_for(host);
             let contributors = group
                 .iter()
                 .map(|c| {
@@ -65,9 +65,9 @@ pub fn budgets(
                 })
                 .collect();
             ServerBudget {
-                host,
+                host: host.to_owned(),
                 protocol,
-                user: (!user.is_empty()).then_some(user),
+                user: (!user.is_empty()).then(|| user.to_owned()),
                 total,
                 limit,
                 over: total > limit,

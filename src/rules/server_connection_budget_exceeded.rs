@@ -44,7 +44,7 @@ impl Rule for ServerConnectionBudgetExceeded {
     fn check_run(&self, shares: &[Share], ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for ((host, protocol, user), group) in group_by_server(shares) {
             let total: i64 = group.iter().map(|c| c.connections).sum();
-            let limit = ctx.settings.limits.connection_limit_for(&host);
+            let limit = ctx.settings.limits.connection_limit_for(host);
             if total <= limit {
                 continue;
             }
