@@ -154,6 +154,124 @@ fn span_of(start: u64, end: u64) -> Span {
 
 /// Parses `text` (the decoded file, BOM stripped). Never panics.
 pub fn parse(text: &str) -> Document {
+    parse_plain(text).unwrap_or_else(|| parse_with_quick_xml(text))
+}
+
+fn is_xml_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// The end (index of the `>`) of the tag starting at `from`, skipping quoted values as
+/// quick-xml does (`ElementParser`), so that both readers cut the same tag.
+fn tag_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let rest = bytes.get(from..)?;
+    let mut quote = None;
+    for i in memchr::memchr3_iter(b'>', b'\'', b'"', rest) {
+        let b = rest.get(i).copied()?;
+        match (quote, b) {
+            (None, b'>') => return Some(from + i),
+            (None, q) => quote = Some(q),
+            (Some(q), c) if q == c => quote = None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The common case, quickly: the plain XML FileZilla writes (a declaration, elements,
+/// attributes, text and entity references), read in one pass without quick-xml's
+/// per-event overhead. Returns `None` for anything else — comments, CDATA, a DOCTYPE,
+/// processing instructions past the start, unusual names, any error — and the caller
+/// then reads the whole text with quick-xml. What this accepts, it reads into the same
+/// events quick-xml gives (the tests compare both readers), so behaviour and error
+/// messages stay quick-xml's.
+fn parse_plain(text: &str) -> Option<Document> {
+    let bytes = text.as_bytes();
+    // quick-xml skips a (second) BOM; leave that to it.
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return None;
+    }
+    let mut tree = TreeBuilder::new(text);
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let rest = bytes.get(pos..)?;
+        let lt = memchr::memchr(b'<', rest)
+            .map(|i| pos + i)
+            .unwrap_or(bytes.len());
+        if lt > pos {
+            // quick-xml requires every `&` to end with a `;` before the next `&` or `<`.
+            let run = bytes.get(pos..lt)?;
+            for amp in memchr::memchr_iter(b'&', run) {
+                let after = run.get(amp + 1..)?;
+                match memchr::memchr2(b';', b'&', after) {
+                    Some(i) if after.get(i) == Some(&b';') => {}
+                    _ => return None,
+                }
+            }
+            tree.text(Span::new(pos, lt));
+        }
+        if lt >= bytes.len() {
+            break;
+        }
+        match bytes.get(lt + 1).copied() {
+            // A declaration or processing instruction: `<?` … `?>`, at least `<?x?>`.
+            Some(b'?') => {
+                let gt = memchr::memchr(b'>', bytes.get(lt + 2..)?)? + lt + 2;
+                if gt < lt + 4 || bytes.get(gt - 1) != Some(&b'?') {
+                    return None;
+                }
+                tree.markup();
+                pos = gt + 1;
+            }
+            Some(b'/') => {
+                let gt = tag_end(bytes, lt)?;
+                let name = text
+                    .get(lt + 2..gt)?
+                    .trim_end_matches([' ', '\t', '\r', '\n']);
+                match tree.open.last() {
+                    Some(open) if open.name == name => {}
+                    _ => return None,
+                }
+                tree.end(Span::new(lt, gt + 1));
+                pos = gt + 1;
+            }
+            Some(first) if !matches!(first, b'!' | b'>') && !is_xml_space(first) => {
+                let gt = tag_end(bytes, lt)?;
+                let self_closing = bytes.get(gt - 1) == Some(&b'/');
+                // The name runs to a space, `/` or `>`; quick-xml's runs to a space, so a
+                // `/` may only be the one of `/>`.
+                let name_len = bytes
+                    .get(lt + 1..gt)?
+                    .iter()
+                    .position(|&b| is_xml_space(b) || b == b'/')
+                    .unwrap_or(gt - lt - 1);
+                let name_end = lt + 1 + name_len;
+                if bytes.get(name_end) == Some(&b'/') && name_end != gt - 1 {
+                    return None;
+                }
+                let name = bytes.get(lt + 1..name_end)?;
+                if name
+                    .iter()
+                    .any(|b| matches!(b, b'"' | b'\'' | b'<' | b'&' | b'=' | b'?' | b'!'))
+                {
+                    return None;
+                }
+                tree.start(Span::new(lt, gt + 1), self_closing).ok()?;
+                pos = gt + 1;
+            }
+            _ => return None,
+        }
+    }
+    let doc = tree.finish();
+    // Errors, and the partial tree that goes with them, are quick-xml's to report.
+    if doc.error.is_some() {
+        return None;
+    }
+    Some(doc)
+}
+
+/// Reads `text` with quick-xml: everything [`parse_plain`] leaves aside.
+fn parse_with_quick_xml(text: &str) -> Document {
     let mut reader = Reader::from_str(text);
     {
         let config = reader.config_mut();
@@ -161,28 +279,7 @@ pub fn parse(text: &str) -> Document {
         config.check_end_names = true;
         config.expand_empty_elements = false;
     }
-    let mut doc = Document::default();
-    let mut stack: Vec<Element> = Vec::new();
-    // A run of text and entity references is one text node.
-    let mut pending: Option<Span> = None;
-    let flush = |pending: &mut Option<Span>, stack: &mut Vec<Element>| {
-        if let Some(span) = pending.take() {
-            let raw = text.get(span.start..span.end).unwrap_or("");
-            if let Some(top) = stack.last_mut() {
-                let value = match common_whitespace(raw) {
-                    Some(ws) => Cow::Borrowed(ws),
-                    None => {
-                        let mut value = unescape(raw);
-                        if value.contains('\r') {
-                            value = value.replace("\r\n", "\n");
-                        }
-                        Cow::Owned(value)
-                    }
-                };
-                top.children.push(Node::Text(Text { value, span }));
-            }
-        }
-    };
+    let mut tree = TreeBuilder::new(text);
     loop {
         let before = reader.buffer_position();
         let event = reader.read_event();
@@ -191,89 +288,183 @@ pub fn parse(text: &str) -> Document {
         match event {
             Err(e) => {
                 let at = usize::try_from(reader.error_position()).unwrap_or(span.start);
-                doc.error = Some(XmlError {
+                tree.doc.error = Some(XmlError {
                     span: char_at(text, at),
                     message: e.to_string(),
                 });
                 break;
             }
             Ok(Event::Eof) => break,
-            Ok(Event::Text(_)) | Ok(Event::GeneralRef(_)) => {
-                pending = Some(match pending {
-                    Some(p) => p.cover(span),
-                    None => span,
-                });
-                continue;
-            }
-            Ok(event) => {
-                flush(&mut pending, &mut stack);
-                match event {
-                    Event::Start(_) | Event::Empty(_) => {
-                        let raw = text.get(span.start..span.end).unwrap_or("");
-                        let self_closing = matches!(event, Event::Empty(_));
-                        match scan_tag(raw, span.start) {
-                            Ok(tag) => {
-                                let el = Element {
-                                    name: tag.name,
-                                    name_span: tag.name_span,
-                                    start: span,
-                                    end: span,
-                                    self_closing,
-                                    self_close_span: tag.close_span,
-                                    attrs: tag.attrs,
-                                    children: Vec::new(),
-                                };
-                                if self_closing {
-                                    attach(&mut doc, &mut stack, el);
-                                } else if stack.len() >= MAX_DEPTH {
-                                    doc.error = Some(XmlError {
-                                        span: el.start,
-                                        message: format!(
-                                            "elements are nested more than {MAX_DEPTH} levels deep; clientlint reads no further"
-                                        ),
-                                    });
-                                    break;
-                                } else {
-                                    stack.push(el);
-                                }
-                            }
-                            Err(e) => {
-                                doc.error = Some(e);
-                                break;
-                            }
-                        }
-                    }
-                    Event::End(_) => {
-                        if let Some(mut el) = stack.pop() {
-                            el.end = span;
-                            attach(&mut doc, &mut stack, el);
-                        }
-                    }
-                    Event::CData(c) => {
-                        if let Some(top) = stack.last_mut() {
-                            top.children.push(Node::Text(Text {
-                                value: Cow::Owned(String::from_utf8_lossy(&c).into_owned()),
-                                span,
-                            }));
-                        }
-                    }
-                    Event::DocType(_) => doc.doctype = Some(span),
-                    _ => {}
+            Ok(Event::Text(_)) | Ok(Event::GeneralRef(_)) => tree.text(span),
+            Ok(Event::Start(_)) => {
+                if tree.start(span, false).is_err() {
+                    break;
                 }
             }
+            Ok(Event::Empty(_)) => {
+                if tree.start(span, true).is_err() {
+                    break;
+                }
+            }
+            Ok(Event::End(_)) => tree.end(span),
+            Ok(Event::CData(c)) => {
+                tree.markup();
+                tree.cdata(span, String::from_utf8_lossy(&c).into_owned());
+            }
+            Ok(Event::DocType(_)) => {
+                tree.markup();
+                tree.doc.doctype = Some(span);
+            }
+            Ok(_) => tree.markup(),
         }
     }
-    if doc.error.is_none() {
-        flush(&mut pending, &mut stack);
-        if let Some(open) = stack.last() {
-            doc.error = Some(XmlError {
-                span: open.start,
-                message: format!("the element `<{}>` is never closed", open.name),
+    tree.finish()
+}
+
+/// Builds the tree from the tokenizer's events.
+struct TreeBuilder<'t> {
+    text: &'t str,
+    doc: Document,
+    /// Elements still open, outermost first.
+    open: Vec<Element>,
+    /// The children of every open element, innermost element's last: an element's
+    /// children are moved into an exactly sized vector when it closes, so child vectors
+    /// are allocated once instead of growing node by node.
+    children: Vec<Node>,
+    /// Where each open element's children start in `children`.
+    child_starts: Vec<usize>,
+    /// A run of text and entity references is one text node.
+    pending: Option<Span>,
+}
+
+impl<'t> TreeBuilder<'t> {
+    fn new(text: &'t str) -> Self {
+        TreeBuilder {
+            text,
+            doc: Document::default(),
+            open: Vec::new(),
+            children: Vec::new(),
+            child_starts: Vec::new(),
+            pending: None,
+        }
+    }
+
+    /// Text or an entity reference at `span`.
+    fn text(&mut self, span: Span) {
+        self.pending = Some(match self.pending {
+            Some(p) => p.cover(span),
+            None => span,
+        });
+    }
+
+    /// Any markup: ends the pending text node.
+    fn markup(&mut self) {
+        let Some(span) = self.pending.take() else {
+            return;
+        };
+        if self.open.is_empty() {
+            return;
+        }
+        let raw = self.text.get(span.start..span.end).unwrap_or("");
+        let value = match common_whitespace(raw) {
+            Some(ws) => Cow::Borrowed(ws),
+            None => {
+                let mut value = unescape(raw);
+                if value.contains('\r') {
+                    value = value.replace("\r\n", "\n");
+                }
+                Cow::Owned(value)
+            }
+        };
+        self.children.push(Node::Text(Text { value, span }));
+    }
+
+    fn cdata(&mut self, span: Span, value: String) {
+        if !self.open.is_empty() {
+            self.children.push(Node::Text(Text {
+                value: Cow::Owned(value),
+                span,
+            }));
+        }
+    }
+
+    /// A start tag (or a self-closed element) at `span`. `Err` when the parse stops here
+    /// (the error is recorded).
+    fn start(&mut self, span: Span, self_closing: bool) -> Result<(), ()> {
+        self.markup();
+        let raw = self.text.get(span.start..span.end).unwrap_or("");
+        let tag = match scan_tag(raw, span.start) {
+            Ok(tag) => tag,
+            Err(e) => {
+                self.doc.error = Some(e);
+                return Err(());
+            }
+        };
+        let el = Element {
+            name: tag.name,
+            name_span: tag.name_span,
+            start: span,
+            end: span,
+            self_closing,
+            self_close_span: tag.close_span,
+            attrs: tag.attrs,
+            children: Vec::new(),
+        };
+        if self_closing {
+            self.attach(el);
+        } else if self.open.len() >= MAX_DEPTH {
+            self.doc.error = Some(XmlError {
+                span: el.start,
+                message: format!(
+                    "elements are nested more than {MAX_DEPTH} levels deep; clientlint reads no further"
+                ),
             });
+            return Err(());
+        } else {
+            self.open.push(el);
+            self.child_starts.push(self.children.len());
+        }
+        Ok(())
+    }
+
+    /// An end tag at `span` (its name was checked by the tokenizer).
+    fn end(&mut self, span: Span) {
+        self.markup();
+        if let Some(mut el) = self.open.pop() {
+            let start = self.child_starts.pop().unwrap_or(self.children.len());
+            el.children = self.children.split_off(start.min(self.children.len()));
+            el.end = span;
+            self.attach(el);
         }
     }
-    doc.partial = stack;
-    doc
+
+    fn attach(&mut self, el: Element) {
+        if !self.open.is_empty() {
+            self.children.push(Node::Element(Box::new(el)));
+        } else if self.doc.root.is_none() {
+            // pugixml keeps every top-level element; FileZilla reads the first one named
+            // FileZilla3 (`document.child(root)`), so keep the first root.
+            self.doc.root = Some(el);
+        }
+    }
+
+    fn finish(mut self) -> Document {
+        if self.doc.error.is_none() {
+            self.markup();
+            if let Some(open) = self.open.last() {
+                self.doc.error = Some(XmlError {
+                    span: open.start,
+                    message: format!("the element `<{}>` is never closed", open.name),
+                });
+            }
+        }
+        // The elements still open keep the children read so far (partial tree).
+        for (el, start) in self.open.iter_mut().zip(&self.child_starts).rev() {
+            el.children = self.children.split_off((*start).min(self.children.len()));
+        }
+        self.doc.partial = self.open;
+        self.doc
+    }
 }
 
 /// The span of the character at byte `at` of `text` (empty at the end). quick-xml and
@@ -291,19 +482,6 @@ fn char_at(text: &str, at: usize) -> Span {
         .map(|c| start + c.len_utf8())
         .unwrap_or(start);
     Span::new(start, end)
-}
-
-fn attach(doc: &mut Document, stack: &mut [Element], el: Element) {
-    match stack.last_mut() {
-        Some(parent) => parent.children.push(Node::Element(Box::new(el))),
-        // pugixml keeps every top-level element; FileZilla reads the first one named
-        // FileZilla3 (`document.child(root)`), so keep the first root.
-        None => {
-            if doc.root.is_none() {
-                doc.root = Some(el);
-            }
-        }
-    }
 }
 
 struct Tag {
@@ -403,55 +581,52 @@ fn scan_tag(raw: &str, base: usize) -> Result<Tag, XmlError> {
     }
 }
 
-/// Unescapes the five predefined entities and character references. Anything else
-/// (`&custom;`, a lone `&`) stays as written, as in pugixml.
 /// FileZilla's element names (reference filezilla §2–§5), shared instead of allocated.
-const KNOWN_NAMES: &[&str] = &[
-    "FileZilla3",
-    "Settings",
-    "Setting",
-    "Servers",
-    "Server",
-    "Folder",
-    "RecentServers",
-    "LastServer",
-    "Host",
-    "Port",
-    "Protocol",
-    "Type",
-    "User",
-    "Pass",
-    "Account",
-    "Keyfile",
-    "Logontype",
-    "TimezoneOffset",
-    "PasvMode",
-    "MaximumMultipleConnections",
-    "EncodingType",
-    "CustomEncoding",
-    "BypassProxy",
-    "Name",
-    "Comments",
-    "Colour",
-    "LocalDir",
-    "RemoteDir",
-    "SyncBrowsing",
-    "DirectoryComparison",
-    "Tabs",
-    "Tab",
-    "Site",
-    "Filters",
-    "Filter",
-    "Bookmark",
-    "Post_Login_Commands",
-    "Command",
-];
-
+/// A `match` compiles to a comparison of lengths and then of few bytes, where a list
+/// would be searched name by name for each of the 150,000 elements of a large file.
 fn known_name(name: &str) -> Cow<'static, str> {
-    match KNOWN_NAMES.iter().find(|k| **k == name) {
-        Some(k) => Cow::Borrowed(k),
-        None => Cow::Owned(name.to_owned()),
-    }
+    let known = match name {
+        "FileZilla3" => "FileZilla3",
+        "Settings" => "Settings",
+        "Setting" => "Setting",
+        "Servers" => "Servers",
+        "Server" => "Server",
+        "Folder" => "Folder",
+        "RecentServers" => "RecentServers",
+        "LastServer" => "LastServer",
+        "Host" => "Host",
+        "Port" => "Port",
+        "Protocol" => "Protocol",
+        "Type" => "Type",
+        "User" => "User",
+        "Pass" => "Pass",
+        "Account" => "Account",
+        "Keyfile" => "Keyfile",
+        "Logontype" => "Logontype",
+        "TimezoneOffset" => "TimezoneOffset",
+        "PasvMode" => "PasvMode",
+        "MaximumMultipleConnections" => "MaximumMultipleConnections",
+        "EncodingType" => "EncodingType",
+        "CustomEncoding" => "CustomEncoding",
+        "BypassProxy" => "BypassProxy",
+        "Name" => "Name",
+        "Comments" => "Comments",
+        "Colour" => "Colour",
+        "LocalDir" => "LocalDir",
+        "RemoteDir" => "RemoteDir",
+        "SyncBrowsing" => "SyncBrowsing",
+        "DirectoryComparison" => "DirectoryComparison",
+        "Tabs" => "Tabs",
+        "Tab" => "Tab",
+        "Site" => "Site",
+        "Filters" => "Filters",
+        "Filter" => "Filter",
+        "Bookmark" => "Bookmark",
+        "Post_Login_Commands" => "Post_Login_Commands",
+        "Command" => "Command",
+        _ => return Cow::Owned(name.to_owned()),
+    };
+    Cow::Borrowed(known)
 }
 
 /// The indentation between elements as FileZilla (pugixml) writes it — a line break and
@@ -473,6 +648,8 @@ fn common_whitespace(raw: &str) -> Option<&'static str> {
     None
 }
 
+/// Unescapes the five predefined entities and character references. Anything else
+/// (`&custom;`, a lone `&`) stays as written, as in pugixml.
 pub fn unescape(raw: &str) -> String {
     if !raw.contains('&') {
         return raw.to_owned();
@@ -519,7 +696,7 @@ pub fn unescape(raw: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{parse, unescape};
+    use super::{parse, parse_plain, parse_with_quick_xml, unescape};
 
     #[test]
     fn spans_point_at_names_values_and_text() -> Result<(), &'static str> {
@@ -573,5 +750,175 @@ mod tests {
         assert!(d.doctype.is_some());
         assert_eq!(d.root.as_ref().map(|r| r.text()), Some("&e;"));
         Ok(())
+    }
+
+    /// What the plain reader accepts, it must read exactly as quick-xml does.
+    fn assert_same_as_quick_xml(text: &str) -> bool {
+        match parse_plain(text) {
+            Some(plain) => {
+                assert_eq!(
+                    format!("{plain:?}"),
+                    format!("{:?}", parse_with_quick_xml(text)),
+                    "the readers differ on {text:?}"
+                );
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn plain_reader_reads_fixtures_as_quick_xml_does() {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if p.to_string_lossy().contains(".xml") {
+                    out.push(p);
+                }
+            }
+        }
+        let mut paths = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+            &mut paths,
+        );
+        let mut plain = 0;
+        for p in &paths {
+            let bytes = std::fs::read(p).unwrap_or_default();
+            let file = crate::source::SourceFile::new(p.clone(), bytes);
+            if assert_same_as_quick_xml(&file.text) {
+                plain += 1;
+            }
+        }
+        // Most fixtures are files as FileZilla writes them: the plain reader takes those.
+        assert!(plain * 2 > paths.len(), "{plain} of {}", paths.len());
+    }
+
+    #[test]
+    fn plain_reader_leaves_the_unusual_to_quick_xml() {
+        for text in [
+            "<a><!-- c --></a>",
+            "<a><![CDATA[x]]></a>",
+            "<!DOCTYPE a><a/>",
+            "<a>x & y</a>",
+            "<a></b>",
+            "<a>",
+            "</a>",
+            "<a x=1/>",
+            "\u{feff}<a/>",
+            "<a/b>",
+            "< a/>",
+            "<?>",
+        ] {
+            assert!(parse_plain(text).is_none(), "{text:?}");
+        }
+        for text in [
+            "<?xml version=\"1.0\"?>\n<a x='1>2' y=\"&amp;\">t &lt; &#65;&foo;</a >",
+            "<a/><b></b>",
+            "",
+            "text only",
+            "<a>\r\n\t<b c=\"d\" />\r\n</a>",
+        ] {
+            assert!(assert_same_as_quick_xml(text), "{text:?}");
+        }
+    }
+
+    /// Mostly well-formed documents: elements opened and closed in order, with attributes
+    /// and text of every kind the plain reader handles, sprinkled with fragments it leaves
+    /// to quick-xml or that are malformed.
+    pub(super) fn document(ops: &[(u8, u8)]) -> String {
+        const NAMES: &[&str] = &[
+            "FileZilla3",
+            "Servers",
+            "Server",
+            "Pass",
+            "Setting",
+            "x",
+            "é",
+        ];
+        const ATTRS: &[&str] = &[
+            "",
+            " name=\"Timeout\"",
+            " encoding='base64'",
+            " a=\"1>2\" b='\"'",
+            "\tz = \"&amp;&lt;\"\r\n",
+            " v=\"&bad\"",
+            // Malformed: quick-xml's to report.
+            " x=1",
+            " y",
+        ];
+        const TEXT: &[&str] = &[
+            "text",
+            "\n\t\t",
+            "\r\n  ",
+            " ",
+            "&amp;",
+            "&#65;",
+            "&#x42;",
+            "&foo;",
+            "é",
+            ">",
+            "]]>",
+            "a & b",
+            "&",
+            ";",
+            "\"'",
+            "<",
+            "<!-- c -->",
+            "<![CDATA[x]]>",
+            "<!DOCTYPE a>",
+            "<?pi x?>",
+            "</>",
+            "<>",
+            "<a/b>",
+            "\u{feff}",
+        ];
+        let mut out = String::new();
+        let mut open: Vec<&str> = Vec::new();
+        if ops.first().map(|o| o.0 % 2 == 0).unwrap_or(false) {
+            out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+        }
+        for &(op, arg) in ops {
+            let name = NAMES[usize::from(arg) % NAMES.len()];
+            let attrs = ATTRS[usize::from(arg / 8) % if arg % 32 == 0 { ATTRS.len() } else { 6 }];
+            match op % 6 {
+                0 | 1 => {
+                    out.push_str(&format!("<{name}{attrs}>"));
+                    open.push(name);
+                }
+                2 => {
+                    if let Some(name) = open.pop() {
+                        let ws = if arg % 5 == 0 { " " } else { "" };
+                        out.push_str(&format!("</{name}{ws}>"));
+                    }
+                }
+                3 => out.push_str(&format!(
+                    "<{name}{attrs}{}/>",
+                    if arg % 2 == 0 { " " } else { "" }
+                )),
+                // Text: mostly the harmless kinds (the first eleven).
+                4 => out
+                    .push_str(TEXT[usize::from(arg) % if arg % 8 == 0 { TEXT.len() } else { 11 }]),
+                _ => out.push_str(TEXT[usize::from(arg) % 11]),
+            }
+        }
+        if ops.last().map(|o| o.1 % 8 != 0).unwrap_or(true) {
+            while let Some(name) = open.pop() {
+                out.push_str(&format!("</{name}>"));
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 1024, ..Default::default() })]
+        #[test]
+        fn plain_reader_reads_as_quick_xml_does(
+            ops in proptest::collection::vec((proptest::prelude::any::<u8>(), proptest::prelude::any::<u8>()), 0..40)
+        ) {
+            assert_same_as_quick_xml(&document(&ops));
+        }
     }
 }
