@@ -1,4 +1,4 @@
-//! A lossless, span-keeping XML tree for FileZilla's files, built on quick-xml's tokenizer.
+//! A lossless, span-keeping XML tree for FileZilla's files.
 //!
 //! We never re-serialise: every element, attribute and text keeps its byte span into the
 //! decoded text, so fixes splice the original bytes. The reader mirrors what pugixml (the
@@ -8,8 +8,16 @@
 //! and a DOCTYPE is skipped, not followed. Malformed input stops the parse at the first
 //! error, as pugixml does (FileZilla then discards the whole file); the partial tree is
 //! kept so secrets in it can still be masked.
+//!
+//! Plain XML, as FileZilla writes it, is read by a tokenizer of our own; anything else
+//! (comments, CDATA, a DOCTYPE, any error) by quick-xml's, which words the errors. The tree
+//! is stored flat — every element, node, attribute and string of a document in a few
+//! vectors — so a 10,000-site file is read and freed without an allocation per node;
+//! [`Element`] is a small copyable view into it.
 
 use std::borrow::Cow;
+use std::ops::Range;
+use std::sync::Arc;
 
 use quick_xml::events::Event;
 use quick_xml::Reader;
@@ -17,36 +25,32 @@ use quick_xml::Reader;
 use crate::source::Span;
 
 /// An attribute: name and unescaped value, with spans.
-#[derive(Debug, Clone)]
-pub struct Attr {
-    pub name: String,
+#[derive(Debug, Clone, Copy)]
+pub struct Attr<'d> {
+    pub name: &'d str,
     pub name_span: Span,
-    pub value: String,
+    pub value: &'d str,
     /// The raw value between the quotes.
     pub value_span: Span,
 }
 
 /// A text or CDATA node: the unescaped value and the raw span.
-#[derive(Debug, Clone)]
-pub struct Text {
-    /// Borrowed for the indentation FileZilla writes between elements (most text nodes of
-    /// a large file), so a 10,000-site file does not allocate one string per line break.
-    pub value: Cow<'static, str>,
+#[derive(Debug, Clone, Copy)]
+pub struct Text<'d> {
+    pub value: &'d str,
     pub span: Span,
 }
 
 /// A child of an element.
-#[derive(Debug, Clone)]
-pub enum Node {
-    /// Boxed: elements are large and a `<Servers>` list holds thousands of them, so the
-    /// child vectors hold pointers and grow without copying whole elements.
-    Element(Box<Element>),
-    Text(Text),
+#[derive(Debug, Clone, Copy)]
+pub enum Node<'d> {
+    Element(Element<'d>),
+    Text(Text<'d>),
 }
 
-/// An element with spans on its tags.
+/// An element's name and the spans of its tags, as stored in its document.
 #[derive(Debug, Clone)]
-pub struct Element {
+pub struct ElementData {
     /// Borrowed for FileZilla's own element names, which make up nearly every element.
     pub name: Cow<'static, str>,
     pub name_span: Span,
@@ -57,11 +61,97 @@ pub struct Element {
     pub self_closing: bool,
     /// For a self-closed element: the ` />` that closes it (with the space before it).
     pub self_close_span: Span,
-    pub attrs: Vec<Attr>,
-    pub children: Vec<Node>,
+    /// Where this element's attributes are in its document (read them with
+    /// [`Element::attrs`]).
+    pub attrs: Range<usize>,
+    /// Where this element's children are in its document (read them with
+    /// [`Element::children`]); its length is the number of children.
+    pub children: Range<usize>,
 }
 
-impl Element {
+/// What an element of a [`Document`] is stored as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NodeData {
+    /// The index of the element in `Tree::elements`.
+    Element(usize),
+    /// `value` is a range of `Tree::strings`; `span` is the raw text in the file.
+    Text { value: Span, span: Span },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct AttrData {
+    /// Ranges of `Tree::strings`.
+    name: Span,
+    value: Span,
+    name_span: Span,
+    value_span: Span,
+}
+
+/// Every element, node and attribute of one document, and the names and unescaped values
+/// they refer to, one after another in `strings`.
+#[derive(Debug, Default)]
+struct Tree {
+    elements: Vec<ElementData>,
+    /// The children of each element, contiguous.
+    nodes: Vec<NodeData>,
+    attrs: Vec<AttrData>,
+    strings: String,
+}
+
+impl Tree {
+    fn str(&self, range: Span) -> &str {
+        self.strings.get(range.start..range.end).unwrap_or("")
+    }
+
+    fn element(&self, index: usize) -> Option<Element<'_>> {
+        Some(Element {
+            tree: self,
+            data: self.elements.get(index)?,
+        })
+    }
+
+    fn node(&self, node: &NodeData) -> Option<Node<'_>> {
+        match *node {
+            NodeData::Element(index) => self.element(index).map(Node::Element),
+            NodeData::Text { value, span } => Some(Node::Text(Text {
+                value: self.str(value),
+                span,
+            })),
+        }
+    }
+}
+
+/// An element: its tags' spans (through `Deref`), its attributes and its children.
+#[derive(Clone, Copy)]
+pub struct Element<'d> {
+    tree: &'d Tree,
+    data: &'d ElementData,
+}
+
+impl std::ops::Deref for Element<'_> {
+    type Target = ElementData;
+
+    fn deref(&self) -> &ElementData {
+        self.data
+    }
+}
+
+impl std::fmt::Debug for Element<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Element")
+            .field("name", &self.data.name)
+            .field("name_span", &self.data.name_span)
+            .field("start", &self.data.start)
+            .field("end", &self.data.end)
+            .field("self_closing", &self.data.self_closing)
+            .field("self_close_span", &self.data.self_close_span)
+            .field("attrs", &self.attrs().collect::<Vec<_>>())
+            .field("children", &self.children().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl<'d> Element<'d> {
     /// The whole element, start tag to end tag.
     pub fn span(&self) -> Span {
         self.start.cover(self.end)
@@ -76,48 +166,161 @@ impl Element {
         }
     }
 
-    pub fn attr(&self, name: &str) -> Option<&Attr> {
-        self.attrs.iter().find(|a| a.name == name)
+    pub fn attrs(&self) -> impl Iterator<Item = Attr<'d>> + 'd {
+        let tree = self.tree;
+        tree.attrs
+            .get(self.data.attrs.clone())
+            .unwrap_or(&[])
+            .iter()
+            .map(move |a| Attr {
+                name: tree.str(a.name),
+                name_span: a.name_span,
+                value: tree.str(a.value),
+                value_span: a.value_span,
+            })
     }
 
-    pub fn elements(&self) -> impl Iterator<Item = &Element> {
-        self.children.iter().filter_map(|n| match n {
-            Node::Element(e) => Some(e.as_ref()),
-            Node::Text(_) => None,
+    pub fn attr(&self, name: &str) -> Option<Attr<'d>> {
+        self.attrs().find(|a| a.name == name)
+    }
+
+    fn child_nodes(&self) -> &'d [NodeData] {
+        self.tree
+            .nodes
+            .get(self.data.children.clone())
+            .unwrap_or(&[])
+    }
+
+    pub fn children(&self) -> impl Iterator<Item = Node<'d>> + 'd {
+        let tree = self.tree;
+        self.child_nodes().iter().filter_map(|n| tree.node(n))
+    }
+
+    pub fn elements(&self) -> impl Iterator<Item = Element<'d>> + 'd {
+        let tree = self.tree;
+        self.child_nodes().iter().filter_map(|n| match n {
+            NodeData::Element(index) => tree.element(*index),
+            NodeData::Text { .. } => None,
         })
     }
 
     /// The first child element named `name` (pugixml `child(name)`).
-    pub fn child(&self, name: &str) -> Option<&Element> {
+    pub fn child(&self, name: &str) -> Option<Element<'d>> {
         self.elements().find(|e| e.name == name)
+    }
+
+    /// The text children.
+    pub fn texts(&self) -> impl Iterator<Item = Text<'d>> + 'd {
+        let tree = self.tree;
+        self.child_nodes().iter().filter_map(|n| match *n {
+            NodeData::Text { value, span } => Some(Text {
+                value: tree.str(value),
+                span,
+            }),
+            NodeData::Element(_) => None,
+        })
     }
 
     /// The first text child that is not whitespace only (pugixml's `child_value()`; pugixml
     /// drops whitespace-only text by default).
-    pub fn first_text(&self) -> Option<&Text> {
-        self.children.iter().find_map(|n| match n {
-            Node::Text(t) if !t.value.trim().is_empty() => Some(t),
-            _ => None,
-        })
+    pub fn first_text(&self) -> Option<Text<'d>> {
+        self.texts().find(|t| !t.value.trim().is_empty())
     }
 
     /// The element's text value, "" when it has none.
-    pub fn text(&self) -> &str {
-        self.first_text().map(|t| t.value.as_ref()).unwrap_or("")
+    pub fn text(&self) -> &'d str {
+        self.first_text().map(|t| t.value).unwrap_or("")
     }
 
-    /// The whitespace text node just before child element `index` of `self.children`.
-    pub fn indent_before(&self, child_start: usize) -> Option<&str> {
+    /// The whitespace text node just before the child element that starts at
+    /// `child_start`.
+    pub fn indent_before(&self, child_start: usize) -> Option<&'d str> {
         let mut last_ws = None;
-        for n in &self.children {
+        for n in self.children() {
             match n {
                 Node::Element(e) if e.start.start == child_start => return last_ws,
                 Node::Element(_) => last_ws = None,
-                Node::Text(t) if t.value.trim().is_empty() => last_ws = Some(t.value.as_ref()),
+                Node::Text(t) if t.value.trim().is_empty() => last_ws = Some(t.value),
                 Node::Text(_) => last_ws = None,
             }
         }
         None
+    }
+}
+
+/// An element that keeps its document's tree alive: the root, and each element still open
+/// when a parse stopped. [`OwnedElement::element`] (or the methods here, which forward to
+/// it) reads it; its tags' spans are reachable through `Deref`.
+#[derive(Clone)]
+pub struct OwnedElement {
+    tree: Arc<Tree>,
+    index: usize,
+}
+
+/// Never reached: an `OwnedElement` is only made for an element of its tree.
+static NO_ELEMENT: ElementData = ElementData {
+    name: Cow::Borrowed(""),
+    name_span: Span { start: 0, end: 0 },
+    start: Span { start: 0, end: 0 },
+    end: Span { start: 0, end: 0 },
+    self_closing: false,
+    self_close_span: Span { start: 0, end: 0 },
+    attrs: 0..0,
+    children: 0..0,
+};
+
+impl OwnedElement {
+    pub fn element(&self) -> Element<'_> {
+        self.tree.element(self.index).unwrap_or(Element {
+            tree: &self.tree,
+            data: &NO_ELEMENT,
+        })
+    }
+
+    pub fn span(&self) -> Span {
+        self.element().span()
+    }
+
+    pub fn content_span(&self) -> Span {
+        self.element().content_span()
+    }
+
+    pub fn attr(&self, name: &str) -> Option<Attr<'_>> {
+        self.element().attr(name)
+    }
+
+    pub fn elements(&self) -> impl Iterator<Item = Element<'_>> {
+        self.element().elements()
+    }
+
+    pub fn child(&self, name: &str) -> Option<Element<'_>> {
+        self.element().child(name)
+    }
+
+    pub fn first_text(&self) -> Option<Text<'_>> {
+        self.element().first_text()
+    }
+
+    pub fn text(&self) -> &str {
+        self.element().text()
+    }
+
+    pub fn indent_before(&self, child_start: usize) -> Option<&str> {
+        self.element().indent_before(child_start)
+    }
+}
+
+impl std::ops::Deref for OwnedElement {
+    type Target = ElementData;
+
+    fn deref(&self) -> &ElementData {
+        self.tree.elements.get(self.index).unwrap_or(&NO_ELEMENT)
+    }
+}
+
+impl std::fmt::Debug for OwnedElement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.element().fmt(f)
     }
 }
 
@@ -131,13 +334,14 @@ pub struct XmlError {
 /// A parsed document.
 #[derive(Debug, Clone, Default)]
 pub struct Document {
-    pub root: Option<Element>,
+    pub root: Option<OwnedElement>,
     /// The first syntax error; FileZilla rejects the file when there is one.
     pub error: Option<XmlError>,
     /// A `<!DOCTYPE …>` declaration (skipped, never followed).
     pub doctype: Option<Span>,
-    /// Elements still open when the parse stopped (partial tree, for masking secrets).
-    pub partial: Vec<Element>,
+    /// Elements still open when the parse stopped, outermost first (partial tree, for
+    /// masking secrets).
+    pub partial: Vec<OwnedElement>,
 }
 
 /// The deepest element nesting read. FileZilla's files nest a few levels (Site Manager
@@ -192,23 +396,33 @@ fn parse_plain(text: &str) -> Option<Document> {
         return None;
     }
     let mut tree = TreeBuilder::new(text);
+    tree.reserve_for(bytes.len());
     let mut pos = 0;
     while pos < bytes.len() {
-        let rest = bytes.get(pos..)?;
-        let lt = memchr::memchr(b'<', rest)
-            .map(|i| pos + i)
-            .unwrap_or(bytes.len());
-        if lt > pos {
-            // quick-xml requires every `&` to end with a `;` before the next `&` or `<`.
-            let run = bytes.get(pos..lt)?;
-            for amp in memchr::memchr_iter(b'&', run) {
-                let after = run.get(amp + 1..)?;
-                match memchr::memchr2(b';', b'&', after) {
-                    Some(i) if after.get(i) == Some(&b';') => {}
-                    _ => return None,
+        // Text up to the next `<`, noting whether it needs unescaping or CRLF folding.
+        // Texts are short (indentation, values), so a byte loop beats a vectorised search.
+        let mut lt = pos;
+        let mut special = false;
+        while let Some(&b) = bytes.get(lt) {
+            match b {
+                b'<' => break,
+                b'&' => {
+                    // quick-xml requires every `&` to end with a `;` before the next `&`
+                    // or `<`.
+                    let after = bytes.get(lt + 1..)?;
+                    match memchr::memchr3(b';', b'&', b'<', after) {
+                        Some(i) if after.get(i) == Some(&b';') => {}
+                        _ => return None,
+                    }
+                    special = true;
                 }
+                b'\r' => special = true,
+                _ => {}
             }
-            tree.text(Span::new(pos, lt));
+            lt += 1;
+        }
+        if lt > pos {
+            tree.text_run(Span::new(pos, lt), special);
         }
         if lt >= bytes.len() {
             break;
@@ -224,50 +438,70 @@ fn parse_plain(text: &str) -> Option<Document> {
                 pos = gt + 1;
             }
             Some(b'/') => {
-                let gt = tag_end(bytes, lt)?;
-                let name = text
-                    .get(lt + 2..gt)?
-                    .trim_end_matches([' ', '\t', '\r', '\n']);
-                match tree.open.last() {
-                    Some(open) if open.name == name => {}
-                    _ => return None,
-                }
+                let open = tree.open_name()?.as_bytes();
+                let name_end = lt + 2 + open.len();
+                let gt = if bytes.get(lt + 2..name_end) == Some(open)
+                    && bytes.get(name_end) == Some(&b'>')
+                {
+                    // `</name>` closing the innermost element: nearly every end tag.
+                    name_end
+                } else {
+                    let gt = tag_end(bytes, lt)?;
+                    let name = bytes.get(lt + 2..gt)?;
+                    let trimmed =
+                        name.len() - name.iter().rev().take_while(|&&b| is_xml_space(b)).count();
+                    if name.get(..trimmed) != Some(open) {
+                        return None;
+                    }
+                    gt
+                };
                 tree.end(Span::new(lt, gt + 1));
                 pos = gt + 1;
             }
             Some(first) if !matches!(first, b'!' | b'>') && !is_xml_space(first) => {
-                let gt = tag_end(bytes, lt)?;
-                let self_closing = bytes.get(gt - 1) == Some(&b'/');
-                // The name runs to a space, `/` or `>`; quick-xml's runs to a space, so a
-                // `/` may only be the one of `/>`.
-                let name_len = bytes
-                    .get(lt + 1..gt)?
-                    .iter()
-                    .position(|&b| is_xml_space(b) || b == b'/')
-                    .unwrap_or(gt - lt - 1);
-                let name_end = lt + 1 + name_len;
-                if bytes.get(name_end) == Some(&b'/') && name_end != gt - 1 {
-                    return None;
+                // The name runs to a space, `/` or `>` (quick-xml's to a space, so a `/`
+                // may only be the one of `/>`), without characters that would make the
+                // two readers cut it differently.
+                let mut name_end = lt + 1;
+                while let Some(&b) = bytes.get(name_end) {
+                    if is_xml_space(b) || b == b'/' || b == b'>' {
+                        break;
+                    }
+                    if matches!(b, b'"' | b'\'' | b'<' | b'&' | b'=' | b'?' | b'!') {
+                        return None;
+                    }
+                    name_end += 1;
                 }
-                let name = bytes.get(lt + 1..name_end)?;
-                if name
-                    .iter()
-                    .any(|b| matches!(b, b'"' | b'\'' | b'<' | b'&' | b'=' | b'?' | b'!'))
-                {
-                    return None;
+                let name_span = Span::new(lt + 1, name_end);
+                match bytes.get(name_end).copied() {
+                    // `<name>` and `<name/>`: no attributes, so no tag scan.
+                    Some(b'>') => {
+                        tree.start_bare(Span::new(lt, name_end + 1), name_span, false)
+                            .ok()?;
+                        pos = name_end + 1;
+                    }
+                    Some(b'/') if bytes.get(name_end + 1) == Some(&b'>') => {
+                        tree.start_bare(Span::new(lt, name_end + 2), name_span, true)
+                            .ok()?;
+                        pos = name_end + 2;
+                    }
+                    Some(b) if is_xml_space(b) => {
+                        let gt = tag_end(bytes, name_end)?;
+                        let self_closing = bytes.get(gt - 1) == Some(&b'/');
+                        tree.start(Span::new(lt, gt + 1), self_closing).ok()?;
+                        pos = gt + 1;
+                    }
+                    _ => return None,
                 }
-                tree.start(Span::new(lt, gt + 1), self_closing).ok()?;
-                pos = gt + 1;
             }
             _ => return None,
         }
     }
-    let doc = tree.finish();
     // Errors, and the partial tree that goes with them, are quick-xml's to report.
-    if doc.error.is_some() {
+    if tree.error.is_some() || !tree.open.is_empty() {
         return None;
     }
-    Some(doc)
+    Some(tree.finish())
 }
 
 /// Reads `text` with quick-xml: everything [`parse_plain`] leaves aside.
@@ -288,7 +522,7 @@ fn parse_with_quick_xml(text: &str) -> Document {
         match event {
             Err(e) => {
                 let at = usize::try_from(reader.error_position()).unwrap_or(span.start);
-                tree.doc.error = Some(XmlError {
+                tree.error = Some(XmlError {
                     span: char_at(text, at),
                     message: e.to_string(),
                 });
@@ -309,11 +543,11 @@ fn parse_with_quick_xml(text: &str) -> Document {
             Ok(Event::End(_)) => tree.end(span),
             Ok(Event::CData(c)) => {
                 tree.markup();
-                tree.cdata(span, String::from_utf8_lossy(&c).into_owned());
+                tree.cdata(span, &String::from_utf8_lossy(&c));
             }
             Ok(Event::DocType(_)) => {
                 tree.markup();
-                tree.doc.doctype = Some(span);
+                tree.doctype = Some(span);
             }
             Ok(_) => tree.markup(),
         }
@@ -324,24 +558,30 @@ fn parse_with_quick_xml(text: &str) -> Document {
 /// Builds the tree from the tokenizer's events.
 struct TreeBuilder<'t> {
     text: &'t str,
-    doc: Document,
+    tree: Tree,
+    root: Option<usize>,
+    error: Option<XmlError>,
+    doctype: Option<Span>,
     /// Elements still open, outermost first.
-    open: Vec<Element>,
+    open: Vec<usize>,
     /// The children of every open element, innermost element's last: an element's
-    /// children are moved into an exactly sized vector when it closes, so child vectors
-    /// are allocated once instead of growing node by node.
-    children: Vec<Node>,
+    /// children are moved to `tree.nodes` when it closes, so that they are contiguous there.
+    children: Vec<NodeData>,
     /// Where each open element's children start in `children`.
     child_starts: Vec<usize>,
-    /// A run of text and entity references is one text node.
-    pending: Option<Span>,
+    /// A run of text and entity references is one text node; `true` when it has an
+    /// entity reference or a CR to fold.
+    pending: Option<(Span, bool)>,
 }
 
 impl<'t> TreeBuilder<'t> {
     fn new(text: &'t str) -> Self {
         TreeBuilder {
             text,
-            doc: Document::default(),
+            tree: Tree::default(),
+            root: None,
+            error: None,
+            doctype: None,
             open: Vec::new(),
             children: Vec::new(),
             child_starts: Vec::new(),
@@ -349,42 +589,63 @@ impl<'t> TreeBuilder<'t> {
         }
     }
 
+    /// The name of the innermost open element.
+    fn open_name(&self) -> Option<&str> {
+        let index = *self.open.last()?;
+        self.tree.elements.get(index).map(|e| e.name.as_ref())
+    }
+
+    /// Room for the tree of a `len`-byte file as FileZilla writes it (about 34 bytes per
+    /// element), so that the vectors are not regrown and copied while reading; capped so
+    /// that a huge file of few elements does not reserve much.
+    fn reserve_for(&mut self, len: usize) {
+        let elements = (len / 32).min(1 << 20);
+        self.tree.elements.reserve(elements);
+        self.tree.nodes.reserve(2 * elements);
+        self.tree.strings.reserve((len / 2).min(1 << 26));
+    }
+
     /// Text or an entity reference at `span`.
     fn text(&mut self, span: Span) {
+        let raw = self.text.get(span.start..span.end).unwrap_or("");
+        let special = raw.bytes().any(|b| b == b'&' || b == b'\r');
+        self.text_run(span, special);
+    }
+
+    /// Text at `span`; `special` when it has an entity reference or a CR.
+    fn text_run(&mut self, span: Span, special: bool) {
         self.pending = Some(match self.pending {
-            Some(p) => p.cover(span),
-            None => span,
+            Some((p, s)) => (p.cover(span), s || special),
+            None => (span, special),
         });
     }
 
     /// Any markup: ends the pending text node.
     fn markup(&mut self) {
-        let Some(span) = self.pending.take() else {
+        let Some((span, special)) = self.pending.take() else {
             return;
         };
         if self.open.is_empty() {
             return;
         }
         let raw = self.text.get(span.start..span.end).unwrap_or("");
-        let value = match common_whitespace(raw) {
-            Some(ws) => Cow::Borrowed(ws),
-            None => {
-                let mut value = unescape(raw);
-                if value.contains('\r') {
-                    value = value.replace("\r\n", "\n");
-                }
-                Cow::Owned(value)
+        let value = if special {
+            let mut value = unescape(raw);
+            // In text, CRLF reads as LF (as pugixml does).
+            if value.contains('\r') {
+                value = value.replace("\r\n", "\n");
             }
+            push_str(&mut self.tree, &value)
+        } else {
+            push_str(&mut self.tree, raw)
         };
-        self.children.push(Node::Text(Text { value, span }));
+        self.children.push(NodeData::Text { value, span });
     }
 
-    fn cdata(&mut self, span: Span, value: String) {
+    fn cdata(&mut self, span: Span, value: &str) {
         if !self.open.is_empty() {
-            self.children.push(Node::Text(Text {
-                value: Cow::Owned(value),
-                span,
-            }));
+            let value = push_str(&mut self.tree, value);
+            self.children.push(NodeData::Text { value, span });
         }
     }
 
@@ -393,77 +654,136 @@ impl<'t> TreeBuilder<'t> {
     fn start(&mut self, span: Span, self_closing: bool) -> Result<(), ()> {
         self.markup();
         let raw = self.text.get(span.start..span.end).unwrap_or("");
-        let tag = match scan_tag(raw, span.start) {
-            Ok(tag) => tag,
+        let attrs_start = self.tree.attrs.len();
+        let strings_len = self.tree.strings.len();
+        match scan_tag(raw, span.start, &mut self.tree) {
+            Ok(tag) => self.push_element(span, tag, attrs_start, self_closing),
             Err(e) => {
-                self.doc.error = Some(e);
-                return Err(());
+                self.tree.attrs.truncate(attrs_start);
+                self.tree.strings.truncate(strings_len);
+                self.error = Some(e);
+                Err(())
             }
+        }
+    }
+
+    /// `<name>` or `<name/>` at `span`, without attributes: what [`TreeBuilder::start`]
+    /// reads from it, without scanning the tag again.
+    fn start_bare(&mut self, span: Span, name_span: Span, self_closing: bool) -> Result<(), ()> {
+        self.markup();
+        let tag = Tag {
+            name: known_name(self.text.get(name_span.start..name_span.end).unwrap_or("")),
+            name_span,
+            close_span: Span::new(name_span.end, span.end),
         };
-        let el = Element {
+        let attrs_start = self.tree.attrs.len();
+        self.push_element(span, tag, attrs_start, self_closing)
+    }
+
+    fn push_element(
+        &mut self,
+        span: Span,
+        tag: Tag,
+        attrs_start: usize,
+        self_closing: bool,
+    ) -> Result<(), ()> {
+        if !self_closing && self.open.len() >= MAX_DEPTH {
+            self.error = Some(XmlError {
+                span,
+                message: format!(
+                    "elements are nested more than {MAX_DEPTH} levels deep; clientlint reads no further"
+                ),
+            });
+            return Err(());
+        }
+        let index = self.tree.elements.len();
+        self.tree.elements.push(ElementData {
             name: tag.name,
             name_span: tag.name_span,
             start: span,
             end: span,
             self_closing,
             self_close_span: tag.close_span,
-            attrs: tag.attrs,
-            children: Vec::new(),
-        };
+            attrs: attrs_start..self.tree.attrs.len(),
+            children: 0..0,
+        });
         if self_closing {
-            self.attach(el);
-        } else if self.open.len() >= MAX_DEPTH {
-            self.doc.error = Some(XmlError {
-                span: el.start,
-                message: format!(
-                    "elements are nested more than {MAX_DEPTH} levels deep; clientlint reads no further"
-                ),
-            });
-            return Err(());
+            self.attach(index);
         } else {
-            self.open.push(el);
+            self.open.push(index);
             self.child_starts.push(self.children.len());
         }
         Ok(())
     }
 
-    /// An end tag at `span` (its name was checked by the tokenizer).
-    fn end(&mut self, span: Span) {
-        self.markup();
-        if let Some(mut el) = self.open.pop() {
-            let start = self.child_starts.pop().unwrap_or(self.children.len());
-            el.children = self.children.split_off(start.min(self.children.len()));
-            el.end = span;
-            self.attach(el);
+    /// Moves the children of the innermost open element to the tree.
+    fn close_children(&mut self, index: usize) {
+        let start = self
+            .child_starts
+            .pop()
+            .unwrap_or(self.children.len())
+            .min(self.children.len());
+        let first = self.tree.nodes.len();
+        self.tree
+            .nodes
+            .extend_from_slice(self.children.get(start..).unwrap_or(&[]));
+        self.children.truncate(start);
+        let last = self.tree.nodes.len();
+        if let Some(el) = self.tree.elements.get_mut(index) {
+            el.children = first..last;
         }
     }
 
-    fn attach(&mut self, el: Element) {
+    /// An end tag at `span` (its name was checked by the tokenizer).
+    fn end(&mut self, span: Span) {
+        self.markup();
+        if let Some(index) = self.open.pop() {
+            self.close_children(index);
+            if let Some(el) = self.tree.elements.get_mut(index) {
+                el.end = span;
+            }
+            self.attach(index);
+        }
+    }
+
+    fn attach(&mut self, index: usize) {
         if !self.open.is_empty() {
-            self.children.push(Node::Element(Box::new(el)));
-        } else if self.doc.root.is_none() {
+            self.children.push(NodeData::Element(index));
+        } else if self.root.is_none() {
             // pugixml keeps every top-level element; FileZilla reads the first one named
             // FileZilla3 (`document.child(root)`), so keep the first root.
-            self.doc.root = Some(el);
+            self.root = Some(index);
         }
     }
 
     fn finish(mut self) -> Document {
-        if self.doc.error.is_none() {
+        if self.error.is_none() {
             self.markup();
-            if let Some(open) = self.open.last() {
-                self.doc.error = Some(XmlError {
-                    span: open.start,
-                    message: format!("the element `<{}>` is never closed", open.name),
-                });
+            if let Some(&index) = self.open.last() {
+                if let Some(open) = self.tree.elements.get(index) {
+                    self.error = Some(XmlError {
+                        span: open.start,
+                        message: format!("the element `<{}>` is never closed", open.name),
+                    });
+                }
             }
         }
         // The elements still open keep the children read so far (partial tree).
-        for (el, start) in self.open.iter_mut().zip(&self.child_starts).rev() {
-            el.children = self.children.split_off((*start).min(self.children.len()));
+        let open = std::mem::take(&mut self.open);
+        for &index in open.iter().rev() {
+            self.close_children(index);
         }
-        self.doc.partial = self.open;
-        self.doc
+        let tree = Arc::new(self.tree);
+        let owned = |index: usize| OwnedElement {
+            tree: Arc::clone(&tree),
+            index,
+        };
+        Document {
+            root: self.root.map(owned),
+            error: self.error,
+            doctype: self.doctype,
+            partial: open.into_iter().map(owned).collect(),
+        }
     }
 }
 
@@ -487,12 +807,12 @@ fn char_at(text: &str, at: usize) -> Span {
 struct Tag {
     name: Cow<'static, str>,
     name_span: Span,
-    attrs: Vec<Attr>,
     close_span: Span,
 }
 
-/// Reads a start tag `<name a="v" …>` or `<name … />` whose text starts at `base`.
-fn scan_tag(raw: &str, base: usize) -> Result<Tag, XmlError> {
+/// Reads a start tag `<name a="v" …>` or `<name … />` whose text starts at `base`; its
+/// attributes go to `tree`.
+fn scan_tag(raw: &str, base: usize, tree: &mut Tree) -> Result<Tag, XmlError> {
     let bytes = raw.as_bytes();
     let err = |at: usize, message: String| {
         let span = char_at(raw, at);
@@ -511,7 +831,6 @@ fn scan_tag(raw: &str, base: usize) -> Result<Tag, XmlError> {
     }
     let name = known_name(raw.get(name_start..i).unwrap_or(""));
     let name_span = Span::new(base + name_start, base + i);
-    let mut attrs = Vec::new();
     loop {
         let ws_start = i;
         while i < bytes.len() && is_ws(at(i)) {
@@ -522,7 +841,6 @@ fn scan_tag(raw: &str, base: usize) -> Result<Tag, XmlError> {
                 return Ok(Tag {
                     name,
                     name_span,
-                    attrs,
                     close_span: Span::new(base + ws_start, base + bytes.len()),
                 })
             }
@@ -530,7 +848,6 @@ fn scan_tag(raw: &str, base: usize) -> Result<Tag, XmlError> {
                 return Ok(Tag {
                     name,
                     name_span,
-                    attrs,
                     close_span: Span::new(base + ws_start, base + bytes.len()),
                 })
             }
@@ -546,7 +863,7 @@ fn scan_tag(raw: &str, base: usize) -> Result<Tag, XmlError> {
         while i < bytes.len() && !is_ws(at(i)) && !matches!(at(i), b'=' | b'>' | b'/') {
             i += 1;
         }
-        let an = raw.get(an_start..i).unwrap_or("").to_owned();
+        let an = raw.get(an_start..i).unwrap_or("");
         while i < bytes.len() && is_ws(at(i)) {
             i += 1;
         }
@@ -570,15 +887,28 @@ fn scan_tag(raw: &str, base: usize) -> Result<Tag, XmlError> {
             return Err(err(v_start, format!("the value of `{an}` is not closed")));
         }
         let rawv = raw.get(v_start..i).unwrap_or("");
-        attrs.push(Attr {
-            name: an,
-            name_span: Span::new(base + an_start, base + an_start + (v_start - an_start)),
+        let name = push_str(tree, an);
+        let value = if rawv.contains(['&', '\t', '\n', '\r']) {
             // pugixml's default flags turn tabs and newlines in attributes into spaces.
-            value: unescape(rawv).replace(['\t', '\n', '\r'], " "),
+            push_str(tree, &unescape(rawv).replace(['\t', '\n', '\r'], " "))
+        } else {
+            push_str(tree, rawv)
+        };
+        tree.attrs.push(AttrData {
+            name,
+            value,
+            name_span: Span::new(base + an_start, base + an_start + (v_start - an_start)),
             value_span: Span::new(base + v_start, base + i),
         });
         i += 1;
     }
+}
+
+/// Appends `s` to the tree's strings; returns where it is.
+fn push_str(tree: &mut Tree, s: &str) -> Span {
+    let start = tree.strings.len();
+    tree.strings.push_str(s);
+    Span::new(start, tree.strings.len())
 }
 
 /// FileZilla's element names (reference filezilla §2–§5), shared instead of allocated.
@@ -627,25 +957,6 @@ fn known_name(name: &str) -> Cow<'static, str> {
         _ => return Cow::Owned(name.to_owned()),
     };
     Cow::Borrowed(known)
-}
-
-/// The indentation between elements as FileZilla (pugixml) writes it — a line break and
-/// tabs — and as hand-edited files have it (spaces, CRLF), up to eight levels.
-fn common_whitespace(raw: &str) -> Option<&'static str> {
-    const TABS: &str = "\n\t\t\t\t\t\t\t\t";
-    const CRLF_TABS: &str = "\r\n\t\t\t\t\t\t\t\t";
-    const SPACES: &str = "\n                                ";
-    let candidates = [TABS, SPACES];
-    for c in candidates {
-        if c.starts_with(raw) && raw.starts_with('\n') {
-            return c.get(..raw.len());
-        }
-    }
-    // In text, CRLF reads as LF (as pugixml does): "\r\n\t\t" becomes "\n\t\t".
-    if CRLF_TABS.starts_with(raw) && raw.starts_with("\r\n") {
-        return TABS.get(..raw.len() - 1);
-    }
-    None
 }
 
 /// Unescapes the five predefined entities and character references. Anything else
