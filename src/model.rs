@@ -263,12 +263,10 @@ impl<T> Setting<T> {
         matches!(self.origin, Origin::Explicit(_))
     }
 
-    /// "`check_time` in user.js" or "`check_time` is absent: Thunderbird uses 10".
-    pub fn provenance(&self) -> String {
-        match &self.origin {
-            Origin::Explicit(loc) => format!("`{}` in {}", loc.key, loc.file_name),
-            Origin::Default { note, .. } => note.clone(),
-        }
+    /// "`check_time` in user.js" or "`check_time` is absent: Thunderbird uses 10". A
+    /// `Display`: it is always part of a message, and is written straight into it.
+    pub fn provenance(&self) -> Provenance<'_> {
+        Provenance(&self.origin)
     }
 
     /// The edit that makes this setting's effective value `value`: replace the explicit
@@ -299,6 +297,18 @@ impl<T> Setting<T> {
                 insert: Some(ins), ..
             } => Some(&ins.file_name),
             Origin::Default { insert: None, .. } => None,
+        }
+    }
+}
+
+/// Where a setting's value comes from, for messages: see [`Setting::provenance`].
+pub struct Provenance<'a>(&'a Origin);
+
+impl std::fmt::Display for Provenance<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Origin::Explicit(loc) => write!(f, "`{}` in {}", loc.key, loc.file_name),
+            Origin::Default { note, .. } => f.write_str(note),
         }
     }
 }

@@ -442,20 +442,19 @@ fn decode_utf16(bytes: &[u8], to_u16: fn([u8; 2]) -> u16) -> (String, bool) {
 }
 
 /// Line starts and the dominant line ending, in one pass. `\n`, `\r\n` and a lone `\r`
-/// each end a line (as in the prefs grammar). Line feeds are found with the standard
-/// library's vectorised search; carriage returns are looked at only in files that have
-/// any.
+/// each end a line (as in the prefs grammar). Line feeds are found with memchr's
+/// vectorised search (several times faster per line than the standard library's
+/// word-at-a-time one on lines of a few dozen bytes); carriage returns are looked at
+/// only in files that have any.
 fn index_lines(text: &str) -> (Vec<usize>, LineEnding) {
     let bytes = text.as_bytes();
     let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
     starts.push(0);
-    let has_cr = bytes.contains(&b'\r');
+    let has_cr = memchr::memchr(b'\r', bytes).is_some();
     let mut lf = 0usize;
     let mut crlf = 0usize;
     if !has_cr {
-        for (i, _) in text.match_indices('\n') {
-            starts.push(i + 1);
-        }
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
         lf = starts.len() - 1;
     } else {
         for (i, &b) in bytes.iter().enumerate() {

@@ -212,17 +212,29 @@ fn finding_diagnostic(rule: &dyn RuleMeta, profile: &Profile, f: &FileFinding) -
     d
 }
 
-/// "the IMAP server imap.example.com of account1"
-pub(crate) fn describe_server(server: &Server) -> String {
-    let host = server.host_name();
-    let host = if host.is_empty() { "(no host)" } else { host };
-    match &server.account {
-        Some(a) => format!("{} server `{host}` of `{a}`", server.protocol.name()),
-        None => format!(
-            "{} server `{host}` (`{}`)",
-            server.protocol.name(),
-            server.key
-        ),
+/// "the IMAP server imap.example.com of account1". A `Display` rather than a `String`: it
+/// is always part of a longer message, and is written straight into it.
+pub(crate) fn describe_server(server: &Server) -> ServerDescription<'_> {
+    ServerDescription(server)
+}
+
+/// See [`describe_server`].
+pub(crate) struct ServerDescription<'a>(&'a Server);
+
+impl std::fmt::Display for ServerDescription<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let server = self.0;
+        let host = server.host_name();
+        let host = if host.is_empty() { "(no host)" } else { host };
+        match &server.account {
+            Some(a) => write!(f, "{} server `{host}` of `{a}`", server.protocol.name()),
+            None => write!(
+                f,
+                "{} server `{host}` (`{}`)",
+                server.protocol.name(),
+                server.key
+            ),
+        }
     }
 }
 

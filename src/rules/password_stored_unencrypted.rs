@@ -34,6 +34,11 @@ declare_rule! {
 
 impl Rule for PasswordStoredUnencrypted {
     fn check(&self, profile: &Profile, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        // The same for every password of the profile: written once, copied into each.
+        let help = format!(
+            "protect stored passwords with {}'s master password, or let it ask for the password",
+            profile.client.display()
+        );
         for pw in &profile.passwords {
             if !pw.storage.is_recoverable() {
                 continue;
@@ -49,10 +54,7 @@ impl Rule for PasswordStoredUnencrypted {
                     pw.storage.describe()
                 ),
             );
-            d.help = Some(format!(
-                "protect stored passwords with {}'s master password, or let it ask for the password",
-                profile.client.display()
-            ));
+            d.help = Some(help.clone());
             d.account = pw.account.clone();
             out.push(d);
         }

@@ -44,6 +44,9 @@ impl Rule for TooManySiteConnections {
     fn check(&self, profile: &Profile, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let limit = ctx.settings.limits.max_transfers;
         let transfers = profile.globals.transfers.as_ref();
+        // The same for every site: written once, copied into each finding.
+        let fix = format!("limit the site to {limit} simultaneous connections");
+        let help = format!("{fix} (Site Manager → Transfer Settings)");
         for server in &profile.servers {
             if !matches!(server.protocol, Protocol::Ftp | Protocol::Sftp) {
                 continue;
@@ -51,30 +54,32 @@ impl Rule for TooManySiteConnections {
             let Some(cap) = &server.max_connections else {
                 continue;
             };
-            let (worst, _) = profile.worst_case_connections(server);
-            let message = if cap.value > limit {
-                format!(
-                    "the {} allows {} simultaneous connections ({}), more than the limit of {limit}",
-                    describe_server(server),
-                    cap.value,
-                    cap.provenance()
-                )
+            let over = if cap.value > limit {
+                None
             } else if cap.value == 0 {
                 let Some(t) = transfers.filter(|t| t.value > limit) else {
                     continue;
                 };
-                format!(
-                    "the {} has no connection limit ({}), so it gets up to {} transfers ({}), more than the limit of {limit}",
+                Some(t)
+            } else {
+                continue;
+            };
+            let worst = profile.worst_case_connection_count(server);
+            let message = match over {
+                None => format!(
+                    "the {} allows {} simultaneous connections ({}), more than the limit of {limit}; with one browsing tab that is up to {worst} connections",
+                    describe_server(server),
+                    cap.value,
+                    cap.provenance()
+                ),
+                Some(t) => format!(
+                    "the {} has no connection limit ({}), so it gets up to {} transfers ({}), more than the limit of {limit}; with one browsing tab that is up to {worst} connections",
                     describe_server(server),
                     cap.provenance(),
                     t.value,
                     t.provenance()
-                )
-            } else {
-                continue;
+                ),
             };
-            let message =
-                format!("{message}; with one browsing tab that is up to {worst} connections");
             let mut d = server_diagnostic(
                 self,
                 profile,
@@ -87,12 +92,10 @@ impl Rule for TooManySiteConnections {
                 },
                 message,
             );
-            d.help = Some(format!(
-                "limit the site to {limit} simultaneous connections (Site Manager → Transfer Settings)"
-            ));
+            d.help = Some(help.clone());
             d.fix = Fix::new(
                 Applicability::Safe,
-                format!("limit the site to {limit} simultaneous connections"),
+                fix.clone(),
                 vec![cap.edit_to(&Value::Int(limit))],
             );
             out.push(d);

@@ -91,10 +91,11 @@ impl Rule for UnencryptedConnection {
             if server.protocol == Protocol::Ftp {
                 port = server.port.value;
             }
-            d.help = Some(format!("use {} on port {port}", security.describe()));
+            let what_to_do = format!("use {} on port {port}", security.describe());
+            d.help = Some(what_to_do.clone());
             d.fix = Fix::new(
                 Applicability::Unsafe,
-                format!("use {} on port {port}", security.describe()),
+                what_to_do,
                 set_port_and_security(server, port, security),
             );
             out.push(d);

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::options::{self, Kind, Layering, Opt, OutOfRange};
-use super::xml::{Element, Node};
+use super::xml::Element;
 use super::{FzFileKind, ParsedFile};
 use crate::model::{
     AuthMethod, Client, FileFinding, FileFindingKind, Insertion, Location, Note, Origin,
@@ -51,7 +51,7 @@ fn escape(s: &str) -> String {
 
 /// The line break and indentation to put before a new element inserted after `after`, a
 /// child of `parent`: the same whitespace that precedes `after`.
-fn indent_like(file: &SourceFile, parent: &Element, after: &Element) -> String {
+fn indent_like(file: &SourceFile, parent: Element<'_>, after: Element<'_>) -> String {
     match parent.indent_before(after.start.start) {
         Some(ws) if ws.contains('\n') => {
             let tail = ws.rsplit('\n').next().unwrap_or("");
@@ -68,7 +68,7 @@ fn indent_like(file: &SourceFile, parent: &Element, after: &Element) -> String {
 
 /// Where the value of an element is edited: its text, its (whitespace) content, or the
 /// ` />` of a self-closed element.
-fn value_edit(el: &Element, empty_writer: ValueWriter) -> (Span, ValueWriter) {
+fn value_edit(el: Element<'_>, empty_writer: ValueWriter) -> (Span, ValueWriter) {
     if el.self_closing {
         (el.self_close_span, empty_writer)
     } else if let Some(t) = el.first_text() {
@@ -79,7 +79,7 @@ fn value_edit(el: &Element, empty_writer: ValueWriter) -> (Span, ValueWriter) {
 }
 
 /// The span a finding about an element's value points at.
-fn value_span(el: &Element) -> Span {
+fn value_span(el: Element<'_>) -> Span {
     match el.first_text() {
         Some(t) => t.span,
         None => el.span(),
@@ -97,7 +97,7 @@ fn file_name(files: &Files, id: FileId) -> String {
 #[derive(Clone, Copy)]
 struct Entry<'a> {
     file: FileId,
-    el: &'a Element,
+    el: Element<'a>,
     name_span: Span,
     opt: Opt,
     /// The integer FileZilla ends up with from this element; `None` when discarded or
@@ -118,7 +118,7 @@ pub fn build_profile(name: String, files: &Files, parsed: &[ParsedFile]) -> Prof
     };
     b.profile.files = parsed.iter().map(|p| p.file).collect();
     // Only files that parse are used: FileZilla discards a file with a syntax error.
-    let mut usable: Vec<(&ParsedFile, &Element)> = Vec::new();
+    let mut usable: Vec<(&ParsedFile, Element<'_>)> = Vec::new();
     for p in parsed {
         if let Some(root) = b.check_document(p) {
             usable.push((p, root));
@@ -128,7 +128,7 @@ pub fn build_profile(name: String, files: &Files, parsed: &[ParsedFile]) -> Prof
     usable.sort_by_key(|(p, _)| p.kind != FzFileKind::Defaults);
     let mut defaults: HashMap<&str, Entry<'_>> = HashMap::new();
     let mut user: HashMap<&str, Entry<'_>> = HashMap::new();
-    let mut settings_elements: Vec<(FileId, FzFileKind, &Element)> = Vec::new();
+    let mut settings_elements: Vec<(FileId, FzFileKind, Element<'_>)> = Vec::new();
     for (p, root) in &usable {
         if !matches!(p.kind, FzFileKind::Defaults | FzFileKind::Settings) {
             continue;
@@ -196,7 +196,7 @@ impl<'a> Builder<'a> {
 
     /// Reports syntax errors, a DOCTYPE and a foreign root; returns the root when FileZilla
     /// would use the file.
-    fn check_document<'p>(&mut self, p: &'p ParsedFile) -> Option<&'p Element> {
+    fn check_document<'p>(&mut self, p: &'p ParsedFile) -> Option<Element<'p>> {
         let name = file_name(self.files, p.file);
         if let Some(dt) = p.doc.doctype {
             self.finding(
@@ -228,7 +228,7 @@ impl<'a> Builder<'a> {
             .map(|f| f.text.trim().is_empty())
             .unwrap_or(true);
         match &p.doc.root {
-            Some(root) if root.name == "FileZilla3" => Some(root),
+            Some(root) if root.name == "FileZilla3" => Some(root.element()),
             Some(root) => {
                 self.finding(
                     FileFindingKind::SyntaxError,
@@ -260,7 +260,7 @@ impl<'a> Builder<'a> {
         &mut self,
         file: FileId,
         kind: FzFileKind,
-        settings: &'a Element,
+        settings: Element<'a>,
         layer: &mut HashMap<&'a str, Entry<'a>>,
     ) {
         let fname = file_name(self.files, file);
@@ -283,7 +283,7 @@ impl<'a> Builder<'a> {
             let Some(name_attr) = el.attr("name") else {
                 continue;
             };
-            let name = name_attr.value.as_str();
+            let name = name_attr.value;
             let Some(opt) = options::find(name) else {
                 let near = options::nearest(name);
                 let (message, help) = match near {
@@ -373,7 +373,7 @@ impl<'a> Builder<'a> {
 
     /// Reads a numeric or boolean value as FileZilla does, reporting what it changes.
     /// Returns the value FileZilla keeps, `None` when it discards it.
-    fn read_value(&mut self, file: FileId, el: &Element, opt: &Opt) -> Option<i64> {
+    fn read_value(&mut self, file: FileId, el: Element<'_>, opt: &Opt) -> Option<i64> {
         let (range, is_bool) = match opt.kind {
             Kind::Int { range, .. } => (range, false),
             Kind::Bool { .. } => (Some((0, 1, OutOfRange::Discard)), true),
@@ -512,7 +512,12 @@ impl<'a> Builder<'a> {
     }
 
     /// The insertion of a missing `<Setting name="…">N</Setting>` into a `<Settings>`.
-    fn setting_insertion(&self, file: FileId, settings: &Element, name: &str) -> Option<Insertion> {
+    fn setting_insertion(
+        &self,
+        file: FileId,
+        settings: Element<'_>,
+        name: &str,
+    ) -> Option<Insertion> {
         let f = self.files.get(file)?;
         if settings.self_closing {
             return None;
@@ -550,7 +555,7 @@ impl<'a> Builder<'a> {
     fn fill_globals(
         &mut self,
         effective: &HashMap<&'a str, Entry<'a>>,
-        settings_elements: &[(FileId, FzFileKind, &'a Element)],
+        settings_elements: &[(FileId, FzFileKind, Element<'a>)],
         parsed: &[ParsedFile],
     ) {
         // Missing settings go into filezilla.xml, else into fzdefaults.xml.
@@ -601,7 +606,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Reads the sites of a `<Servers>` or `<Folder>` element, recursively.
-    fn read_folder(&mut self, file: FileId, kind: FzFileKind, folder: &'a Element, prefix: &str) {
+    fn read_folder(&mut self, file: FileId, kind: FzFileKind, folder: Element<'a>, prefix: &str) {
         for el in folder.elements() {
             match el.name.as_ref() {
                 "Server" => {
@@ -633,18 +638,18 @@ impl<'a> Builder<'a> {
     }
 
     /// Finds the passwords inside `el` (a server-like block) and records them.
-    fn read_passwords_in(&mut self, file: FileId, el: &Element, owner: &str) -> bool {
+    fn read_passwords_in(&mut self, file: FileId, el: Element<'_>, owner: &str) -> bool {
         let Some(pass) = el.child("Pass") else {
             return false;
         };
         if pass.text().is_empty() {
             return false;
         }
-        let storage = match pass.attr("encoding").map(|a| a.value.as_str()) {
+        let storage = match pass.attr("encoding").map(|a| a.value) {
             None => PasswordStorage::Plain,
             Some("base64") => PasswordStorage::Base64,
             Some("crypt") => {
-                if !pubkey_is_usable(pass.attr("pubkey").map(|a| a.value.as_str())) {
+                if !pubkey_is_usable(pass.attr("pubkey").map(|a| a.value)) {
                     let span = pass
                         .attr("pubkey")
                         .map(|a| a.value_span)
@@ -684,7 +689,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Reads one `<Server>`; FileZilla drops the entries it cannot read (reference §4.2).
-    fn read_server(&mut self, file: FileId, kind: FzFileKind, el: &'a Element, path: &str) {
+    fn read_server(&mut self, file: FileId, kind: FzFileKind, el: Element<'a>, path: &str) {
         let recent = kind == FzFileKind::RecentServers;
         let unnamed = !recent && path.rsplit('/').next().unwrap_or("").is_empty();
         let path = &if unnamed {
@@ -721,7 +726,7 @@ impl<'a> Builder<'a> {
             });
         };
         // Integers read with `as_int`; a non-numeric text is reported with what it reads as.
-        let int_of = |b: &mut Self, child: &str| -> Option<(i64, &'a Element)> {
+        let int_of = |b: &mut Self, child: &str| -> Option<(i64, Element<'a>)> {
             let c = el.child(child)?;
             let (v, clean) = options::as_int(c.text());
             if !clean {
@@ -875,7 +880,7 @@ impl<'a> Builder<'a> {
             .filter(|n| !n.text().trim().is_empty())
             .unwrap_or(host_el);
         let anchor = (file, value_span(anchor_el));
-        let loc = |c: &Element, key: &str| {
+        let loc = |c: Element<'_>, key: &str| {
             let (span, writer) = value_edit(c, write_value);
             Location {
                 file,
@@ -986,7 +991,7 @@ impl<'a> Builder<'a> {
 
     /// Where a missing `<MaximumMultipleConnections>` goes: after `<PasvMode>`, where
     /// FileZilla writes it, else after the last child element.
-    fn max_connections_insertion(&self, file: FileId, server: &Element) -> Option<Insertion> {
+    fn max_connections_insertion(&self, file: FileId, server: Element<'_>) -> Option<Insertion> {
         let f = self.files.get(file)?;
         let after = server
             .child("PasvMode")
@@ -1007,17 +1012,14 @@ impl<'a> Builder<'a> {
 }
 
 /// A site's name: `<Name>`, else the trimmed text of `<Server>` itself (reference §4.1).
-fn site_name(el: &Element) -> String {
+fn site_name(el: Element<'_>) -> String {
     let name = el.child("Name").map(|n| n.text().trim()).unwrap_or("");
     if !name.is_empty() {
         return name.to_owned();
     }
-    el.children
-        .iter()
-        .find_map(|n| match n {
-            Node::Text(t) if !t.value.trim().is_empty() => Some(t.value.trim().to_owned()),
-            _ => None,
-        })
+    el.texts()
+        .find(|t| !t.value.trim().is_empty())
+        .map(|t| t.value.trim().to_owned())
         .unwrap_or_default()
 }
 

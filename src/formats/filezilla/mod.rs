@@ -178,7 +178,7 @@ pub fn parse_file(file: &mut SourceFile, id: FileId, kind: FzFileKind) -> Parsed
     let doc = xml::parse(&file.text);
     let mut secrets = Vec::new();
     for el in doc.root.iter().chain(doc.partial.iter()) {
-        collect_secrets(el, &mut secrets);
+        collect_secrets(el.element(), &mut secrets);
     }
     if doc.error.is_some() {
         // The tree stops at the error: mask what a tag scan finds as well, so a password
@@ -195,24 +195,22 @@ pub fn parse_file(file: &mut SourceFile, id: FileId, kind: FzFileKind) -> Parsed
 }
 
 /// True when an element holds a secret as its text.
-fn is_secret_element(el: &xml::Element) -> bool {
+fn is_secret_element(el: xml::Element<'_>) -> bool {
     el.name == "Pass"
         || (el.name == "Setting"
             && el
                 .attr("name")
-                .and_then(|a| options::find(&a.value))
+                .and_then(|a| options::find(a.value))
                 .map(|o| o.secret)
                 .unwrap_or(false))
 }
 
-fn collect_secrets(el: &xml::Element, out: &mut Vec<Span>) {
+fn collect_secrets(el: xml::Element<'_>, out: &mut Vec<Span>) {
     if is_secret_element(el) {
         out.push(el.content_span());
         // An unclosed element's content runs to the end of its text children.
-        for n in &el.children {
-            if let xml::Node::Text(t) = n {
-                out.push(t.span);
-            }
+        for t in el.texts() {
+            out.push(t.span);
         }
     }
     for child in el.elements() {
