@@ -84,26 +84,22 @@ impl Analysis {
                 ))
             })
             .collect();
-        let mut drawn: Vec<Vec<source::Span>> = vec![Vec::new(); self.files.len()];
-        if excerpts {
-            for (file, span) in findings.iter().flat_map(|f| report::text::drawn_spans(f)) {
-                if let Some(list) = drawn.get_mut(file) {
-                    list.push(span);
-                }
-            }
-        }
+        let drawn: Vec<(source::FileId, source::Span)> = if excerpts {
+            findings
+                .iter()
+                .flat_map(|f| report::text::drawn_spans(f))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let files = self
             .files
             .iter()
-            .map(|(id, f)| FileEntry {
+            .zip(report::Excerpt::per_file(&self.files, drawn))
+            .map(|((id, f), excerpt)| FileEntry {
                 path: f.display_path(),
                 info: self.infos.get(id).copied().flatten(),
-                excerpt: match drawn.get_mut(id) {
-                    Some(spans) if !spans.is_empty() => {
-                        report::Excerpt::new(f, std::mem::take(spans))
-                    }
-                    _ => report::Excerpt::default(),
-                },
+                excerpt,
             })
             .collect();
         Resolved { files, findings }
@@ -182,19 +178,9 @@ pub fn lint(profiles: &[Profile], files: &Files, settings: &Settings) -> Vec<Dia
     let path_of = |id| files.get(id).map(|f: &SourceFile| f.path.as_path());
     apply_settings(&mut out, settings, &path_of);
     let ranks = files.path_ranks();
-    let rank = |d: &Diagnostic| ranks.get(d.file).copied().unwrap_or(usize::MAX);
-    out.sort_by(|a, b| {
-        (rank(a), a.span.start, a.rule, a.span.end, &a.message).cmp(&(
-            rank(b),
-            b.span.start,
-            b.rule,
-            b.span.end,
-            &b.message,
-        ))
-    });
-    // Two profiles can share a file (a profiles.ini named twice); report each finding once.
-    out.dedup_by(|a, b| {
-        a.rule == b.rule && a.file == b.file && a.span == b.span && a.message == b.message
+    stream::sort_unique(&mut out, |d| {
+        let rank = ranks.get(d.file).copied().unwrap_or(usize::MAX);
+        (rank, d.span.start, d.rule, d.span.end, d.message.as_str())
     });
     out
 }

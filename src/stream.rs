@@ -91,8 +91,8 @@ impl Merged {
                     }
                 }
             }
-            // Copied on this thread: what outlives the batch is then packed in this
-            // thread's heap, and the workers' pages, where it was interleaved with the
+            // Findings and shares are copied on this thread: what outlives the batch is
+            // then packed in this thread's heap, and the workers' pages, where it was interleaved with the
             // batch's parse trees, come free whole for the next batch. (Measured: without
             // the copy, a 2,000-home fleet kept ~40 MB more resident.)
             let interner = &mut self.interner;
@@ -203,28 +203,23 @@ pub fn run(units: &[Unit], settings: &Settings, excerpts: bool) -> Run {
         let finding = Finding::new(d, at, notes, Vec::new(), &mut interner);
         out.resolved.findings.push(Box::new(finding));
     }
-    // By (path, offset, rule, end, message), as `crate::lint` sorts; then repeats go: two
-    // profiles can share a file (a profiles.ini named twice), and each finding is
-    // reported once.
-    let findings = &mut out.resolved.findings;
-    let rank = |f: &Finding| ranks.get(f.at.file).copied().unwrap_or(usize::MAX);
-    findings.sort_unstable_by(|a, b| {
-        (rank(a), a.at.span.start, a.rule, a.at.span.end, &a.message).cmp(&(
-            rank(b),
-            b.at.span.start,
-            b.rule,
-            b.at.span.end,
-            &b.message,
-        ))
-    });
-    findings.dedup_by(|a, b| {
-        a.rule == b.rule
-            && a.at.file == b.at.file
-            && a.at.span == b.at.span
-            && a.message == b.message
+    sort_unique(&mut out.resolved.findings, |f| {
+        let rank = ranks.get(f.at.file).copied().unwrap_or(usize::MAX);
+        (rank, f.at.span.start, f.rule, f.at.span.end, &*f.message)
     });
     out.resolved.files = files;
     out
+}
+
+/// Where a finding sorts: the rank of its file's path, its offset, rule, end and message.
+pub(crate) type SortKey<'a> = (usize, usize, &'static str, usize, &'a str);
+
+/// Sorts a run's findings (or diagnostics) by [`SortKey`] and drops repeats: two profiles
+/// can share a file (a profiles.ini named twice), and each finding is reported once. The
+/// batched and the whole-run paths both sort here, so they print the same order.
+pub(crate) fn sort_unique<T>(items: &mut Vec<T>, key: impl for<'a> Fn(&'a T) -> SortKey<'a>) {
+    items.sort_by(|a, b| key(a).cmp(&key(b)));
+    items.dedup_by(|a, b| key(a) == key(b));
 }
 
 /// The rules `settings` enables, in registry order.
@@ -276,20 +271,12 @@ fn lint_unit(
     let path_of = |id: FileId| local.get(id).map(|f| f.path.as_path());
     crate::apply_settings(&mut diagnostics, ctx.settings, &path_of);
 
-    // What the text reporter will draw on each local file.
-    let mut drawn: Vec<Vec<Span>> = vec![Vec::new(); local.len()];
-    let mut draw = |id: FileId, span: Span| {
-        if let Some(list) = drawn.get_mut(id) {
-            list.push(span);
-        }
-    };
+    // What the text reporter will draw: (local file id, span).
+    let mut drawn: Vec<(FileId, Span)> = Vec::new();
     for profile in &profiles {
         for mut share in crate::budget::shares(profile) {
             let (id, span) = share.anchor;
-            let place = match local.get(id) {
-                Some(f) => Place::resolve(f, global(id), span),
-                None => Place::unknown(global(id), span),
-            };
+            let place = Place::of(&local, id, global(id), span);
             share.anchor.0 = global(id);
             result.shares.push((share, place));
         }
@@ -308,9 +295,7 @@ fn lint_unit(
                 .or_insert(place.span);
         }
         for ((_, _, file), span) in cover {
-            if let Some(id) = local_of(file) {
-                draw(id, span);
-            }
+            drawn.extend(local_of(file).map(|id| (id, span)));
         }
     }
     for mut d in diagnostics {
@@ -325,18 +310,12 @@ fn lint_unit(
         let finding = Finding::resolve(d, &local, &global, &mut interner);
         if excerpts {
             for (file, span) in crate::report::text::drawn_spans(&finding) {
-                if let Some(id) = local_of(file) {
-                    draw(id, span);
-                }
+                drawn.extend(local_of(file).map(|id| (id, span)));
             }
         }
         result.findings.push(finding);
     }
-    for (id, file) in local.iter() {
-        let excerpt = match drawn.get(id) {
-            Some(spans) if excerpts && !spans.is_empty() => Excerpt::new(file, spans.clone()),
-            _ => Excerpt::default(),
-        };
+    for ((id, _), excerpt) in local.iter().zip(Excerpt::per_file(&local, drawn)) {
         let info = infos.get(id).copied().flatten();
         result.files.push((global(id), info, excerpt));
     }

@@ -78,6 +78,14 @@ impl Place {
         }
     }
 
+    /// Resolves `span` of file `id` of `files`, which the run knows as `global`.
+    pub fn of(files: &Files, id: FileId, global: FileId, span: Span) -> Place {
+        match files.get(id) {
+            Some(f) => Place::resolve(f, global, span),
+            None => Place::unknown(global, span),
+        }
+    }
+
     /// A place in a file the run could not resolve against (never expected).
     pub(crate) fn unknown(id: FileId, span: Span) -> Place {
         Place {
@@ -159,10 +167,7 @@ impl Finding {
         global: &dyn Fn(FileId) -> FileId,
         interner: &mut Interner,
     ) -> Finding {
-        let place = |id: FileId, span: Span| match files.get(id) {
-            Some(f) => Place::resolve(f, global(id), span),
-            None => Place::unknown(global(id), span),
-        };
+        let place = |id: FileId, span: Span| Place::of(files, id, global(id), span);
         let at = place(d.file, d.span);
         let notes = d.notes.iter().map(|n| place(n.file, n.span)).collect();
         let edits = d
@@ -304,6 +309,31 @@ impl Excerpt {
             })
             .collect();
         Excerpt { segments }
+    }
+
+    /// One excerpt per file of `files`, in id order: the lines drawn at each
+    /// (file id, span) of `drawn`.
+    pub fn per_file(
+        files: &Files,
+        drawn: impl IntoIterator<Item = (FileId, Span)>,
+    ) -> Vec<Excerpt> {
+        let mut spans: Vec<Vec<Span>> = vec![Vec::new(); files.len()];
+        for (id, span) in drawn {
+            if let Some(list) = spans.get_mut(id) {
+                list.push(span);
+            }
+        }
+        files
+            .iter()
+            .zip(spans)
+            .map(|((_, file), spans)| {
+                if spans.is_empty() {
+                    Excerpt::default()
+                } else {
+                    Excerpt::new(file, spans)
+                }
+            })
+            .collect()
     }
 
     /// The segment holding all of `span`, with the segment's text offset and first line.

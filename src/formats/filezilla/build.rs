@@ -1259,7 +1259,7 @@ mod site_tests {
             .doc
             .root
             .as_ref()
-            .and_then(|r| r.child("Servers"))
+            .and_then(|r| r.element().child("Servers"))
             .ok_or("no <Servers>")?;
         let read = |parallel_from: usize, per_task: usize| {
             let mut b = Builder {

@@ -276,38 +276,6 @@ impl OwnedElement {
             data: &NO_ELEMENT,
         })
     }
-
-    pub fn span(&self) -> Span {
-        self.element().span()
-    }
-
-    pub fn content_span(&self) -> Span {
-        self.element().content_span()
-    }
-
-    pub fn attr(&self, name: &str) -> Option<Attr<'_>> {
-        self.element().attr(name)
-    }
-
-    pub fn elements(&self) -> impl Iterator<Item = Element<'_>> {
-        self.element().elements()
-    }
-
-    pub fn child(&self, name: &str) -> Option<Element<'_>> {
-        self.element().child(name)
-    }
-
-    pub fn first_text(&self) -> Option<Text<'_>> {
-        self.element().first_text()
-    }
-
-    pub fn text(&self) -> &str {
-        self.element().text()
-    }
-
-    pub fn indent_before(&self, child_start: usize) -> Option<&str> {
-        self.element().indent_before(child_start)
-    }
 }
 
 impl std::ops::Deref for OwnedElement {
@@ -1016,7 +984,7 @@ mod tests {
         assert!(d.error.is_none(), "{:?}", d.error);
         let root = d.root.as_ref().ok_or("root")?;
         assert_eq!(root.name, "FileZilla3");
-        let settings = root.child("Settings").ok_or("settings")?;
+        let settings = root.element().child("Settings").ok_or("settings")?;
         let mut it = settings.elements();
         let timeout = it.next().ok_or("timeout")?;
         let a = timeout.attr("name").ok_or("name")?;
@@ -1037,7 +1005,11 @@ mod tests {
     fn entities_are_unescaped_but_custom_ones_are_kept() -> Result<(), &'static str> {
         assert_eq!(unescape("a&amp;b&lt;&#65;&#x42;&foo;&"), "a&b<AB&foo;&");
         let d = parse("<a><b>x &amp; y</b></a>");
-        let b = d.root.as_ref().and_then(|r| r.child("b")).ok_or("b")?;
+        let b = d
+            .root
+            .as_ref()
+            .and_then(|r| r.element().child("b"))
+            .ok_or("b")?;
         assert_eq!(b.text(), "x & y");
         assert_eq!(b.first_text().map(|t| t.span.len()), Some(9));
         Ok(())
@@ -1059,7 +1031,7 @@ mod tests {
     fn doctype_is_recorded_not_followed() -> Result<(), &'static str> {
         let d = parse("<!DOCTYPE x [<!ENTITY e \"boom\">]><a>&e;</a>");
         assert!(d.doctype.is_some());
-        assert_eq!(d.root.as_ref().map(|r| r.text()), Some("&e;"));
+        assert_eq!(d.root.as_ref().map(|r| r.element().text()), Some("&e;"));
         Ok(())
     }
 
