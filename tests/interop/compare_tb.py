@@ -23,9 +23,21 @@ expect_clean = "--expect-clean" in args
 args = [a for a in args if a != "--expect-clean"]
 model = json.load(open(args[0]))
 odir = args[1]
+if not os.path.exists(f"{odir}/parsed.json"):
+    print(f"  oracle error: Thunderbird's dump {odir}/parsed.json is missing (see tb_oracle.sh's output)")
+    sys.exit(3)
 tb = json.load(open(f"{odir}/parsed.json"))
+# Issue 13: an attribute that no known spelling answers is the oracle failing (a Thunderbird
+# whose interfaces changed), not a disagreement about a value: say so, exit 3.
+if tb.get("oracleErrors"):
+    for e in tb["oracleErrors"]:
+        print(f"  oracle error on Thunderbird {tb.get('version', '?')}: {e}")
+    sys.exit(3)
 problems = []
 known = []
+# Which normalisations this case needed (printed as one "used:" line, so a run on another
+# Thunderbird version shows which pinned behaviours still occur; docs/interop.md).
+used = set()
 
 
 def bad(msg):
@@ -54,6 +66,8 @@ def eof_line(fname):
     return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
 
 
+if any(m == "unterminated /* comment" for _, _, m in tb_errors):
+    used.add("N7")
 tb_errors = [
     (f, None, m) if m == "unterminated /* comment" and ln in (eof_line(f), eof_line(f) + 1) else (f, ln, m)
     for f, ln, m in tb_errors
@@ -75,6 +89,7 @@ for e in model.get("errors", []):
     val = lit == "true" if lit in ("true", "false") else lit[1:-1] if lit.startswith('"') else int(lit)
     if defaults.get(name) == val and name not in user:
         d4.add(name)
+        used.add("D4")
         known.append(f"known D4: {name} = {val!r} applied by thunderbird as a default, clientlint reports a syntax error")
         cl_errors.remove((e["file"], e["line"], e["message"]))
 if tb_errors != cl_errors:
@@ -97,6 +112,8 @@ named = set(
 # N1: Thunderbird writes prefs of its own at start-up (Local Folders account, directories,
 # nextFilterTime, lastKey, max_cached_connections written back as 5, ...). Only the prefs the
 # file names are compared, so these additions never count as disagreements.
+if set(user) - named - set(cl_prefs):
+    used.add("N1")
 for name in sorted(named | set(cl_prefs) | cl_lost):
     if name in d4:
         continue
@@ -110,12 +127,14 @@ for name in sorted(named | set(cl_prefs) | cl_lost):
         if isinstance(v, str) and isinstance(user.get(name), str) and "\ufffd" in user[name]:
             flagged = any(f"`{name}` is not valid UTF-8" in f["message"] for f in model["findings"])
             if flagged and user[name].replace("\ufffd", "?") == v.replace("\ufffd", "?"):
+                used.add("N8")
                 continue
         # N6: Thunderbird writes back the effective value of max_cached_connections when it
         # reads 0 (means 5) or a negative value (means 1), nsImapIncomingServer.cpp; the model
         # applies the same rule to the effective value, compared in section 3.
         if name.endswith(".max_cached_connections") and isinstance(v, int) and v <= 0:
             if user.get(name) == (5 if v == 0 else 1):
+                used.add("N6")
                 continue
         # N5: Thunderbird appends the Local Folders account it creates (N3) to the account
         # list; compare the list without the accounts of type none it added.
@@ -123,10 +142,12 @@ for name in sorted(named | set(cl_prefs) | cl_lost):
             added = {a["key"] for a in tb["accounts"] if a["type"] == "none"}
             theirs = [k for k in user[name].split(",") if k not in added or k in v.split(",")]
             if ",".join(theirs) == v:
+                used.add("N5")
                 continue
         # N2: a user value equal to the default value is not a user value in Gecko
         # (Preferences.cpp SetUserValue): Thunderbird reports no user value for it.
         if name not in user and name in defaults and defaults[name] == v:
+            used.add("N2")
             continue
         # N10: Thunderbird's account manager removes an account whose server has no type
         # (e.g. its prefs were swallowed by a syntax error): it clears mail.account.X.* and
@@ -141,6 +162,7 @@ for name in sorted(named | set(cl_prefs) | cl_lost):
             any(name.startswith(f"mail.account.{acc}.") for acc in gone)
             or (name == "mail.accountmanager.accounts" and set(v.split(",")) <= gone)
         ):
+            used.add("N10")
             continue
         bad(f"{name}: clientlint applies {v!r}, thunderbird has {user.get(name, '<no user value>')!r}")
     else:
@@ -170,6 +192,8 @@ outgoing = {s["key"]: s for s in model["servers"] if s["role"] == "outgoing"}
 # N3: Thunderbird creates a "Local Folders" account (type none) in every profile; clientlint
 # models mail servers only.
 tb_in = {a["serverKey"]: a for a in tb["accounts"] if a["type"] != "none"}
+if len(tb_in) != len(tb["accounts"]):
+    used.add("N3")
 if set(tb_in) != set(incoming):
     bad(f"incoming servers differ: thunderbird {sorted(tb_in)} clientlint {sorted(incoming)}")
 for key in sorted(set(tb_in) & set(incoming)):
@@ -180,6 +204,7 @@ for key in sorted(set(tb_in) & set(incoming)):
         # D3 (docs/interop.md): clientlint takes `realhostname` as the host; Thunderbird 153
         # keeps the pref but reports realHostName as null and hostName as `hostname`. Pinned:
         # this branch requires exactly that, anything else is compared as usual.
+        used.add("D3")
         known.append(f"known D3: {key} realhostname {real!r}; thunderbird reports hostName {a['hostname']!r}")
         host = s["host"]
     checks = [
@@ -200,6 +225,7 @@ for key in sorted(set(tb_in) & set(incoming)):
         f"`socketType` is {a['socketType']}, which is not a security mode" in f["message"]
         for f in model["findings"]
     ):
+        used.add("N9")
         checks = [c for c in checks if c[0] != "socketType"]
     pref_of = {"check_time": "check_time", "port": "port", "socketType": "socketType",
                "max_cached_connections": "max_cached_connections", "check_new_mail": "check_new_mail"}
@@ -216,6 +242,7 @@ for key in sorted(set(tb_out) & set(outgoing)):
     # for socketType 3 and 587 otherwise (reference §5). clientlint reports the effective port.
     port = o.get("port")
     if port in (0, -1):
+        used.add("N4")
         port = 465 if o.get("socketType") == 3 else 587
     for what, t, c in [
         ("host", o.get("hostname"), s["host"]),
@@ -227,4 +254,6 @@ for key in sorted(set(tb_out) & set(outgoing)):
 
 for p in known + problems:
     print("  " + p)
+if used:
+    print(f"  used on Thunderbird {tb.get('version', '?')}: {' '.join(sorted(used))}")
 sys.exit(1 if problems else 0)

@@ -6,7 +6,9 @@
 #   fix:   `clientlint --fix --unsafe-fixes` on a copy; Thunderbird must load the fixed file
 #          with no parse error (unless the input has a syntax error, which is never fixed)
 #          and report exactly what clientlint's model of the fixed file says.
-# exit 0 agree, 1 disagree or harness failure (the reason is printed).
+# exit 0 agree, 1 disagree or clientlint failure, 3 oracle error (Thunderbird did not start,
+# Marionette did not answer, or an attribute answered under no known spelling): the reason
+# is printed.
 set -u
 MODE=$1; IN=$(realpath "$2"); W=$(realpath -m "$3")
 HERE=$(cd "$(dirname "$0")" && pwd); ROOT=$(cd "$HERE/../.." && pwd)
@@ -29,7 +31,7 @@ fi
 USERJS=""; [ -f "$W/profile/user.js" ] && USERJS=$W/profile/user.js
 "$HERE/tb_oracle.sh" "$W/profile/prefs.js" "$W/tb" $USERJS > "$W/oracle.out" 2>&1
 orc=$?
-[ $orc -eq 1 ] && { echo "tb_oracle harness failure:"; cat "$W/oracle.out"; tail -5 "$W/tb/thunderbird.log"; exit 1; }
+[ $orc -eq 1 ] && { echo "oracle error (Thunderbird or Marionette did not answer):"; cat "$W/oracle.out"; tail -5 "$W/tb/marionette.out" "$W/tb/thunderbird.log" 2>/dev/null; exit 3; }
 # Syntax errors are never fixed (rule syntax-error has no fix: only the author knows what the
 # statement meant), so a fixed file must load clean only when the input parsed clean; with an
 # input error, compare_tb.py still requires Thunderbird's errors to be exactly clientlint's.
