@@ -7,8 +7,9 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::time::{Duration, Instant};
 
-use clientlint::formats::filezilla::FzFileKind;
-use clientlint::formats::Unit;
+use clientlint::clients::filezilla::FzFileKind;
+use clientlint::engine::discover::unit_for;
+use clientlint::rules::{Context, ALL};
 use clientlint::settings::Settings;
 use clientlint::source::{Files, SourceFile};
 
@@ -40,10 +41,9 @@ fn best_of(iterations: usize, mut f: impl FnMut() -> usize) -> (Duration, usize)
 fn main() {
     let bytes = sitemanager(10_000);
     let path = std::path::PathBuf::from("sitemanager.xml");
-    let units = vec![Unit::FileZilla {
-        name: "bench".to_owned(),
-        files: vec![(path.clone(), FzFileKind::SiteManager)],
-    }];
+    let units: Vec<_> = unit_for(&path, FzFileKind::SiteManager.format())
+        .into_iter()
+        .collect();
     let settings = Settings::default();
     let iterations = 10;
     let (decode, _) = best_of(iterations, || {
@@ -57,16 +57,28 @@ fn main() {
             .len()
     });
     let (parse, _) = best_of(iterations, || {
-        clientlint::formats::filezilla::xml::parse(&String::from_utf8_lossy(&bytes))
+        clientlint::syntax::xml::parse(&String::from_utf8_lossy(&bytes))
             .root
             .map(|r| r.children.len())
             .unwrap_or(0)
     });
     let mut files = Files::default();
     files.add(SourceFile::new(path.clone(), bytes.clone()));
-    let (profiles, _) = clientlint::formats::build_profiles(&units, &mut files);
+    let profiles: Vec<_> = units
+        .iter()
+        .flat_map(|u| u.client.build(u, &files).profiles)
+        .collect();
+    let ctx = Context {
+        settings: &settings,
+    };
     let (rules, _) = best_of(iterations, || {
-        clientlint::lint(&profiles, &files, &settings).len()
+        let mut out = Vec::new();
+        for profile in &profiles {
+            for rule in ALL {
+                rule.check(profile, &ctx, &mut out);
+            }
+        }
+        out.len()
     });
     let mb = bytes.len() as f64 / 1_000_000.0;
     let rate = |d: Duration| mb / d.as_secs_f64();

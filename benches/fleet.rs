@@ -57,8 +57,13 @@ fn walk_and_read(root: &Path) -> (usize, usize) {
 fn full_lint(root: &Path) -> usize {
     // What `clientlint --format json --root` does: discover, then read, parse and lint in
     // batches, then render.
-    let discovery = clientlint::discover::discover(&[], &[], &[root.to_path_buf()]);
-    let run = clientlint::stream::run(&discovery.units, &Settings::default(), false);
+    let discovery = clientlint::engine::discover::discover(&[], &[], &[root.to_path_buf()]);
+    let run = clientlint::engine::run(
+        &discovery.units,
+        &Settings::default(),
+        clientlint::engine::Mode::Check,
+        false,
+    );
     // Written as the binary writes it to stdout, not collected into a string.
     let mut out = std::io::BufWriter::new(std::io::sink());
     let written = clientlint::report::json::write(&run.resolved.report(), &mut out);

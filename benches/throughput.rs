@@ -11,7 +11,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use clientlint::formats::{build_profiles, thunderbird::Layer, Unit};
+use clientlint::clients::thunderbird::PREFS_JS;
+use clientlint::engine::discover::unit_for;
 use clientlint::settings::Settings;
 use clientlint::source::{Files, SourceFile};
 
@@ -70,10 +71,7 @@ fn main() {
     let bytes = text.into_bytes();
     let mb = bytes.len() as f64 / (1024.0 * 1024.0);
     let path = std::path::PathBuf::from("prefs.js");
-    let units = vec![Unit::Thunderbird {
-        name: "bench".to_owned(),
-        layers: vec![(path.clone(), Layer::Prefs)],
-    }];
+    let units: Vec<_> = unit_for(&path, PREFS_JS).into_iter().collect();
     let settings = Settings::default();
 
     let baseline = time(30, || {
@@ -84,9 +82,9 @@ fn main() {
     let full = time(30, || {
         let mut files = Files::default();
         files.add(SourceFile::new(&path, bytes.clone()));
-        let (profiles, _) = build_profiles(&units, &mut files);
-        diagnostics = clientlint::lint(&profiles, &files, &settings).len();
-        black_box(&profiles);
+        let analysis = clientlint::analyze(&units, files, &settings);
+        diagnostics = analysis.diagnostics.len();
+        black_box(&analysis.profiles);
     });
 
     let rate = |d: Duration| mb / d.as_secs_f64();

@@ -19,19 +19,19 @@
 use std::io::Write as _;
 use std::path::PathBuf;
 
-use clientlint::formats::filezilla;
-use clientlint::formats::prefs::{self, PrefFileKind, PrefValue};
-use clientlint::formats::reg::{self, RegData};
+use clientlint::clients::filezilla;
 use clientlint::model::{Role, Security};
 use clientlint::settings::Settings;
 use clientlint::source::SourceFile;
+use clientlint::syntax::prefs::{self, PrefFileKind, PrefValue};
+use clientlint::syntax::reg::{self, RegData};
 use serde_json::{json, Map, Value};
 
 /// Thunderbird's socketType/try_ssl numbering (reference/thunderbird.md §4).
 fn security_number(s: Security) -> i64 {
     match s {
         Security::None => 0,
-        Security::TryStartTls => 1,
+        Security::TryStartTls | Security::RemovedTryStartTls => 1,
         Security::StartTls => 2,
         Security::ImplicitTls => 3,
     }
@@ -131,11 +131,11 @@ fn main() -> anyhow::Result<()> {
     if !fz_files.is_empty() {
         let mut files = Vec::new();
         for (p, kind) in fz_files {
-            let mut file = SourceFile::new(&p, std::fs::read(&p)?);
-            let parsed = filezilla::parse_file(&mut file, 0, kind);
+            let file = SourceFile::new(&p, std::fs::read(&p)?);
+            let (parsed, _) = filezilla::parse_file(&file, 0, kind);
             files.push(json!({
                 "name": p.file_name().map(|n| n.to_string_lossy().into_owned()),
-                "kind": kind.format_name(),
+                "kind": kind.format().name(),
                 "usual_name": kind.usual_file_name(),
                 "syntax_error": parsed.doc.error.as_ref().map(|e| e.message.clone()),
             }));

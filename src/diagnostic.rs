@@ -3,7 +3,8 @@
 //! A finding is never an `Err`: rules push diagnostics, reporters render them, `fix.rs`
 //! applies their edits. Spans are text spans into the file named by `file`.
 
-use crate::model::{Client, Note};
+use crate::model::{ClientId, Note};
+pub use crate::source::Edit;
 use crate::source::{FileId, Span};
 
 /// How serious a finding is.
@@ -60,14 +61,6 @@ pub enum FixAvailability {
     Always,
 }
 
-/// Replace `span` of `file` (text offsets) by `replacement`; an empty span inserts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Edit {
-    pub file: FileId,
-    pub span: Span,
-    pub replacement: String,
-}
-
 /// A repair: edits applied together, or not at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fix {
@@ -111,7 +104,7 @@ pub struct Diagnostic {
     pub label: String,
     /// Further places the finding refers to (possibly in other files).
     pub notes: Vec<Note>,
-    pub client: Client,
+    pub client: ClientId,
     pub account: Option<String>,
     pub fix: Option<Fix>,
 }

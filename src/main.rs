@@ -9,7 +9,8 @@ use clap::Parser;
 // system allocator at that and keeps per-thread heaps compact (see the benches).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use clientlint::{cli::Cli, run, ExitStatus};
+use clientlint::cli::{run, Cli, ExitStatus};
+use clientlint::settings::file::{render_error, ConfigError};
 
 /// `mi_option_purge_delay` in mimalloc v3's `mimalloc.h` (libmimalloc-sys does not name
 /// it): how long freed pages stay resident before they are returned to the OS (default
@@ -40,11 +41,11 @@ fn main() -> ExitCode {
             }
             // Configuration errors point into clientlint.toml: draw them.
             let config_error = e
-                .downcast_ref::<Box<clientlint::config::ConfigError>>()
+                .downcast_ref::<Box<ConfigError>>()
                 .map(|b| b.as_ref())
-                .or_else(|| e.downcast_ref::<clientlint::config::ConfigError>());
+                .or_else(|| e.downcast_ref::<ConfigError>());
             if let Some(config_error) = config_error {
-                eprint!("{}", clientlint::config::render_error(config_error));
+                eprint!("{}", render_error(config_error));
                 return ExitCode::from(ExitStatus::Error.code());
             }
             eprintln!("clientlint failed: {e}");

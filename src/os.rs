@@ -1,4 +1,4 @@
-//! Is a client running on this profile? The OS-level lock probes that the format modules
+//! Is a client running on this profile? The OS-level lock probes that the clients
 //! use to refuse writing while a client holds its profile (it would overwrite the fix when
 //! it exits).
 

@@ -45,8 +45,17 @@ impl Span {
     }
 }
 
-/// Index of a file in a run's [`Files`] arena.
+/// A file's number in a run: given once, when the run's files are listed, and kept by
+/// every arena that holds the file.
 pub type FileId = usize;
+
+/// Replace `span` of `file` (text offsets) by `replacement`; an empty span inserts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub file: FileId,
+    pub span: Span,
+    pub replacement: String,
+}
 
 /// How the file's bytes are encoded on disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,7 +112,7 @@ impl LineEnding {
 }
 
 /// One configuration file, read once.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SourceFile {
     /// The path as given (relative stays relative); used in every output.
     pub path: PathBuf,
@@ -481,32 +490,50 @@ fn index_lines(text: &str) -> (Vec<usize>, LineEnding) {
     (starts, ending)
 }
 
-/// All files of one run. A [`FileId`] indexes it.
-#[derive(Debug, Default)]
+/// Files by their run-wide [`FileId`]: a whole run's files, or only one unit's (ids stay
+/// those of the run, so nothing built from a unit's files is ever renumbered).
+#[derive(Debug, Default, Clone)]
 pub struct Files {
-    files: Vec<SourceFile>,
+    /// Sorted by id.
+    files: Vec<(FileId, SourceFile)>,
     /// Path → id, so lookups stay constant-time in runs over thousands of files.
     by_path: std::collections::HashMap<PathBuf, FileId>,
 }
 
 impl Files {
+    /// Adds a file under the next free id.
     pub fn add(&mut self, file: SourceFile) -> FileId {
-        let id = self.files.len();
-        self.by_path.entry(file.path.clone()).or_insert(id);
-        self.files.push(file);
+        let id = self.files.last().map(|(id, _)| id + 1).unwrap_or(0);
+        self.insert(id, file);
         id
     }
 
+    /// Adds a file under the id the run gave it, replacing a file of that id.
+    pub fn insert(&mut self, id: FileId, file: SourceFile) {
+        self.by_path.entry(file.path.clone()).or_insert(id);
+        match self.files.binary_search_by_key(&id, |(i, _)| *i) {
+            Ok(at) => {
+                if let Some(slot) = self.files.get_mut(at) {
+                    slot.1 = file;
+                }
+            }
+            Err(at) => self.files.insert(at, (id, file)),
+        }
+    }
+
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
-        self.files.get(id)
+        let at = self.files.binary_search_by_key(&id, |(i, _)| *i).ok()?;
+        self.files.get(at).map(|(_, f)| f)
     }
 
     pub fn get_mut(&mut self, id: FileId) -> Option<&mut SourceFile> {
-        self.files.get_mut(id)
+        let at = self.files.binary_search_by_key(&id, |(i, _)| *i).ok()?;
+        self.files.get_mut(at).map(|(_, f)| f)
     }
 
+    /// Every file with its id, in id order.
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
-        self.files.iter().enumerate()
+        self.files.iter().map(|(id, f)| (*id, f))
     }
 
     pub fn len(&self) -> usize {
@@ -522,26 +549,14 @@ impl Files {
         self.by_path.get(path).copied()
     }
 
-    /// Each file's position in path order: sorting by it sorts by path without comparing
-    /// paths again.
-    pub fn path_ranks(&self) -> Vec<usize> {
-        let mut order: Vec<FileId> = (0..self.files.len()).collect();
-        order.sort_by(|a, b| {
-            let path = |id: &FileId| self.files.get(*id).map(|f| f.path.as_path());
-            path(a).cmp(&path(b))
-        });
-        let mut ranks = vec![0; self.files.len()];
-        for (rank, id) in order.into_iter().enumerate() {
-            if let Some(slot) = ranks.get_mut(id) {
-                *slot = rank;
+    /// Takes in another arena's files (a unit's, into a whole run's); a file whose id is
+    /// already here keeps the first copy.
+    pub fn extend(&mut self, other: Files) {
+        for (id, file) in other.files {
+            if self.get(id).is_none() {
+                self.insert(id, file);
             }
         }
-        ranks
-    }
-
-    /// Takes every file out, leaving the arena empty.
-    pub fn into_vec(self) -> Vec<SourceFile> {
-        self.files
     }
 }
 

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use clientlint::formats::filezilla::FzFileKind;
-use clientlint::formats::{classify, Format};
+use clientlint::clients::filezilla::FzFileKind;
+use clientlint::engine::discover::recognise as classify;
 use clientlint::report::OutputFormat;
 use clientlint::settings::Settings;
 use clientlint::{lint_paths, render};
@@ -163,17 +163,13 @@ fn corpus_files_are_classified_by_content() {
         let bytes = std::fs::read(&path).expect("read corpus file");
         assert_eq!(
             classify(&path, &bytes),
-            kind.map(Format::FileZilla),
+            kind.map(FzFileKind::format),
             "{rel}"
         );
         // Under its usual name the content still decides.
         if let Some(k) = kind {
             let as_named = Path::new("dir").join(k.usual_file_name());
-            assert_eq!(
-                classify(&as_named, &bytes),
-                Some(Format::FileZilla(*k)),
-                "{rel}"
-            );
+            assert_eq!(classify(&as_named, &bytes), Some(k.format()), "{rel}");
         }
     }
 }
@@ -253,5 +249,5 @@ fn corpus_model_values() {
     let p = &sm.profiles[0];
     assert_eq!(p.servers.len(), 60);
     // Default Number of Transfers (2) plus one browsing tab, no site limit.
-    assert_eq!(p.worst_case_connections(&p.servers[0]).0, 3);
+    assert_eq!(p.servers[0].connections.count(), 3);
 }

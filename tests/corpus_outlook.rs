@@ -6,12 +6,13 @@
 use std::path::{Path, PathBuf};
 
 use clientlint::diagnostic::{Applicability, Diagnostic, Edit};
-use clientlint::formats::reg::{self, RegData};
+use clientlint::fix;
 use clientlint::model::{AuthMethod, Protocol, Role, Security};
 use clientlint::report::OutputFormat;
 use clientlint::settings::Settings;
 use clientlint::source::SourceFile;
-use clientlint::{fix, lint_paths, render, Analysis};
+use clientlint::syntax::reg::{self, RegData};
+use clientlint::{lint_paths, render, Analysis};
 
 fn corpus(dir: &str) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(Path::new("fixtures/corpus").join(dir))

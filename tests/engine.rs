@@ -1,7 +1,6 @@
-//! The batched pipeline (`clientlint::stream`, what `check` runs) must print exactly what
-//! linting everything at once prints (`analyze` + `render`, what fixes and the library use):
-//! in every format, over every fixture, the corpus, and a generated fleet large enough to
-//! span several batches, with the cross-client budget firing across files and within one.
+//! The batched pipeline (`clientlint::engine::run`, what every command runs) over a
+//! generated fleet large enough to span several batches, with the cross-client budget
+//! firing across files and within one, and with unreadable files.
 
 #[path = "../benches/support/fleet.rs"]
 #[allow(dead_code)]
@@ -9,56 +8,11 @@ mod fleet;
 
 use std::path::PathBuf;
 
+use clientlint::clients::thunderbird::PREFS_JS;
+use clientlint::engine::discover::unit_for;
+use clientlint::engine::Mode;
 use clientlint::report::OutputFormat;
 use clientlint::settings::Settings;
-
-const FORMATS: [OutputFormat; 5] = [
-    OutputFormat::Text,
-    OutputFormat::Concise,
-    OutputFormat::Json,
-    OutputFormat::Sarif,
-    OutputFormat::Github,
-];
-
-/// Lints `roots` both ways and compares the output of every format.
-fn assert_same_both_ways(paths: &[PathBuf], roots: &[PathBuf], settings: &Settings) -> usize {
-    let discovery = clientlint::discover::discover(paths, &[], roots);
-    assert!(!discovery.units.is_empty(), "nothing found in {paths:?}");
-    let (files, _) = clientlint::read_files(&discovery.units);
-    let analysis = clientlint::analyze(&discovery.units, files, settings);
-    for format in FORMATS {
-        let run = clientlint::stream::run(&discovery.units, settings, format == OutputFormat::Text);
-        let streamed = clientlint::render_resolved(&run.resolved, format);
-        let whole = clientlint::render(&analysis, format);
-        if streamed != whole {
-            let diff = similar::TextDiff::from_lines(&whole, &streamed)
-                .unified_diff()
-                .header("all at once", "in batches")
-                .to_string();
-            panic!("{format:?} output differs for {paths:?} {roots:?}:\n{diff}");
-        }
-    }
-    analysis.diagnostics.len()
-}
-
-#[test]
-fn every_fixture_and_corpus_file_reports_the_same_in_batches() {
-    let settings = Settings::default();
-    for dir in ["fixtures/rules", "fixtures/demo"] {
-        let n = assert_same_both_ways(&[PathBuf::from(dir)], &[], &settings);
-        assert!(n >= 9, "{dir}: only {n} diagnostics");
-    }
-    // Corpus files are named after their source, so they are named one by one.
-    let corpus: Vec<PathBuf> = walkdir::WalkDir::new("fixtures/corpus")
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file() && e.file_name() != "SOURCES.md")
-        .map(|e| e.into_path())
-        .collect();
-    let n = assert_same_both_ways(&corpus, &[], &settings);
-    assert!(n > 100, "corpus: only {n} diagnostics");
-}
 
 #[test]
 fn a_fleet_spanning_several_batches_reports_the_same_with_the_budget_firing() {
@@ -69,12 +23,13 @@ fn a_fleet_spanning_several_batches_reports_the_same_with_the_budget_firing() {
     let mut settings = Settings::default();
     // Every home uses the same FTP and IMAP hosts: the budget adds up across the fleet.
     settings.limits.server_connection_limit = 40;
-    let n = assert_same_both_ways(&[], &[dir.path().to_path_buf()], &settings);
-    let run = clientlint::stream::run(
-        &clientlint::discover::discover(&[], &[], &[dir.path().to_path_buf()]).units,
+    let run = clientlint::engine::run(
+        &clientlint::engine::discover::discover(&[], &[], &[dir.path().to_path_buf()]).units,
         &settings,
+        Mode::Check,
         false,
     );
+    let n = run.resolved.findings.len();
     let budget: Vec<_> = run
         .resolved
         .findings
@@ -122,9 +77,8 @@ fn budget_notes_in_the_same_file_are_drawn_alike_both_ways() {
     std::fs::create_dir_all(&other).expect("mkdir");
     std::fs::write(other.join("prefs.js"), &prefs).expect("write");
     let settings = Settings::default();
-    assert_same_both_ways(&[dir.path().to_path_buf()], &[], &settings);
-    let discovery = clientlint::discover::discover(&[dir.path().to_path_buf()], &[], &[]);
-    let run = clientlint::stream::run(&discovery.units, &settings, true);
+    let discovery = clientlint::engine::discover::discover(&[dir.path().to_path_buf()], &[], &[]);
+    let run = clientlint::engine::run(&discovery.units, &settings, Mode::Check, true);
     let text = clientlint::render_resolved(&run.resolved, OutputFormat::Text);
     assert!(text.contains("server-connection-budget-exceeded"), "{text}");
     assert!(!text.contains("hunter2"), "a secret was drawn:\n{text}");
@@ -141,20 +95,9 @@ fn unreadable_files_are_reported_once_and_do_not_stop_the_run() {
     std::fs::create_dir_all(good.parent().expect("parent")).expect("mkdir");
     std::fs::write(&good, "user_pref(\"mail.server.server1.check_time\", 1);\n").expect("write");
     let missing = dir.path().join("missing/prefs.js");
-    let units = vec![
-        clientlint::formats::Unit::Thunderbird {
-            name: "missing".to_owned(),
-            layers: vec![(
-                missing.clone(),
-                clientlint::formats::thunderbird::Layer::Prefs,
-            )],
-        },
-        clientlint::formats::Unit::Thunderbird {
-            name: "good".to_owned(),
-            layers: vec![(good, clientlint::formats::thunderbird::Layer::Prefs)],
-        },
-    ];
-    let run = clientlint::stream::run(&units, &Settings::default(), false);
+    let unit = |path: &PathBuf| unit_for(path, PREFS_JS).expect("a unit");
+    let units = vec![unit(&missing), unit(&good)];
+    let run = clientlint::engine::run(&units, &Settings::default(), Mode::Check, false);
     assert_eq!(run.read_errors.len(), 1, "{:?}", run.read_errors);
     assert!(run.read_errors[0].contains(&missing.display().to_string()));
     assert_eq!(run.resolved.files.len(), 2);

@@ -321,10 +321,8 @@ proptest::proptest! {
     ]), 0..40)) {
         let text: String = parts.concat();
         let path = PathBuf::from("sitemanager.xml");
-        let units = vec![clientlint::formats::Unit::FileZilla {
-            name: "p".to_owned(),
-            files: vec![(path.clone(), clientlint::formats::filezilla::FzFileKind::SiteManager)],
-        }];
+        let format = clientlint::clients::filezilla::FzFileKind::SiteManager.format();
+        let units: Vec<_> = clientlint::engine::discover::unit_for(&path, format).into_iter().collect();
         let mut files = clientlint::source::Files::default();
         files.add(clientlint::source::SourceFile::new(path, text.into_bytes()));
         let analysis = clientlint::analyze(&units, files, &Settings::default());

@@ -5,9 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use clientlint::diagnostic::Diagnostic;
+use clientlint::engine::discover;
 use clientlint::settings::Settings;
 use clientlint::source::Files;
-use clientlint::{discover, fix, read_files};
+use clientlint::{plan_fixes, read_files};
 use proptest::prelude::*;
 
 fn all_inputs() -> Vec<PathBuf> {
@@ -69,7 +70,7 @@ fn check_fix_properties(paths: &[PathBuf]) {
     let settings = Settings::default();
     let discovery = discover::from_paths(paths);
     let (files, _) = read_files(&discovery.units);
-    let plan = fix::plan(&discovery.units, files, &settings, true);
+    let plan = plan_fixes(&discovery.units, files, &settings, true);
     assert!(plan.errors.is_empty(), "{paths:?}: {:?}", plan.errors);
 
     // 1. Each pass changes bytes only inside the edits it reports.
@@ -118,7 +119,7 @@ fn check_fix_properties(paths: &[PathBuf]) {
             f.bytes().to_vec(),
         ));
     }
-    let second = fix::plan(&discovery.units, again, &settings, true);
+    let second = plan_fixes(&discovery.units, again, &settings, true);
     assert!(
         second.applied.is_empty(),
         "{paths:?}: second run applied {:?}",

@@ -4,10 +4,11 @@
 use std::path::{Path, PathBuf};
 
 use clientlint::diagnostic::FixAvailability;
+use clientlint::engine::discover;
 use clientlint::report::OutputFormat;
 use clientlint::rules::ALL;
 use clientlint::settings::Settings;
-use clientlint::{discover, fix, lint_paths, read_files, render};
+use clientlint::{lint_paths, plan_fixes, read_files, render, unified_diff};
 
 fn fixture_dir(rule: &str) -> PathBuf {
     Path::new("fixtures/rules").join(rule)
@@ -124,9 +125,9 @@ fn bad_fixtures_report_their_rule() {
                 if rule.fix_availability() != FixAvailability::Never {
                     let discovery = discover::from_paths(std::slice::from_ref(&case));
                     let (files, _) = read_files(&discovery.units);
-                    let plan = fix::plan(&discovery.units, files, &only(rule.name()), true);
+                    let plan = plan_fixes(&discovery.units, files, &only(rule.name()), true);
                     assert!(plan.errors.is_empty(), "{:?}", plan.errors);
-                    insta::assert_snapshot!(format!("{name}.fixed"), fix::unified_diff(&plan));
+                    insta::assert_snapshot!(format!("{name}.fixed"), unified_diff(&plan));
                 }
             }
         }

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use clientlint::config::{self, LoadedConfig};
+use clientlint::settings::file::{self as config, LoadedConfig};
 use clientlint::settings::Settings;
 use libfuzzer_sys::fuzz_target;
 
@@ -20,7 +20,9 @@ fuzz_target!(|data: &[u8]| {
                 text: text.to_owned(),
                 file,
             };
-            if let Err(e) = Settings::default().apply_config(&loaded) {
+            if let Err(e) =
+                Settings::default().apply_config(&loaded, &|r| clientlint::rules::find(r).is_some())
+            {
                 let _ = config::render_error(&e);
             }
         }

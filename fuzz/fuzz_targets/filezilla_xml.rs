@@ -2,7 +2,7 @@
 //! which FileZilla file the rest is read as.
 #![no_main]
 
-use clientlint::formats::filezilla::FzFileKind;
+use clientlint::clients::filezilla::FzFileKind;
 use clientlint_fuzz::{lint, As};
 use libfuzzer_sys::fuzz_target;
 

@@ -3,7 +3,7 @@
 //! be exactly what changed.
 #![no_main]
 
-use clientlint::formats::filezilla::FzFileKind;
+use clientlint::clients::filezilla::FzFileKind;
 use clientlint_fuzz::{fix_roundtrip, As};
 use libfuzzer_sys::fuzz_target;
 

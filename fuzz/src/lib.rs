@@ -5,9 +5,8 @@
 
 use std::path::PathBuf;
 
-use clientlint::formats::filezilla::FzFileKind;
-use clientlint::formats::thunderbird::Layer;
-use clientlint::formats::Unit;
+use clientlint::clients::filezilla::FzFileKind;
+use clientlint::clients::{outlook, thunderbird, Unit};
 use clientlint::report::OutputFormat;
 use clientlint::settings::Settings;
 use clientlint::source::{Files, SourceFile, Span};
@@ -36,19 +35,15 @@ impl As {
             As::FileZilla(FzFileKind::SiteManager) => "fz/sitemanager.xml",
             As::FileZilla(FzFileKind::RecentServers) => "fz/recentservers.xml",
         });
-        let unit = match self {
-            As::PrefsJs => Unit::Thunderbird {
-                name: "p".to_owned(),
-                layers: vec![(path.clone(), Layer::Prefs)],
-            },
-            As::ProfilesIni => Unit::ProfilesIni(path.clone()),
-            As::Prf => Unit::OutlookPrf(path.clone()),
-            As::Reg => Unit::OutlookReg(path.clone()),
-            As::FileZilla(kind) => Unit::FileZilla {
-                name: "fz".to_owned(),
-                files: vec![(path.clone(), kind)],
-            },
+        let format = match self {
+            As::PrefsJs => thunderbird::PREFS_JS,
+            As::ProfilesIni => thunderbird::PROFILES_INI,
+            As::Prf => outlook::PRF,
+            As::Reg => outlook::REG,
+            As::FileZilla(kind) => kind.format(),
         };
+        let unit = clientlint::engine::discover::unit_for(&path, format)
+            .expect("every format makes a unit");
         (path, unit)
     }
 }
@@ -56,9 +51,19 @@ impl As {
 /// A span lies inside `text` and on char boundaries.
 pub fn assert_span(text: &str, span: Span, what: &str) {
     assert!(span.start <= span.end, "{what}: reversed span {span:?}");
-    assert!(span.end <= text.len(), "{what}: {span:?} past the end ({})", text.len());
-    assert!(text.is_char_boundary(span.start), "{what}: {span:?} splits a char");
-    assert!(text.is_char_boundary(span.end), "{what}: {span:?} splits a char");
+    assert!(
+        span.end <= text.len(),
+        "{what}: {span:?} past the end ({})",
+        text.len()
+    );
+    assert!(
+        text.is_char_boundary(span.start),
+        "{what}: {span:?} splits a char"
+    );
+    assert!(
+        text.is_char_boundary(span.end),
+        "{what}: {span:?} splits a char"
+    );
 }
 
 /// Every diagnostic, note and fix-edit span of an analysis is valid for its file.
@@ -77,7 +82,10 @@ pub fn assert_spans(analysis: &Analysis) {
     }
     for (_, f) in analysis.files.iter() {
         for s in &f.secrets {
-            assert!(s.start <= s.end && s.end <= f.text.len(), "secret {s:?} out of range");
+            assert!(
+                s.start <= s.end && s.end <= f.text.len(),
+                "secret {s:?} out of range"
+            );
         }
     }
 }
@@ -103,8 +111,12 @@ pub fn fix_roundtrip(as_: As, bytes: &[u8]) {
     let mut files = Files::default();
     files.add(SourceFile::new(path, bytes.to_vec()));
     let units = [unit];
-    let plan = clientlint::fix::plan(&units, files, &Settings::default(), true);
-    assert!(plan.errors.is_empty(), "fix did not verify: {:?}", plan.errors);
+    let plan = clientlint::plan_fixes(&units, files, &Settings::default(), true);
+    assert!(
+        plan.errors.is_empty(),
+        "fix did not verify: {:?}",
+        plan.errors
+    );
     for pass in &plan.passes {
         let mut edits = pass.edits.clone();
         edits.sort_by_key(|(s, _)| (s.start, s.end));
@@ -119,6 +131,6 @@ pub fn fix_roundtrip(as_: As, bytes: &[u8]) {
         assert_eq!(out, pass.after, "bytes changed outside the reported edits");
     }
     assert_spans(&plan.analysis);
-    let diff = clientlint::fix::unified_diff(&plan);
+    let diff = clientlint::unified_diff(&plan);
     let _ = diff;
 }

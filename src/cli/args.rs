@@ -1,5 +1,5 @@
 //! Command-line definitions (clap derive). Doc comments here are the `--help` text.
-//! Values are raw; `lib.rs` turns them into [`crate::settings::Settings`].
+//! Values are raw; [`super::settings_from`] turns them into [`crate::settings::Settings`].
 
 use std::path::PathBuf;
 

@@ -1,412 +1,259 @@
-//! File formats: recognising a file, and turning a run's files into profiles.
+//! The clients clientlint reads, and the contract each one implements in its own folder.
 //!
-//! One module per format holds every quirk of that format; this module only dispatches.
-//! A [`Unit`] says which files make up one client instance (e.g. a Thunderbird profile's
-//! prefs.js and user.js); [`build_profiles`] parses each file once and builds the model.
+//! Everything that knows one client — where its files live, how to recognise them, how
+//! they group into one client instance, how they become the model, which bytes are secret,
+//! whether the client is running — lives in `clients/<client>/` behind [`Client`].
+//! Discovery and the engine only ever ask [`CLIENTS`]; adding a client is one folder and
+//! one line in that list (CONTRIBUTING.md).
 
 pub mod filezilla;
-pub mod ini;
 pub mod outlook;
-pub mod outlook_reg;
-pub mod prefs;
-pub mod prf;
-pub mod profiles_ini;
-pub mod reg;
 pub mod thunderbird;
 
 use std::path::{Path, PathBuf};
 
-use crate::model::{Client, Profile};
-use crate::source::{FileId, Files};
+use crate::model::{ClientId, Profile};
+use crate::source::{FileId, Files, Span};
+use crate::tree::Tree;
 
-/// The formats clientlint reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// prefs.js or user.js: a user prefs file.
-    PrefsJs,
-    /// defaults/pref/*.js: a default prefs file (syntax only).
-    DefaultPrefsJs,
-    /// Thunderbird's profiles.ini.
-    ProfilesIni,
-    /// An Outlook PRF profile file (`outlook.exe /importprf`).
-    Prf,
-    /// A Regedit export (`.reg`), read for Outlook account keys.
-    Reg,
-    /// A FileZilla XML file, by what its root holds.
-    FileZilla(filezilla::FzFileKind),
-}
+/// Every client: the only list that names them all.
+pub static CLIENTS: &[&dyn Client] = &[
+    &thunderbird::THUNDERBIRD,
+    &filezilla::FILEZILLA,
+    &outlook::OUTLOOK,
+];
+
+/// A file format a client reads; its name is the `format` of the JSON `files` list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Format(pub &'static str);
 
 impl Format {
-    /// Stable name used in JSON output.
     pub fn name(self) -> &'static str {
-        match self {
-            Format::PrefsJs => "prefs-js",
-            Format::DefaultPrefsJs => "default-prefs-js",
-            Format::ProfilesIni => "profiles-ini",
-            Format::Prf => "prf",
-            Format::Reg => "reg",
-            Format::FileZilla(kind) => kind.format_name(),
-        }
-    }
-
-    pub fn client(self) -> Client {
-        match self {
-            Format::PrefsJs | Format::DefaultPrefsJs | Format::ProfilesIni => Client::Thunderbird,
-            Format::Prf | Format::Reg => Client::Outlook,
-            Format::FileZilla(_) => Client::FileZilla,
-        }
+        self.0
     }
 }
 
-/// Which files make up one linted unit.
+/// How sure a client is that a file is its own. When several clients claim a file, the
+/// surest wins; clients equally sure all read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Confidence {
+    /// A guess from content alone (a `.js` file that contains `user_pref`).
+    Guess,
+    /// The client's own file name, extension or content marker.
+    Sure,
+}
+
+/// How a file reached the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seen {
+    /// Named on the command line: recognised by content even under another name.
+    Named,
+    /// Met while walking a directory: recognised by name first.
+    Walked,
+    /// Found in the client's default location under a home.
+    Located,
+}
+
+/// A file a client recognised as its own.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Unit {
-    /// A Thunderbird profile: its layers, lowest precedence first.
-    Thunderbird {
-        name: String,
-        layers: Vec<(PathBuf, thunderbird::Layer)>,
-    },
-    /// A default prefs file, checked for syntax only.
-    DefaultPrefs(PathBuf),
-    /// A profiles.ini.
-    ProfilesIni(PathBuf),
-    /// An Outlook PRF file: one profile.
-    OutlookPrf(PathBuf),
-    /// A `.reg` export: one profile (Outlook accounts in it are modelled).
-    OutlookReg(PathBuf),
-    /// A FileZilla settings directory (or a single FileZilla file): its files and what
-    /// each holds.
-    FileZilla {
-        name: String,
-        files: Vec<(PathBuf, filezilla::FzFileKind)>,
-    },
+pub struct Recognised {
+    pub path: PathBuf,
+    pub format: Format,
+    pub seen: Seen,
 }
 
-impl Unit {
-    pub fn paths(&self) -> Vec<&Path> {
-        match self {
-            Unit::Thunderbird { layers, .. } => layers.iter().map(|(p, _)| p.as_path()).collect(),
-            Unit::DefaultPrefs(p)
-            | Unit::ProfilesIni(p)
-            | Unit::OutlookPrf(p)
-            | Unit::OutlookReg(p) => vec![p.as_path()],
-            Unit::FileZilla { files, .. } => files.iter().map(|(p, _)| p.as_path()).collect(),
-        }
-    }
-
-    fn format_of(&self) -> Format {
-        match self {
-            Unit::Thunderbird { .. } => Format::PrefsJs,
-            Unit::DefaultPrefs(_) => Format::DefaultPrefsJs,
-            Unit::ProfilesIni(_) => Format::ProfilesIni,
-            Unit::OutlookPrf(_) => Format::Prf,
-            Unit::OutlookReg(_) => Format::Reg,
-            Unit::FileZilla { files, .. } => Format::FileZilla(
-                files
-                    .first()
-                    .map(|(_, k)| *k)
-                    .unwrap_or(filezilla::FzFileKind::Settings),
-            ),
-        }
-    }
-}
-
-/// Why a client that would overwrite our edits holds this unit's files, if one does.
-pub fn lock_held(unit: &Unit) -> Option<String> {
-    match unit {
-        Unit::Thunderbird { layers, .. } => layers
-            .first()
-            .and_then(|(p, _)| p.parent())
-            .and_then(thunderbird::profile_lock),
-        // PRF files and .reg exports are imported by an admin, not rewritten by a
-        // running client.
-        Unit::DefaultPrefs(_)
-        | Unit::ProfilesIni(_)
-        | Unit::OutlookPrf(_)
-        | Unit::OutlookReg(_) => None,
-        Unit::FileZilla { files, .. } => files
-            .iter()
-            .find_map(|(p, _)| p.parent())
-            .and_then(filezilla::settings_lock),
-    }
-}
-
-/// Recognises a file that was named explicitly, by name and then by content.
-pub fn classify(path: &Path, bytes: &[u8]) -> Option<Format> {
-    let name = crate::source::file_name_lower(path);
-    match name.as_str() {
-        "prefs.js" | "user.js" => return Some(Format::PrefsJs),
-        "profiles.ini" => return Some(Format::ProfilesIni),
-        _ => {}
-    }
-    if let Some(f) = classify_outlook(&name, bytes) {
-        return Some(f);
-    }
-    if let Some(kind) = filezilla::sniff(&name, bytes) {
-        return Some(Format::FileZilla(kind));
-    }
-    let head = &bytes[..bytes.len().min(64 * 1024)];
-    let has = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
-    if has(b"user_pref") {
-        return Some(Format::PrefsJs);
-    }
-    if name.ends_with(".js") && (has(b"pref(") || has(b"sticky_pref")) {
-        return Some(Format::DefaultPrefsJs);
-    }
-    if name.ends_with(".ini") && has(b"[Profile") {
-        return Some(Format::ProfilesIni);
-    }
-    None
-}
-
-/// Recognises a PRF or `.reg` file by its extension, else by its start: a Regedit header,
-/// or a PRF's `[Internet Account List]`. Both are often UTF-16LE, so the start is decoded.
-fn classify_outlook(name: &str, bytes: &[u8]) -> Option<Format> {
-    if name.ends_with(".prf") {
-        return Some(Format::Prf);
-    }
-    let head = crate::source::SourceFile::new("", bytes.get(..4096).unwrap_or(bytes).to_vec());
-    let text = head.text.trim_start();
-    let is_reg =
-        text.starts_with("Windows Registry Editor Version 5.00") || text.starts_with("REGEDIT4");
-    if name.ends_with(".reg") || is_reg {
-        return Some(Format::Reg);
-    }
-    let lower = text.to_ascii_lowercase();
-    (lower.contains("[internet account list]")
-        || lower.starts_with(";automatically generated prf file"))
-    .then_some(Format::Prf)
-}
-
-/// True when a file met while walking a directory is a PRF or an Outlook `.reg` export.
-/// Walking is stricter than naming a file: a `.reg` must carry a Regedit header.
-pub fn is_outlook_file_when_walking(path: &Path) -> Option<Format> {
-    let name = crate::source::file_name_lower(path);
-    if !(name.ends_with(".prf") || name.ends_with(".reg")) {
-        return None;
-    }
-    // Only the head decides, so an oversized export is still recognised here and then
-    // reported (not silently skipped) when it is read in full.
-    let bytes = crate::source::read_config_head(path, 4096).ok()?;
-    match classify_outlook(&name, &bytes)? {
-        Format::Reg => {
-            let head =
-                crate::source::SourceFile::new("", bytes.get(..4096).unwrap_or(&bytes).to_vec());
-            let t = head.text.trim_start();
-            (t.starts_with("Windows Registry Editor Version 5.00") || t.starts_with("REGEDIT4"))
-                .then_some(Format::Reg)
-        }
-        f => Some(f),
-    }
-}
-
-/// What the run knows about each file, for the `files` list of the JSON output.
-#[derive(Debug, Clone, Copy)]
-pub struct FileInfo {
-    pub client: Client,
+/// One file of a unit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitFile {
+    pub path: PathBuf,
     pub format: Format,
 }
 
-/// Parses every file of every unit once and builds the profiles, units in parallel.
-/// Registers secret spans with the files, so any later rendering masks them.
-///
-/// Each unit is built against an arena of its own files (moved out of `files`, so nothing
-/// is copied unless two units share a file), then the arenas are merged back in unit
-/// order and the profiles' file ids rewritten. The result does not depend on the number
-/// of threads.
-pub fn build_profiles(units: &[Unit], files: &mut Files) -> (Vec<Profile>, Vec<Option<FileInfo>>) {
-    use rayon::prelude::*;
-    use std::collections::HashMap;
-
-    let mut slots: Vec<Option<crate::source::SourceFile>> = std::mem::take(files)
-        .into_vec()
-        .into_iter()
-        .map(Some)
-        .collect();
-    let index: HashMap<PathBuf, usize> = slots
-        .iter()
-        .enumerate()
-        .filter_map(|(i, f)| f.as_ref().map(|f| (f.path.clone(), i)))
-        .collect();
-    let mut uses: HashMap<usize, usize> = HashMap::new();
-    for unit in units {
-        for p in unit.paths() {
-            if let Some(&i) = index.get(p) {
-                *uses.entry(i).or_default() += 1;
-            }
-        }
-    }
-    // Give each unit its files: moved, or cloned while another unit still needs them.
-    let locals: Vec<Files> = units
-        .iter()
-        .map(|unit| {
-            let mut local = Files::default();
-            for p in unit.paths() {
-                let Some(&i) = index.get(p) else { continue };
-                if local.find(p).is_some() {
-                    continue;
-                }
-                let remaining = uses.entry(i).or_default();
-                *remaining = remaining.saturating_sub(1);
-                let file = if *remaining == 0 {
-                    slots.get_mut(i).and_then(Option::take)
-                } else {
-                    slots.get(i).and_then(|f| {
-                        f.as_ref().map(|f| {
-                            crate::source::SourceFile::new(f.path.clone(), f.bytes().to_vec())
-                        })
-                    })
-                };
-                if let Some(file) = file {
-                    local.add(file);
-                }
-            }
-            local
-        })
-        .collect();
-    let built: Vec<(Files, Vec<Profile>, Vec<Option<FileInfo>>)> = units
-        .par_iter()
-        .zip(locals.into_par_iter())
-        .map(|(unit, mut local)| {
-            let (profiles, infos) = build_unit(unit, &mut local);
-            (local, profiles, infos)
-        })
-        .collect();
-
-    // Merge in unit order.
-    let mut infos: Vec<Option<FileInfo>> = Vec::new();
-    let mut profiles = Vec::new();
-    for (local, mut unit_profiles, local_infos) in built {
-        let mut map = Vec::with_capacity(local.len());
-        for (local_id, file) in local.into_vec().into_iter().enumerate() {
-            let id = match files.find(&file.path) {
-                Some(existing) => existing,
-                None => {
-                    infos.push(None);
-                    files.add(file)
-                }
-            };
-            if let (Some(slot), Some(Some(info))) = (infos.get_mut(id), local_infos.get(local_id)) {
-                *slot = Some(*info);
-            }
-            map.push(id);
-        }
-        for p in &mut unit_profiles {
-            crate::model::RemapFiles::remap_files(p, &|id| map.get(id).copied().unwrap_or(id));
-        }
-        profiles.extend(unit_profiles);
-    }
-    // Files no unit claimed stay in the run.
-    for file in slots.into_iter().flatten() {
-        if files.find(&file.path).is_none() {
-            infos.push(None);
-            files.add(file);
-        }
-    }
-    (profiles, infos)
+/// The files one client reads as one instance (a Thunderbird profile directory, a
+/// FileZilla settings directory, a PRF): read, built, linted and fixed together.
+#[derive(Clone)]
+pub struct Unit {
+    pub client: &'static dyn Client,
+    /// Display name: the directory or file as given.
+    pub name: String,
+    /// The unit's own files, lowest-precedence layer first: linted and fixed here.
+    pub files: Vec<UnitFile>,
+    /// Machine-wide files the client reads under this unit (e.g. a system fzdefaults.xml).
+    /// Another unit owns each of them: it is read once per run, reported and fixed there.
+    pub shared: Vec<UnitFile>,
 }
 
-/// Builds the profiles of one unit against an arena holding its files.
-pub(crate) fn build_unit(unit: &Unit, files: &mut Files) -> (Vec<Profile>, Vec<Option<FileInfo>>) {
-    let units = std::slice::from_ref(unit);
-    let mut infos: Vec<Option<FileInfo>> = vec![None; files.len()];
-    let mut profiles = Vec::new();
-    let mut set_info = |id: FileId, format: Format| {
-        if let Some(slot) = infos.get_mut(id) {
-            *slot = Some(FileInfo {
-                client: format.client(),
-                format,
-            });
-        }
-    };
-    for unit in units {
-        match unit {
-            Unit::Thunderbird { name, layers } => {
-                let mut parsed = Vec::new();
-                for (path, layer) in layers {
-                    let Some(id) = files.find(path) else { continue };
-                    let Some(file) = files.get_mut(id) else {
-                        continue;
-                    };
-                    let p = prefs::parse(file, prefs::PrefFileKind::User);
-                    thunderbird::register_secrets(file, &p);
-                    set_info(id, unit.format_of());
-                    parsed.push((id, *layer, p));
-                }
-                let inputs: Vec<thunderbird::LayerInput<'_>> = parsed
-                    .iter()
-                    .map(|(file, layer, parsed)| thunderbird::LayerInput {
-                        file: *file,
-                        layer: *layer,
-                        parsed,
-                        user_file: true,
-                    })
-                    .collect();
-                profiles.push(thunderbird::build_profile(name.clone(), files, &inputs));
-            }
-            Unit::DefaultPrefs(path) => {
-                let Some(id) = files.find(path) else { continue };
-                let Some(file) = files.get_mut(id) else {
-                    continue;
-                };
-                let p = prefs::parse(file, prefs::PrefFileKind::Default);
-                thunderbird::register_secrets(file, &p);
-                set_info(id, unit.format_of());
-                let input = [thunderbird::LayerInput {
-                    file: id,
-                    layer: thunderbird::Layer::Prefs,
-                    parsed: &p,
-                    user_file: false,
-                }];
-                let mut profile =
-                    thunderbird::build_profile(path.display().to_string(), files, &input);
-                // Default prefs are not a profile: only their syntax matters.
-                profile.servers.clear();
-                profiles.push(profile);
-            }
-            Unit::ProfilesIni(path) => {
-                let Some(id) = files.find(path) else { continue };
-                set_info(id, unit.format_of());
-                if let Some(file) = files.get(id) {
-                    profiles.push(profiles_ini::build_profile(id, file));
-                }
-            }
-            Unit::OutlookPrf(path) => {
-                let Some(id) = files.find(path) else { continue };
-                let Some(file) = files.get_mut(id) else {
-                    continue;
-                };
-                let parsed = prf::parse(file);
-                prf::register_secrets(file, &parsed);
-                set_info(id, unit.format_of());
-                profiles.push(prf::build_profile(id, file, &parsed));
-            }
-            Unit::OutlookReg(path) => {
-                let Some(id) = files.find(path) else { continue };
-                let Some(file) = files.get_mut(id) else {
-                    continue;
-                };
-                let parsed = reg::parse(&file.text);
-                outlook_reg::register_secrets(file, &parsed);
-                set_info(id, unit.format_of());
-                profiles.push(outlook_reg::build_profile(id, file, &parsed));
-            }
-            Unit::FileZilla {
-                name,
-                files: members,
-            } => {
-                let mut parsed = Vec::new();
-                for (path, kind) in members {
-                    let Some(id) = files.find(path) else { continue };
-                    let Some(file) = files.get_mut(id) else {
-                        continue;
-                    };
-                    parsed.push(filezilla::parse_file(file, id, *kind));
-                    set_info(id, Format::FileZilla(*kind));
-                }
-                profiles.push(filezilla::build_profile(name.clone(), files, &parsed));
-            }
+impl Unit {
+    /// A unit of `client` owning `files`, sharing nothing.
+    pub fn new(client: &'static dyn Client, name: String, files: Vec<UnitFile>) -> Unit {
+        Unit {
+            client,
+            name,
+            files,
+            shared: Vec::new(),
         }
     }
-    (profiles, infos)
+
+    /// The unit's own files' paths, in order.
+    pub fn owned_paths(&self) -> impl Iterator<Item = &Path> {
+        self.files.iter().map(|f| f.path.as_path())
+    }
+
+    /// Every path the unit reads: its own, then the shared ones.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.files
+            .iter()
+            .chain(&self.shared)
+            .map(|f| f.path.as_path())
+    }
+
+    /// The format of one of the unit's files.
+    pub fn format_of(&self, path: &Path) -> Option<Format> {
+        self.files
+            .iter()
+            .chain(&self.shared)
+            .find(|f| f.path == path)
+            .map(|f| f.format)
+    }
+
+    /// Why a running client would overwrite edits to this unit, if it would.
+    pub fn lock_held(&self) -> Option<String> {
+        self.client.lock_held(self)
+    }
+}
+
+impl PartialEq for Unit {
+    fn eq(&self, other: &Unit) -> bool {
+        self.client.id() == other.client.id()
+            && self.files == other.files
+            && self.shared == other.shared
+    }
+}
+
+impl std::fmt::Debug for Unit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Unit")
+            .field("client", &self.client.id().name())
+            .field("name", &self.name)
+            .field("files", &self.files)
+            .field("shared", &self.shared)
+            .finish()
+    }
+}
+
+/// What building a unit gives the engine.
+#[derive(Debug, Default)]
+pub struct Built {
+    pub profiles: Vec<Profile>,
+    /// Spans of secret values (passwords, tokens) per file. The engine registers them with
+    /// the files before anything is rendered, so every output masks them.
+    pub secrets: Vec<(FileId, Span)>,
+    /// The format each file was read as.
+    pub formats: Vec<(FileId, Format)>,
+}
+
+/// The operating-system layouts a home directory may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    Linux,
+    MacOs,
+    Windows,
+}
+
+impl Layout {
+    /// Every layout: an image may come from any system.
+    pub const ALL: [Layout; 3] = [Layout::Linux, Layout::MacOs, Layout::Windows];
+
+    /// The layout of the machine clientlint runs on.
+    pub fn current() -> Layout {
+        if cfg!(windows) {
+            Layout::Windows
+        } else if cfg!(target_os = "macos") {
+            Layout::MacOs
+        } else {
+            Layout::Linux
+        }
+    }
+}
+
+/// A home directory to search, in one layout.
+#[derive(Debug, Clone, Copy)]
+pub struct Home<'a> {
+    pub dir: &'a Path,
+    pub layout: Layout,
+    /// `$XDG_CONFIG_HOME`, when it applies (this machine's own home only).
+    pub xdg_config: Option<&'a Path>,
+    /// `%APPDATA%` as the OS reports it (this machine's own Windows home only).
+    pub appdata: Option<&'a Path>,
+}
+
+impl Home<'_> {
+    /// `%APPDATA%` of this home: the OS's answer, else `AppData\Roaming`.
+    pub fn appdata(&self) -> PathBuf {
+        self.appdata
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| self.dir.join("AppData").join("Roaming"))
+    }
+}
+
+/// What locating and grouping found besides units.
+#[derive(Debug, Default)]
+pub struct Found {
+    pub files: Vec<Recognised>,
+    /// Places looked at, for the "nothing found" message.
+    pub searched: Vec<PathBuf>,
+    /// Files or directories that could not be read (the run is incomplete: exit 2).
+    pub errors: Vec<String>,
+}
+
+/// How much of a file is read to recognise it.
+pub const SNIFF_BYTES: u64 = 64 * 1024;
+
+/// The contract of a client: see the module documentation.
+pub trait Client: Sync {
+    /// The client's names, carried by its profiles and findings.
+    fn id(&self) -> ClientId;
+
+    /// The formats this client reads.
+    fn formats(&self) -> &'static [Format];
+
+    /// True when a file of this lower-cased name, met while walking, may be this client's:
+    /// only such files are opened to be recognised.
+    fn wants_when_walking(&self, name: &str) -> bool;
+
+    /// Recognises a file by its lower-cased name and its first bytes.
+    fn recognise(&self, name: &str, head: &[u8], seen: Seen) -> Option<(Format, Confidence)>;
+
+    /// Finds this client's files in their default locations under `home`.
+    fn locate(&self, tree: &Tree, home: &Home<'_>, found: &mut Found);
+
+    /// Finds this machine's system-wide files of this client (shared by all its units).
+    fn locate_machine(&self, _tree: &Tree, _found: &mut Found) {}
+
+    /// Groups the files recognised for this client into units. `machine` holds the
+    /// system-wide files [`Client::locate_machine`] found.
+    fn group(
+        &self,
+        tree: &Tree,
+        files: Vec<Recognised>,
+        machine: Vec<Recognised>,
+        found: &mut Found,
+    ) -> Vec<Unit>;
+
+    /// Builds the model of a unit. `files` holds every file of the unit that could be
+    /// read, own and shared, under the run's ids.
+    fn build(&self, unit: &Unit, files: &Files) -> Built;
+
+    /// Why a running client would overwrite edits to this unit's files, if it would.
+    fn lock_held(&self, unit: &Unit) -> Option<String>;
+}
+
+/// The client with this stable name.
+pub fn find(name: &str) -> Option<&'static dyn Client> {
+    CLIENTS.iter().copied().find(|c| c.id().name() == name)
+}
+
+/// The lower-cased file name of `path`.
+pub(crate) fn file_name(path: &Path) -> String {
+    crate::source::file_name_lower(path)
 }

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::budget::{group_by_server, Share};
+use crate::model::budget::{group_by_server, Share};
 use crate::settings::Settings;
 use crate::source::{FileId, Span};
 

@@ -1,34 +1,54 @@
-//! Linting a run in batches of units, so memory stays flat however many homes a tree holds.
-//!
-//! Each unit (a Thunderbird profile, a FileZilla settings directory, a PRF…) is read,
-//! parsed, modelled and linted on its own; its diagnostics are resolved into [`Finding`]s
-//! and its servers reduced to budget [`Share`]s while its files are in memory, and then its
-//! files and profiles are dropped. Only the findings, the shares and (for text output) the
-//! masked lines to draw outlive the batch. The run-wide rules then see the shares, and the
-//! findings are sorted exactly as [`crate::lint`] sorts diagnostics, so the output is the
-//! same as linting everything at once — the tests compare the two.
+//! The one pipeline every run goes through — `check`, `--fix`, `--diff`, `connections`
+//! and the library alike: discovery gives units; each unit is read, built, linted and, when
+//! the run fixes, its fixes planned, verified and written, all while its files are in
+//! memory; then only what reporting needs outlives it (its findings, its budget shares,
+//! the masked lines to draw). Units run in batches on every core, so memory stays flat
+//! however many homes a tree holds, and time grows linearly with the number of units.
+//! The run-wide rules (the connection budget) then see every unit's shares.
+
+pub mod connections;
+pub mod discover;
+pub mod library;
+mod unit;
 
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::budget::Share;
+use crate::clients::Unit;
 use crate::diagnostic::Diagnostic;
-use crate::formats::{self, Unit};
-use crate::report::{Excerpt, FileEntry, Finding, Interner, Place, Report};
+use crate::fix::{self, WriteError, WriteOptions};
+use crate::model::budget::{self, Share};
+use crate::report::{Excerpt, FileEntry, FileInfo, Finding, Interner, Place, Report};
 use crate::rules::{Context, Rule, ALL};
 use crate::settings::Settings;
-use crate::source::{self, FileId, Files, SourceFile, Span};
+use crate::source::{FileId, Span};
 
-/// Units linted together: enough to keep every core busy, few enough that a batch's files
-/// are a few megabytes.
+pub use unit::{Bytes, FileTable, Job, LintedUnit, Model};
+
+/// Units processed together: enough to keep every core busy, few enough that a batch's
+/// files are a few megabytes.
 const BATCH_UNITS: usize = 256;
+
+/// What a run does with each unit besides linting it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Lint only.
+    Check,
+    /// Plan the fixes and keep the diff; write nothing.
+    Diff { unsafe_fixes: bool },
+    /// Plan the fixes and write them; report what is on disk afterwards.
+    Fix {
+        unsafe_fixes: bool,
+        options: WriteOptions,
+    },
+}
 
 /// What a run leaves for reporting.
 #[derive(Debug, Default)]
 pub struct Resolved {
-    /// Every file the units name, in first-named order; a [`FileId`] indexes it.
+    /// Every file the units name; a [`FileId`] indexes it.
     pub files: Vec<FileEntry>,
     /// Sorted by path, offset, rule. Boxed: a fleet has tens of thousands, and sorting or
     /// growing the list then moves pointers, not whole findings.
@@ -44,16 +64,177 @@ impl Resolved {
     }
 }
 
-/// A whole run, linted in batches.
+/// What fixing did, over the whole run.
+#[derive(Debug, Default)]
+pub struct Fixed {
+    /// Findings whose fixes are now on disk.
+    pub applied: usize,
+    /// Files written.
+    pub written: Vec<PathBuf>,
+    /// `--diff`: the unified diff of every changed file, in path order.
+    pub diff: String,
+    /// Fixes that were not applied because their result did not verify.
+    pub internal_errors: Vec<String>,
+    /// Files that could not be written.
+    pub write_errors: Vec<WriteError>,
+    /// Units written although their client holds its lock (`--force`).
+    pub forced: Vec<String>,
+}
+
+/// A whole run.
 #[derive(Debug, Default)]
 pub struct Run {
     pub resolved: Resolved,
-    /// Every profile's budget shares, file ids into `resolved.files`.
+    /// Every profile's budget shares.
     pub shares: Vec<Share>,
     /// Where each share's server is defined, resolved.
     pub anchors: HashMap<(FileId, Span), Place>,
     /// Files that could not be read ("cannot read `path`: reason"), once each.
     pub read_errors: Vec<String>,
+    pub fixed: Fixed,
+}
+
+/// Reads, lints (and, per `mode`, fixes) `units` in batches, keeping only what reporting
+/// needs. `excerpts`: keep the masked lines the text reporter draws.
+pub fn run(units: &[Unit], settings: &Settings, mode: Mode, excerpts: bool) -> Run {
+    let table = FileTable::of(units);
+    let shared = unit::read_shared(units);
+    let bytes = Bytes::Disk { shared: &shared };
+    run_on(units, settings, mode, excerpts, &table, bytes, false).0
+}
+
+/// What a run keeps of each unit for the library (`keep`), besides the report.
+#[derive(Debug, Default)]
+pub(crate) struct Kept {
+    /// Each unit as it is after the run (fixed, when the run fixes).
+    pub units: Vec<LintedUnit>,
+    /// Each unit's fix plan (`--diff` mode).
+    pub plans: Vec<fix::Plan<Model>>,
+    /// The run-wide diagnostics (the connection budget).
+    pub run_wide: Vec<Diagnostic>,
+}
+
+/// [`run`], on the files `table` numbers and `bytes` provides; with `keep`, also every
+/// unit's files, model and findings (and plans), for the library.
+pub(crate) fn run_on(
+    units: &[Unit],
+    settings: &Settings,
+    mode: Mode,
+    excerpts: bool,
+    table: &FileTable,
+    bytes: Bytes<'_>,
+    keep: bool,
+) -> (Run, Kept) {
+    let ranks = table.ranks();
+    let files: Vec<FileEntry> = table
+        .paths
+        .iter()
+        .map(|p| FileEntry {
+            path: p.display().to_string(),
+            info: None,
+            excerpt: Excerpt::default(),
+        })
+        .collect();
+    let rules = enabled_rules(settings);
+    let job = Job {
+        settings,
+        rules: &rules,
+        ids: &table.ids,
+        bytes,
+    };
+    let mut merged = Merged::new(files);
+    in_batches(
+        units,
+        |unit| process(&job, unit, mode, excerpts, keep),
+        |results| merged.add(results),
+    );
+    let Merged {
+        mut out,
+        files,
+        mut interner,
+        mut diffs,
+        mut kept,
+        ..
+    } = merged;
+
+    // Run-wide rules: they see the shares, whose places were resolved above.
+    let ctx = Context { settings };
+    let mut run_wide: Vec<Diagnostic> = Vec::new();
+    for rule in &rules {
+        rule.check_run(&out.shares, &ctx, &mut run_wide);
+    }
+    let path_of = |id: FileId| files.get(id).map(|f| Path::new(f.path.as_str()));
+    apply_settings(&mut run_wide, settings, &path_of);
+    if keep {
+        kept.run_wide = run_wide.clone();
+    }
+    for d in run_wide {
+        let place = |id: FileId, span: Span| {
+            out.anchors
+                .get(&(id, span))
+                .copied()
+                .unwrap_or_else(|| Place::unknown(id, span))
+        };
+        let at = place(d.file, d.span);
+        let notes = d.notes.iter().map(|n| place(n.file, n.span)).collect();
+        let finding = Finding::new(d, at, notes, Vec::new(), &mut interner);
+        out.resolved.findings.push(Box::new(finding));
+    }
+    sort_unique(
+        &mut out.resolved.findings,
+        |f| {
+            let rank = ranks.get(f.at.file).copied().unwrap_or(usize::MAX);
+            (rank, f.at.span.start, f.rule, f.at.span.end, &*f.message)
+        },
+        |f| f.fix.is_some(),
+    );
+    diffs.sort_by(|a, b| a.0.cmp(&b.0));
+    out.fixed.diff = diffs.into_iter().map(|(_, d)| d).collect();
+    out.resolved.files = files;
+    (out, kept)
+}
+
+/// Runs `process` on every unit, a batch at a time on the thread pool, and hands each
+/// batch's results, in unit order, to `merge` on a thread of its own: the pool processes
+/// batch k+1 while batch k is merged. The channel holds one batch, so at most three are
+/// alive.
+pub(crate) fn in_batches<T: Send>(
+    units: &[Unit],
+    process: impl Fn(&Unit) -> T + Sync,
+    merge: impl FnMut(Vec<T>) + Send,
+) {
+    let mut merge = merge;
+    std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<T>>(1);
+        let merger = scope.spawn(move || {
+            for results in receive {
+                merge(results);
+            }
+        });
+        for batch in units.chunks(BATCH_UNITS) {
+            let results: Vec<T> = batch.par_iter().map(&process).collect();
+            if send.send(results).is_err() {
+                break; // The merger is gone: it panicked, and join says so below.
+            }
+        }
+        drop(send);
+        if let Err(panic) = merger.join() {
+            std::panic::resume_unwind(panic);
+        }
+    });
+}
+
+/// One unit's results, ready to merge.
+#[derive(Default)]
+struct UnitResult {
+    files: Vec<(FileId, Option<FileInfo>, Excerpt)>,
+    findings: Vec<Finding>,
+    shares: Vec<(Share, Place)>,
+    read_errors: Vec<(FileId, String)>,
+    fixed: Fixed,
+    diffs: Vec<(PathBuf, String)>,
+    kept: Option<LintedUnit>,
+    plan: Option<fix::Plan<Model>>,
 }
 
 /// What the batches add up to, built on the merging thread.
@@ -63,6 +244,8 @@ struct Merged {
     interner: Interner,
     reported: HashSet<FileId>,
     excerpts_seen: HashSet<FileId>,
+    diffs: Vec<(PathBuf, String)>,
+    kept: Kept,
 }
 
 impl Merged {
@@ -73,6 +256,8 @@ impl Merged {
             interner: Interner::default(),
             reported: HashSet::new(),
             excerpts_seen: HashSet::new(),
+            diffs: Vec::new(),
+            kept: Kept::default(),
         }
     }
 
@@ -92,9 +277,10 @@ impl Merged {
                 }
             }
             // Findings and shares are copied on this thread: what outlives the batch is
-            // then packed in this thread's heap, and the workers' pages, where it was interleaved with the
-            // batch's parse trees, come free whole for the next batch. (Measured: without
-            // the copy, a 2,000-home fleet kept ~40 MB more resident.)
+            // then packed in this thread's heap, and the workers' pages, where it was
+            // interleaved with the batch's parse trees, come free whole for the next
+            // batch. (Measured: without the copy, a 2,000-home fleet kept ~40 MB more
+            // resident.)
             let interner = &mut self.interner;
             self.out
                 .resolved
@@ -110,180 +296,133 @@ impl Merged {
                     self.out.read_errors.push(message);
                 }
             }
+            let fixed = &mut self.out.fixed;
+            fixed.applied += r.fixed.applied;
+            fixed.written.extend(r.fixed.written);
+            fixed.internal_errors.extend(r.fixed.internal_errors);
+            fixed.write_errors.extend(r.fixed.write_errors);
+            fixed.forced.extend(r.fixed.forced);
+            self.diffs.extend(r.diffs);
+            self.kept.units.extend(r.kept);
+            self.kept.plans.extend(r.plan);
         }
     }
 }
 
-/// One unit's results, file ids already global.
-#[derive(Default)]
-struct UnitResult {
-    files: Vec<(FileId, Option<formats::FileInfo>, Excerpt)>,
-    findings: Vec<Finding>,
-    shares: Vec<(Share, Place)>,
-    read_errors: Vec<(FileId, String)>,
-}
-
-/// Reads, parses and lints `units` in batches, keeping only what reporting needs.
-/// `excerpts`: keep the masked lines the text reporter draws.
-pub fn run(units: &[Unit], settings: &Settings, excerpts: bool) -> Run {
-    // The run's file table: every path any unit names, first-named order, as
-    // `formats::build_profiles` numbers them.
-    let mut ids: HashMap<&Path, FileId> = HashMap::new();
-    let mut files: Vec<FileEntry> = Vec::new();
-    for path in units.iter().flat_map(Unit::paths) {
-        ids.entry(path).or_insert_with(|| {
-            files.push(FileEntry {
-                path: path.display().to_string(),
-                info: None,
-                excerpt: Excerpt::default(),
-            });
-            files.len() - 1
-        });
-    }
-    let mut by_path: Vec<(&Path, FileId)> = ids.iter().map(|(p, id)| (*p, *id)).collect();
-    by_path.sort_unstable();
-    let mut ranks = vec![0; files.len()];
-    for (rank, (_, id)) in by_path.iter().enumerate() {
-        if let Some(slot) = ranks.get_mut(*id) {
-            *slot = rank;
-        }
-    }
-    let enabled = enabled_rules(settings);
-    let ctx = Context { settings };
-
-    // The pool lints batch k+1 while this scope's merging thread packs batch k: no core
-    // waits for the merge. The channel holds one batch, so at most three are alive.
-    let merged = std::thread::scope(|scope| {
-        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<UnitResult>>(1);
-        let merger = scope.spawn(move || {
-            let mut merged = Merged::new(files);
-            for results in receive {
-                merged.add(results);
+/// One unit through the pipeline, per `mode`, resolved for reporting (and with `keep`,
+/// kept whole).
+fn process(job: &Job<'_>, unit: &Unit, mode: Mode, excerpts: bool, keep: bool) -> UnitResult {
+    let (linted, read_errors) = job.read_and_lint(unit);
+    let mut result = UnitResult {
+        read_errors,
+        ..UnitResult::default()
+    };
+    let mut now = match mode {
+        Mode::Check => linted,
+        Mode::Diff { unsafe_fixes } => {
+            let mut plan = job.plan(unit, linted, unsafe_fixes);
+            result.fixed.internal_errors = plan.errors.clone();
+            for (id, after, before) in plan.changed() {
+                let secrets = plan.original_secrets.get(&id).map(Vec::as_slice);
+                let diff = fix::diff::unified(after, before, secrets.unwrap_or(&[]));
+                result.diffs.push((after.path.clone(), diff));
             }
-            merged
-        });
-        for batch in units.chunks(BATCH_UNITS) {
-            let results: Vec<UnitResult> = batch
-                .par_iter()
-                .map(|unit| lint_unit(unit, &ids, &enabled, &ctx, excerpts))
-                .collect();
-            if send.send(results).is_err() {
-                break; // The merger is gone: it panicked, and join says so below.
+            let last = std::mem::replace(&mut plan.last, fix::Linted::empty());
+            if keep {
+                result.plan = Some(plan);
             }
+            last
         }
-        drop(send);
-        match merger.join() {
-            Ok(merged) => merged,
-            Err(panic) => std::panic::resume_unwind(panic),
+        Mode::Fix {
+            unsafe_fixes,
+            options,
+        } => {
+            let plan = job.plan(unit, linted, unsafe_fixes);
+            result.fixed.internal_errors = plan.errors.clone();
+            write(job, unit, plan, options, &mut result.fixed)
         }
-    });
-    let Merged {
-        mut out,
-        files,
-        mut interner,
-        ..
-    } = merged;
-
-    // Run-wide rules: they see the shares, whose places were resolved above.
-    let mut run_wide: Vec<Diagnostic> = Vec::new();
-    for rule in &enabled {
-        rule.check_run(&out.shares, &ctx, &mut run_wide);
+    };
+    let diagnostics = if keep {
+        now.diagnostics.clone()
+    } else {
+        std::mem::take(&mut now.diagnostics)
+    };
+    resolve(&now, diagnostics, excerpts, &mut result);
+    if keep {
+        result.kept = Some(now);
     }
-    let path_of = |id: FileId| files.get(id).map(|f| Path::new(f.path.as_str()));
-    crate::apply_settings(&mut run_wide, settings, &path_of);
-    for d in run_wide {
-        let place = |id: FileId, span: Span| {
-            out.anchors
-                .get(&(id, span))
-                .copied()
-                .unwrap_or_else(|| Place::unknown(id, span))
-        };
-        let at = place(d.file, d.span);
-        let notes = d.notes.iter().map(|n| place(n.file, n.span)).collect();
-        let finding = Finding::new(d, at, notes, Vec::new(), &mut interner);
-        out.resolved.findings.push(Box::new(finding));
-    }
-    sort_unique(&mut out.resolved.findings, |f| {
-        let rank = ranks.get(f.at.file).copied().unwrap_or(usize::MAX);
-        (rank, f.at.span.start, f.rule, f.at.span.end, &*f.message)
-    });
-    out.resolved.files = files;
-    out
+    result
 }
 
-/// Where a finding sorts: the rank of its file's path, its offset, rule, end and message.
-pub(crate) type SortKey<'a> = (usize, usize, &'static str, usize, &'a str);
-
-/// Sorts a run's findings (or diagnostics) by [`SortKey`] and drops repeats: two profiles
-/// can share a file (a profiles.ini named twice), and each finding is reported once. The
-/// batched and the whole-run paths both sort here, so they print the same order.
-pub(crate) fn sort_unique<T>(items: &mut Vec<T>, key: impl for<'a> Fn(&'a T) -> SortKey<'a>) {
-    items.sort_by(|a, b| key(a).cmp(&key(b)));
-    items.dedup_by(|a, b| key(a) == key(b));
-}
-
-/// The rules `settings` enables, in registry order.
-pub(crate) fn enabled_rules(settings: &Settings) -> Vec<&'static dyn Rule> {
-    ALL.iter()
-        .copied()
-        .filter(|r| settings.is_enabled(r.name()))
-        .collect()
-}
-
-/// Reads, parses and lints one unit on its own file arena.
-fn lint_unit(
+/// Writes a unit's planned fixes and returns the unit as it is on disk afterwards.
+fn write(
+    job: &Job<'_>,
     unit: &Unit,
-    ids: &HashMap<&Path, FileId>,
-    enabled: &[&'static dyn Rule],
-    ctx: &Context<'_>,
+    plan: fix::Plan<Model>,
+    options: WriteOptions,
+    fixed: &mut Fixed,
+) -> LintedUnit {
+    let lock = unit.lock_held();
+    if let (Some(reason), true) = (&lock, options.force) {
+        fixed.forced.push(reason.clone());
+    }
+    let changed = plan.changed();
+    if changed.is_empty() {
+        return plan.last;
+    }
+    let mut written = Vec::new();
+    for (_, after, before) in &changed {
+        let path = after.path.as_path();
+        let outcome = match &lock {
+            Some(reason) if !options.force => Err(WriteError::Locked {
+                path: path.display().to_string(),
+                reason: reason.clone(),
+            }),
+            _ => fix::write_file(path, before, after.bytes(), options),
+        };
+        match outcome {
+            Ok(()) => written.push(path.to_path_buf()),
+            Err(e) => fixed.write_errors.push(e),
+        }
+    }
+    let all_written = written.len() == changed.len();
+    fixed.applied += plan
+        .applied
+        .iter()
+        .filter(|d| {
+            plan.last
+                .files
+                .get(d.file)
+                .is_some_and(|f| written.contains(&f.path))
+        })
+        .count();
+    fixed.written.extend(written);
+    if all_written {
+        plan.last
+    } else {
+        // Files that could not be written keep their findings: report what is on disk.
+        job.read_and_lint(unit).0
+    }
+}
+
+/// Resolves a unit's findings (its `diagnostics`), budget shares and (for text output) the
+/// lines to draw.
+fn resolve(
+    now: &LintedUnit,
+    diagnostics: Vec<Diagnostic>,
     excerpts: bool,
-) -> UnitResult {
-    let mut result = UnitResult::default();
+    result: &mut UnitResult,
+) {
     let mut interner = Interner::default();
-    let mut local = Files::default();
-    let mut global_of: Vec<FileId> = Vec::new();
-    for path in unit.paths() {
-        let Some(&id) = ids.get(path) else { continue };
-        if local.find(path).is_some() {
-            continue;
-        }
-        // The checked reader: regular files only, and a size cap.
-        match source::read_config_file(path) {
-            Ok(bytes) => {
-                local.add(SourceFile::new(path, bytes));
-                global_of.push(id);
-            }
-            Err(e) => result
-                .read_errors
-                .push((id, format!("cannot read `{}`: {e}", path.display()))),
-        }
-    }
-    // Ids the unit's arena does not know stay out of range of the run's files.
-    let global = |id: FileId| global_of.get(id).copied().unwrap_or(FileId::MAX);
-
-    let (profiles, infos) = formats::build_unit(unit, &mut local);
-    let mut diagnostics = Vec::new();
-    for profile in &profiles {
-        for rule in enabled {
-            rule.check(profile, ctx, &mut diagnostics);
-        }
-    }
-    let path_of = |id: FileId| local.get(id).map(|f| f.path.as_path());
-    crate::apply_settings(&mut diagnostics, ctx.settings, &path_of);
-
-    // What the text reporter will draw: (local file id, span).
-    let mut drawn: Vec<(FileId, Span)> = Vec::new();
-    for profile in &profiles {
-        for mut share in crate::budget::shares(profile) {
-            let (id, span) = share.anchor;
-            let place = Place::of(&local, id, global(id), span);
-            share.anchor.0 = global(id);
+    let files = &now.files;
+    for profile in &now.extra.profiles {
+        for share in budget::shares(profile) {
+            let place = Place::of(files, share.anchor.0, share.anchor.1);
             result.shares.push((share, place));
         }
     }
-    drop(profiles);
-    // Local ids again: places hold the run's ids.
-    let local_of = |g: FileId| global_of.iter().position(|&x| x == g);
+    // What the text reporter will draw: (file id, span).
+    let mut drawn: Vec<(FileId, Span)> = Vec::new();
     if excerpts {
         // A budget diagnostic draws the servers of one host that share a file in one
         // snippet (the lines between them too); the others alone.
@@ -294,9 +433,7 @@ fn lint_unit(
                 .and_modify(|c| *c = c.cover(place.span))
                 .or_insert(place.span);
         }
-        for ((_, _, file), span) in cover {
-            drawn.extend(local_of(file).map(|id| (id, span)));
-        }
+        drawn.extend(cover.into_iter().map(|((_, _, file), span)| (file, span)));
     }
     for mut d in diagnostics {
         if !excerpts {
@@ -307,17 +444,75 @@ fn lint_unit(
                 note.text = String::new();
             }
         }
-        let finding = Finding::resolve(d, &local, &global, &mut interner);
+        let finding = Finding::resolve(d, files, &mut interner);
         if excerpts {
-            for (file, span) in crate::report::text::drawn_spans(&finding) {
-                drawn.extend(local_of(file).map(|id| (id, span)));
-            }
+            drawn.extend(crate::report::text::drawn_spans(&finding));
         }
         result.findings.push(finding);
     }
-    for ((id, _), excerpt) in local.iter().zip(Excerpt::per_file(&local, drawn)) {
-        let info = infos.get(id).copied().flatten();
-        result.files.push((global(id), info, excerpt));
+    for (id, excerpt) in Excerpt::per_file(files, drawn) {
+        let info = now
+            .extra
+            .infos
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, info)| *info);
+        result.files.push((id, info, excerpt));
     }
-    result
+}
+
+/// Where a finding sorts: the rank of its file's path, its offset, rule, end and message.
+pub(crate) type SortKey<'a> = (usize, usize, &'static str, usize, &'a str);
+
+/// Sorts a run's findings (or diagnostics) by [`SortKey`] and drops repeats: two units
+/// can read one file (a profiles.ini named twice, a machine-wide file several profiles
+/// share), and each finding is reported once — with its fix, when one of the copies has
+/// it (only the unit that owns a file offers fixes in it).
+pub(crate) fn sort_unique<T>(
+    items: &mut Vec<T>,
+    key: impl for<'a> Fn(&'a T) -> SortKey<'a>,
+    has_fix: impl Fn(&T) -> bool,
+) {
+    items.sort_by(|a, b| key(a).cmp(&key(b)));
+    let mut unique: Vec<T> = Vec::with_capacity(items.len());
+    for item in items.drain(..) {
+        let repeat = unique.last().is_some_and(|last| key(last) == key(&item));
+        match unique.last_mut() {
+            Some(last) if repeat => {
+                if !has_fix(last) && has_fix(&item) {
+                    *last = item;
+                }
+            }
+            _ => unique.push(item),
+        }
+    }
+    *items = unique;
+}
+
+/// The rules `settings` enables, in registry order.
+pub(crate) fn enabled_rules(settings: &Settings) -> Vec<&'static dyn Rule> {
+    ALL.iter()
+        .copied()
+        .filter(|r| settings.is_enabled(r.name()))
+        .collect()
+}
+
+/// Severity overrides and per-path ignores of the configuration.
+pub(crate) fn apply_settings<'p>(
+    diagnostics: &mut Vec<Diagnostic>,
+    settings: &Settings,
+    path_of: &dyn Fn(FileId) -> Option<&'p Path>,
+) {
+    for d in diagnostics.iter_mut() {
+        if let Some(severity) = settings.severity.get(d.rule) {
+            d.severity = *severity;
+        }
+    }
+    if !settings.per_path_ignores.is_empty() {
+        diagnostics.retain(|d| {
+            path_of(d.file)
+                .map(|path| !settings.is_ignored_for_path(d.rule, path))
+                .unwrap_or(true)
+        });
+    }
 }

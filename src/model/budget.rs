@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::model::{Client, Profile, Protocol, Server, Usage};
+use crate::model::{ClientId, Profile, Protocol, Server, Usage};
 use crate::source::{FileId, Span};
 
 /// A server as the budget counts it: host, protocol family, user ("" when unknown).
@@ -28,7 +28,7 @@ pub struct Share {
     pub connections: i64,
     /// How the count comes about ("IMAP max_cached_connections 5").
     pub why: String,
-    pub client: Client,
+    pub client: ClientId,
     /// The profile's display name (shared by all its shares).
     pub profile: Arc<str>,
     /// "account1 (server2)": the server as messages name it.
@@ -58,7 +58,7 @@ pub fn shares(profile: &Profile) -> Vec<Share> {
         }
         let protocol = protocol_family(server.protocol);
         let user = user_of(server).unwrap_or_default();
-        let (connections, why) = profile.worst_case_connections(server);
+        let (connections, why) = (server.connections.count(), server.connections.why());
         let poll_minutes = match (&server.poll_enabled, &server.poll_minutes) {
             (Some(on), Some(m)) if on.value && m.value > 0 => Some(m.value),
             _ => None,
@@ -156,7 +156,7 @@ mod tests {
             user: user.to_owned(),
             connections,
             why: String::new(),
-            client: Client::Thunderbird,
+            client: ClientId::new("thunderbird", "Thunderbird"),
             profile: Arc::from("p"),
             label: format!("{host}/{user}/{connections}"),
             account: String::new(),

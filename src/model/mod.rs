@@ -7,37 +7,32 @@
 //! inserted. That is what lets a rule point at the right bytes and offer a fix without
 //! knowing the file's syntax.
 
-use crate::diagnostic::Edit;
-use crate::source::{FileId, Span};
+use crate::source::{Edit, FileId, Span};
 
-/// The client whose configuration a profile describes.
+pub mod budget;
+
+/// The client whose configuration a profile describes: its stable name (in every output
+/// format) and its name in prose. Each client's folder defines its own; the model compares
+/// them only for equality.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Client {
-    Thunderbird,
-    FileZilla,
-    Outlook,
-    WinScp,
+pub struct ClientId {
+    name: &'static str,
+    display: &'static str,
 }
 
-impl Client {
+impl ClientId {
+    pub const fn new(name: &'static str, display: &'static str) -> ClientId {
+        ClientId { name, display }
+    }
+
     /// Stable lower-case name used in every output format.
     pub fn name(self) -> &'static str {
-        match self {
-            Client::Thunderbird => "thunderbird",
-            Client::FileZilla => "filezilla",
-            Client::Outlook => "outlook",
-            Client::WinScp => "winscp",
-        }
+        self.name
     }
 
     /// Name for prose ("Thunderbird uses 5").
     pub fn display(self) -> &'static str {
-        match self {
-            Client::Thunderbird => "Thunderbird",
-            Client::FileZilla => "FileZilla",
-            Client::Outlook => "Outlook",
-            Client::WinScp => "WinSCP",
-        }
+        self.display
     }
 }
 
@@ -110,8 +105,12 @@ impl Protocol {
 pub enum Security {
     /// No TLS at all.
     None,
-    /// "STARTTLS if available": legacy Thunderbird mode 1, falls back to plain text.
+    /// "TLS if available": STARTTLS when the server offers it, else plain text without
+    /// asking (FileZilla protocol 0, Outlook `SMTPSecureConnection` 3).
     TryStartTls,
+    /// "STARTTLS if available" as a removed mode that the client migrates to STARTTLS
+    /// when it upgrades (Thunderbird socketType/try_ssl 1, gone since Thunderbird 132).
+    RemovedTryStartTls,
     /// STARTTLS required, on the protocol's normal port.
     StartTls,
     /// TLS from the first byte, on the protocol's TLS port.
@@ -122,7 +121,7 @@ impl Security {
     pub fn describe(self) -> &'static str {
         match self {
             Security::None => "no encryption",
-            Security::TryStartTls => "STARTTLS if available",
+            Security::TryStartTls | Security::RemovedTryStartTls => "STARTTLS if available",
             Security::StartTls => "STARTTLS",
             Security::ImplicitTls => "SSL/TLS",
         }
@@ -352,10 +351,55 @@ pub struct Server {
     /// Connection timeout in seconds, where the client sets one per server (Outlook
     /// `ServerTimeOut`, WinSCP session `Timeout`).
     pub timeout_seconds: Option<Setting<i64>>,
+    /// True when the client stores a chosen authentication mechanism, some of which are
+    /// insecure by themselves (Thunderbird's `authMethod`); false when it stores only
+    /// whether to authenticate (Outlook's `SMTPUseAuth`).
+    pub auth_is_mechanism: bool,
+    /// The most connections the client may open to this server at once.
+    pub connections: Connections,
     /// Where the server is defined, for diagnostics about the server as a whole.
     pub anchor: (FileId, Span),
     /// Whether the client connects on its own, on demand, or only remembers the server.
     pub usage: Usage,
+}
+
+/// The most simultaneous connections a client may open to one server, and how that number
+/// comes about. Each client works it out from its own connection model when it builds the
+/// server (see its folder); the budget and `clientlint connections` read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Connections {
+    /// One browsing connection plus the transfer queue: `transfers`, already capped by the
+    /// site's own limit when `site_limit` (FTP clients).
+    BrowsingAndTransfers { transfers: i64, site_limit: bool },
+    /// A connection cache of this size (IMAP `max_cached_connections`).
+    Cache(i64),
+    /// A number the client's connection model fixes, with the reason in prose.
+    Fixed { count: i64, why: &'static str },
+}
+
+impl Connections {
+    pub fn count(self) -> i64 {
+        match self {
+            Connections::BrowsingAndTransfers { transfers, .. } => 1 + transfers,
+            Connections::Cache(n) => n,
+            Connections::Fixed { count, .. } => count,
+        }
+    }
+
+    /// How the count comes about, for messages ("IMAP max_cached_connections 5").
+    pub fn why(self) -> String {
+        match self {
+            Connections::BrowsingAndTransfers {
+                transfers,
+                site_limit: true,
+            } => format!("1 browsing + {transfers} transfers (site limit)"),
+            Connections::BrowsingAndTransfers { transfers, .. } => {
+                format!("1 browsing + {transfers} transfers")
+            }
+            Connections::Cache(n) => format!("IMAP max_cached_connections {n}"),
+            Connections::Fixed { why, .. } => why.to_owned(),
+        }
+    }
 }
 
 impl Server {
@@ -414,8 +458,6 @@ pub enum PasswordStorage {
     Plain,
     /// base64: an encoding, not encryption (FileZilla `encoding="base64"`).
     Base64,
-    /// A reversible scramble with a fixed key (WinSCP `Password`).
-    Obfuscated,
     /// Encrypted with a key the user holds (FileZilla master password `crypt`).
     Encrypted,
 }
@@ -430,7 +472,6 @@ impl PasswordStorage {
         match self {
             PasswordStorage::Plain => "in clear text",
             PasswordStorage::Base64 => "base64-encoded, which anyone can decode",
-            PasswordStorage::Obfuscated => "obfuscated with a fixed, public key",
             PasswordStorage::Encrypted => "encrypted",
         }
     }
@@ -463,7 +504,7 @@ pub struct Globals {
 /// an Outlook PRF or .reg export.
 #[derive(Debug, Clone)]
 pub struct Profile {
-    pub client: Client,
+    pub client: ClientId,
     /// Display name: the profile directory or file as given.
     pub name: String,
     /// The files of this profile, lowest-precedence layer first.
@@ -475,71 +516,7 @@ pub struct Profile {
 }
 
 impl Profile {
-    /// The most connections this profile may open to `server` at once, with how that
-    /// number comes about. Each client's connection model:
-    /// - Thunderbird: IMAP caches up to `max_cached_connections`; POP3 uses one connection
-    ///   per check; SMTP is forced to one (reference thunderbird §6).
-    /// - FileZilla: one browsing connection per open tab plus
-    ///   min(Number of Transfers, the site's cap if set) (reference filezilla, connection
-    ///   model).
-    /// - Outlook: no setting caps IMAP connections (reference outlook §1, §2); one per
-    ///   account is counted, so the figure is a lower bound. [INF]
-    pub fn worst_case_connections(&self, server: &Server) -> (i64, String) {
-        let count = self.worst_case_connection_count(server);
-        let why = match self.client {
-            Client::FileZilla | Client::WinScp => {
-                let transfers = count - 1;
-                let capped = server
-                    .max_connections
-                    .as_ref()
-                    .map(|c| c.value > 0 && c.value == transfers)
-                    .unwrap_or(false);
-                if capped {
-                    format!("1 browsing + {transfers} transfers (site limit)")
-                } else {
-                    format!("1 browsing + {transfers} transfers")
-                }
-            }
-            Client::Thunderbird => match server.protocol {
-                Protocol::Imap if server.max_connections.is_some() => {
-                    format!("IMAP max_cached_connections {count}")
-                }
-                Protocol::Nntp => "NNTP default of 2 connections".to_owned(),
-                p => format!("{} uses one connection", p.name()),
-            },
-            Client::Outlook => "one connection per account (lower bound)".to_owned(),
-        };
-        (count, why)
-    }
-
-    /// The count of [`Profile::worst_case_connections`] alone, without formatting.
-    pub fn worst_case_connection_count(&self, server: &Server) -> i64 {
-        match self.client {
-            Client::FileZilla | Client::WinScp => {
-                let transfers = self
-                    .globals
-                    .transfers
-                    .as_ref()
-                    .map(|t| t.value)
-                    .unwrap_or(2)
-                    .max(1);
-                let cap = server
-                    .max_connections
-                    .as_ref()
-                    .map(|c| c.value)
-                    .unwrap_or(0);
-                ftp_worst_case_connections(1, transfers, cap)
-            }
-            Client::Thunderbird => match (server.protocol, &server.max_connections) {
-                (Protocol::Imap, Some(max)) => max.value.max(1),
-                (Protocol::Nntp, _) => 2,
-                _ => 1,
-            },
-            Client::Outlook => 1,
-        }
-    }
-
-    pub fn new(client: Client, name: String) -> Self {
+    pub fn new(client: ClientId, name: String) -> Self {
         Profile {
             client,
             name,
@@ -548,91 +525,6 @@ impl Profile {
             servers: Vec::new(),
             passwords: Vec::new(),
             findings: Vec::new(),
-        }
-    }
-}
-
-/// The most connections FileZilla may open to one site (reference filezilla §3,
-/// "Connection model"): each tab browsing it holds one, and the queue adds up to
-/// `Number of Transfers`, capped by the site's `MaximumMultipleConnections` when that is
-/// above 0. An upper bound: with a cap, FileZilla also counts the browsing tab against it.
-pub fn ftp_worst_case_connections(tabs: i64, transfers: i64, site_cap: i64) -> i64 {
-    let queue = if site_cap > 0 {
-        transfers.min(site_cap)
-    } else {
-        transfers
-    };
-    tabs + queue
-}
-
-/// Rewrites every file id a value holds, when profiles built separately are merged into
-/// one run's file arena.
-pub trait RemapFiles {
-    fn remap_files(&mut self, map: &dyn Fn(FileId) -> FileId);
-}
-
-impl RemapFiles for Origin {
-    fn remap_files(&mut self, map: &dyn Fn(FileId) -> FileId) {
-        match self {
-            Origin::Explicit(loc) => loc.file = map(loc.file),
-            Origin::Default { anchor, insert, .. } => {
-                anchor.0 = map(anchor.0);
-                if let Some(ins) = insert {
-                    ins.file = map(ins.file);
-                }
-            }
-        }
-    }
-}
-
-impl<T> RemapFiles for Setting<T> {
-    fn remap_files(&mut self, map: &dyn Fn(FileId) -> FileId) {
-        self.origin.remap_files(map);
-    }
-}
-
-impl<T: RemapFiles> RemapFiles for Option<T> {
-    fn remap_files(&mut self, map: &dyn Fn(FileId) -> FileId) {
-        if let Some(v) = self {
-            v.remap_files(map);
-        }
-    }
-}
-
-impl RemapFiles for Server {
-    fn remap_files(&mut self, map: &dyn Fn(FileId) -> FileId) {
-        self.host.remap_files(map);
-        self.user.remap_files(map);
-        self.port.remap_files(map);
-        self.security.remap_files(map);
-        self.auth.remap_files(map);
-        self.max_connections.remap_files(map);
-        self.poll_enabled.remap_files(map);
-        self.poll_minutes.remap_files(map);
-        self.timeout_seconds.remap_files(map);
-        self.anchor.0 = map(self.anchor.0);
-    }
-}
-
-impl RemapFiles for Profile {
-    fn remap_files(&mut self, map: &dyn Fn(FileId) -> FileId) {
-        for f in &mut self.files {
-            *f = map(*f);
-        }
-        self.globals.transfers.remap_files(map);
-        self.globals.keepalive.remap_files(map);
-        self.globals.timeout_seconds.remap_files(map);
-        for s in &mut self.servers {
-            s.remap_files(map);
-        }
-        for p in &mut self.passwords {
-            p.anchor.0 = map(p.anchor.0);
-        }
-        for f in &mut self.findings {
-            f.file = map(f.file);
-            for n in &mut f.notes {
-                n.file = map(n.file);
-            }
         }
     }
 }

@@ -143,7 +143,7 @@ fn files<'a>(report: &'a Report<'a>) -> Vec<File<'a>> {
             Some(File {
                 path: &f.path,
                 client: info.client.name(),
-                format: info.format.name(),
+                format: info.format,
             })
         })
         .collect()
@@ -214,14 +214,14 @@ mod tests {
             (empty.path().to_path_buf(), 0),
         ] {
             let analysis = crate::lint_paths(std::slice::from_ref(&dir), &settings);
-            let resolved = analysis.resolve(false);
+            let resolved = &analysis.resolved;
             let report = resolved.report();
             assert!(report.findings.len() >= at_least, "{dir:?}");
             assert_eq!(written(&report), reference(&report), "{dir:?}");
         }
         // More findings than one window.
         let analysis = crate::lint_paths(&["fixtures/rules".into()], &settings);
-        let resolved = analysis.resolve(false);
+        let resolved = &analysis.resolved;
         let mut many = Vec::new();
         while many.len() <= WINDOW {
             many.extend(resolved.findings.iter().cloned());

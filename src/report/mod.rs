@@ -14,9 +14,16 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
-use crate::formats::FileInfo;
-use crate::model::Client;
+use crate::model::ClientId;
 use crate::source::{FileId, Files, SourceFile, Span};
+
+/// What a run knows about a file it read, for the `files` list of the JSON output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileInfo {
+    pub client: ClientId,
+    /// The format's stable name (`prefs-js`, `filezilla-sitemanager`, `reg`, …).
+    pub format: &'static str,
+}
 
 /// Output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -78,11 +85,11 @@ impl Place {
         }
     }
 
-    /// Resolves `span` of file `id` of `files`, which the run knows as `global`.
-    pub fn of(files: &Files, id: FileId, global: FileId, span: Span) -> Place {
+    /// Resolves `span` of file `id` of `files`.
+    pub fn of(files: &Files, id: FileId, span: Span) -> Place {
         match files.get(id) {
-            Some(f) => Place::resolve(f, global, span),
-            None => Place::unknown(global, span),
+            Some(f) => Place::resolve(f, id, span),
+            None => Place::unknown(id, span),
         }
     }
 
@@ -108,7 +115,7 @@ impl Place {
 pub struct Finding {
     pub rule: &'static str,
     pub severity: Severity,
-    pub client: Client,
+    pub client: ClientId,
     pub message: Box<str>,
     pub help: Option<Arc<str>>,
     /// Drawn under `at` by the text reporter.
@@ -159,15 +166,9 @@ impl Interner {
 }
 
 impl Finding {
-    /// Resolves `d` against `files` (its ids are local to `files`) and renames every file
-    /// id with `global`.
-    pub fn resolve(
-        d: Diagnostic,
-        files: &Files,
-        global: &dyn Fn(FileId) -> FileId,
-        interner: &mut Interner,
-    ) -> Finding {
-        let place = |id: FileId, span: Span| Place::of(files, id, global(id), span);
+    /// Resolves `d` against `files`, which hold the files it names.
+    pub fn resolve(d: Diagnostic, files: &Files, interner: &mut Interner) -> Finding {
+        let place = |id: FileId, span: Span| Place::of(files, id, span);
         let at = place(d.file, d.span);
         let notes = d.notes.iter().map(|n| place(n.file, n.span)).collect();
         let edits = d
@@ -179,7 +180,7 @@ impl Finding {
                     .get(e.file)
                     .map(|f| f.original_span(e.span))
                     .unwrap_or(e.span);
-                (global(e.file), original)
+                (e.file, original)
             })
             .collect();
         Finding::new(d, at, notes, edits, interner)
@@ -232,7 +233,7 @@ impl Finding {
     }
 
     /// A copy in fresh allocations, its shared strings taken from `interner`: what a
-    /// batched run keeps (see `stream::run`).
+    /// batched run keeps (see `engine::run`).
     pub fn repack(&self, interner: &mut Interner) -> Finding {
         Finding {
             help: self.help.as_deref().map(|h| interner.intern(h)),
@@ -316,22 +317,19 @@ impl Excerpt {
     pub fn per_file(
         files: &Files,
         drawn: impl IntoIterator<Item = (FileId, Span)>,
-    ) -> Vec<Excerpt> {
-        let mut spans: Vec<Vec<Span>> = vec![Vec::new(); files.len()];
+    ) -> Vec<(FileId, Excerpt)> {
+        let mut spans: std::collections::BTreeMap<FileId, Vec<Span>> = Default::default();
         for (id, span) in drawn {
-            if let Some(list) = spans.get_mut(id) {
-                list.push(span);
-            }
+            spans.entry(id).or_default().push(span);
         }
         files
             .iter()
-            .zip(spans)
-            .map(|((_, file), spans)| {
-                if spans.is_empty() {
-                    Excerpt::default()
-                } else {
-                    Excerpt::new(file, spans)
-                }
+            .map(|(id, file)| {
+                let excerpt = match spans.remove(&id) {
+                    Some(spans) => Excerpt::new(file, spans),
+                    None => Excerpt::default(),
+                };
+                (id, excerpt)
             })
             .collect()
     }

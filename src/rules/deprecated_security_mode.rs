@@ -1,7 +1,7 @@
 //! `deprecated-security-mode`: Thunderbird's removed "STARTTLS if available" mode.
 
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
-use crate::model::{Client, Profile, Security, Value};
+use crate::model::{Profile, Security, Value};
 use crate::rules::{describe_server, server_diagnostic, Context, Rule};
 
 declare_rule! {
@@ -34,11 +34,8 @@ declare_rule! {
 
 impl Rule for DeprecatedSecurityMode {
     fn check(&self, profile: &Profile, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        if profile.client != Client::Thunderbird {
-            return;
-        }
         for server in &profile.servers {
-            if server.security.value != Security::TryStartTls {
+            if server.security.value != Security::RemovedTryStartTls {
                 continue;
             }
             let mut d = server_diagnostic(

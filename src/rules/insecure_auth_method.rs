@@ -1,7 +1,7 @@
 //! `insecure-auth-method`: a login that exposes the password.
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{AuthMethod, Client, Profile, Security};
+use crate::model::{AuthMethod, Profile, Security};
 use crate::rules::{describe_server, server_diagnostic, Context, Rule};
 
 declare_rule! {
@@ -35,12 +35,9 @@ declare_rule! {
 
 impl Rule for InsecureAuthMethod {
     fn check(&self, profile: &Profile, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        // Thunderbird's authMethod only (RULES.md); a FileZilla password over plain FTP is
-        // unencrypted-connection's error.
-        if profile.client != Client::Thunderbird {
-            return;
-        }
-        for server in &profile.servers {
+        // Only a chosen mechanism (Thunderbird's authMethod, RULES.md); a FileZilla password
+        // over plain FTP is unencrypted-connection's error.
+        for server in profile.servers.iter().filter(|s| s.auth_is_mechanism) {
             let Some(auth) = &server.auth else { continue };
             let why = match auth.value {
                 AuthMethod::Anything => {

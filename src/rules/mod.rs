@@ -5,8 +5,8 @@
 //! sections What it does / Why is this bad? / Example / Fix. Rules read only the model
 //! (`model.rs`) and the limits in [`Context`]; they never see file syntax.
 
-use crate::budget::Share;
 use crate::diagnostic::{Diagnostic, FixAvailability, Severity};
+use crate::model::budget::Share;
 use crate::model::{FileFinding, FileFindingKind, Profile, Server};
 use crate::settings::Settings;
 use crate::source::{FileId, Span};

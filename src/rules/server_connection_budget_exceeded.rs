@@ -1,8 +1,8 @@
 //! `server-connection-budget-exceeded`: all clients of a run together may open more
 //! connections to one server than it allows.
 
-use crate::budget::{group_by_server, Share};
 use crate::diagnostic::Diagnostic;
+use crate::model::budget::{group_by_server, Share};
 use crate::model::{Note, Profile};
 use crate::rules::{Context, Rule, RuleMeta};
 

@@ -64,7 +64,7 @@ impl Rule for TooManySiteConnections {
             } else {
                 continue;
             };
-            let worst = profile.worst_case_connection_count(server);
+            let worst = server.connections.count();
             let message = match over {
                 None => format!(
                     "the {} allows {} simultaneous connections ({}), more than the limit of {limit}; with one browsing tab that is up to {worst} connections",

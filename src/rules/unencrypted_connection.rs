@@ -1,7 +1,7 @@
 //! `unencrypted-connection`: a server reached without any TLS.
 
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity};
-use crate::model::{Client, Profile, Protocol, Security};
+use crate::model::{Profile, Protocol, Security};
 use crate::rules::{describe_server, server_diagnostic, set_port_and_security, Context, Rule};
 
 declare_rule! {
@@ -49,13 +49,12 @@ impl Rule for UnencryptedConnection {
     fn check(&self, profile: &Profile, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for server in &profile.servers {
             // "TLS if available" falls back to plain text without asking (FileZilla
-            // protocol 0). Thunderbird 132+ migrates its mode 1 to STARTTLS, which
-            // deprecated-security-mode reports, so only other clients count it here.
-            let plain = match server.security.value {
-                Security::None => true,
-                Security::TryStartTls => profile.client != Client::Thunderbird,
-                _ => false,
-            };
+            // protocol 0). A removed mode that the client migrates to STARTTLS
+            // (Thunderbird 132+ and its mode 1) is deprecated-security-mode's.
+            let plain = matches!(
+                server.security.value,
+                Security::None | Security::TryStartTls
+            );
             if !plain {
                 continue;
             }

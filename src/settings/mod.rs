@@ -1,11 +1,16 @@
 //! Resolved settings for a run: built-in defaults ⊕ clientlint.toml ⊕ command line.
 //!
+//! [`file`] reads clientlint.toml; this module applies it. Rule names are checked against
+//! the registry by a function the caller passes, so settings know no rule.
+//!
 //! Every threshold a rule uses lives here with the default RULES.md documents; rules read
 //! them from [`Limits`] and never hold literals of their own.
 
 use std::collections::BTreeMap;
 
 use crate::diagnostic::Severity;
+
+pub mod file;
 
 /// The configurable limits of RULES.md.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,9 +114,10 @@ impl Settings {
     /// are checked here, with errors pointing into the file.
     pub fn apply_config(
         &mut self,
-        loaded: &crate::config::LoadedConfig,
-    ) -> Result<(), Box<crate::config::ConfigError>> {
-        use crate::config::ConfigError;
+        loaded: &file::LoadedConfig,
+        is_rule: &dyn Fn(&str) -> bool,
+    ) -> Result<(), Box<file::ConfigError>> {
+        use file::ConfigError;
         let origin = format!("{}", loaded.path.display());
         let err =
             |span: std::ops::Range<usize>, message: String, label: &str, help: Option<String>| {
@@ -126,7 +132,7 @@ impl Settings {
             };
         let check_rule = |name: &toml::Spanned<String>| {
             let n = name.get_ref();
-            if n == "all" || crate::rules::find(n).is_some() {
+            if n == "all" || is_rule(n) {
                 Ok(())
             } else {
                 Err(err(
@@ -194,7 +200,7 @@ impl Settings {
             self.origins.insert("ignore".to_owned(), origin.clone());
         }
         for (rule, severity) in &f.severity {
-            if crate::rules::find(rule).is_none() {
+            if !is_rule(rule) {
                 return Err(err(
                     severity.span(),
                     format!("unknown rule `{rule}` in [severity]"),

@@ -8,7 +8,7 @@
 //! *tokens* up to the next `;` and carries on. Because strings may span lines, an
 //! unterminated string swallows everything up to the next quote, and a missing `);` also
 //! swallows the following statement. This module reports which prefs each error loses.
-//! It knows nothing about accounts; `thunderbird.rs` builds the model.
+//! It knows nothing about accounts; `clients/thunderbird` builds the model.
 
 use crate::source::{SourceFile, Span};
 

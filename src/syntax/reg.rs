@@ -1,5 +1,5 @@
 //! A lossless reader of Regedit export files (`.reg`): header, keys, values and their
-//! spans. It knows the syntax only; what the keys mean for Outlook is `outlook_reg.rs`.
+//! spans. It knows the syntax only; what the keys mean is the clients' business (`clients/outlook/reg.rs`).
 //!
 //! Facts from `reference/outlook.md` §3.1 (mostly regashii's grammar, which mirrors what
 //! Regedit accepts): `Windows Registry Editor Version 5.00` or `REGEDIT4`, optionally
@@ -35,9 +35,9 @@ pub enum RegData {
 }
 
 impl RegData {
-    /// A REG_BINARY or REG_SZ value read as a string the way Outlook stores account
-    /// strings: REG_BINARY as UTF-16LE up to the NUL terminator (reference §2.2).
-    pub fn as_outlook_string(&self) -> Option<String> {
+    /// A REG_SZ value, or binary data read as a UTF-16LE string up to its NUL
+    /// terminator (how Windows programs such as Outlook store strings in REG_BINARY values).
+    pub fn as_utf16_string(&self) -> Option<String> {
         match self {
             RegData::Sz(s) => Some(s.clone()),
             RegData::Hex { kind: 1..=3, bytes } => {
@@ -679,7 +679,7 @@ mod tests {
             }
         );
         assert!(text[k.values[3].data_span.start..k.values[3].data_span.end].ends_with("02"));
-        assert_eq!(k.values[4].data.as_outlook_string().as_deref(), Some("a"));
+        assert_eq!(k.values[4].data.as_utf16_string().as_deref(), Some("a"));
         assert_eq!(k.values[5].data, RegData::Delete);
         assert!(p.keys[1].delete);
     }

@@ -1,4 +1,4 @@
-//! A lossless, span-keeping XML tree for FileZilla's files.
+//! A lossless, span-keeping XML tree (FileZilla's files are the XML clientlint reads).
 //!
 //! We never re-serialise: every element, attribute and text keeps its byte span into the
 //! decoded text, so fixes splice the original bytes. The reader mirrors what pugixml (the
@@ -89,8 +89,10 @@ struct AttrData {
 
 /// Every element, node and attribute of one document, and the names and unescaped values
 /// they refer to, one after another in `strings`.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Tree {
+    /// The element names a client shares instead of allocating (see [`parse_with_names`]).
+    known: KnownNames,
     elements: Vec<ElementData>,
     /// The children of each element, contiguous.
     nodes: Vec<NodeData>,
@@ -99,6 +101,24 @@ struct Tree {
 }
 
 impl Tree {
+    fn new(known: KnownNames) -> Tree {
+        Tree {
+            known,
+            elements: Vec::new(),
+            nodes: Vec::new(),
+            attrs: Vec::new(),
+            strings: String::new(),
+        }
+    }
+
+    /// An element name: shared when the client knows it, else allocated.
+    fn name(&self, name: &str) -> Cow<'static, str> {
+        match (self.known)(name) {
+            Some(known) => Cow::Borrowed(known),
+            None => Cow::Owned(name.to_owned()),
+        }
+    }
+
     fn str(&self, range: Span) -> &str {
         self.strings.get(range.start..range.end).unwrap_or("")
     }
@@ -324,9 +344,19 @@ fn span_of(start: u64, end: u64) -> Span {
     )
 }
 
+/// Element names a client expects, as a function from a name to the same name with a
+/// static lifetime: a large file repeats a few names tens of thousands of times, and a
+/// `match` in the client's folder finds them faster than a table would.
+pub type KnownNames = fn(&str) -> Option<&'static str>;
+
 /// Parses `text` (the decoded file, BOM stripped). Never panics.
 pub fn parse(text: &str) -> Document {
-    parse_plain(text).unwrap_or_else(|| parse_with_quick_xml(text))
+    parse_with_names(text, |_| None)
+}
+
+/// [`parse`], sharing the element names `known` recognises.
+pub fn parse_with_names(text: &str, known: KnownNames) -> Document {
+    parse_plain(text, known).unwrap_or_else(|| parse_with_quick_xml(text, known))
 }
 
 fn is_xml_space(b: u8) -> bool {
@@ -357,13 +387,13 @@ fn tag_end(bytes: &[u8], from: usize) -> Option<usize> {
 /// then reads the whole text with quick-xml. What this accepts, it reads into the same
 /// events quick-xml gives (the tests compare both readers), so behaviour and error
 /// messages stay quick-xml's.
-fn parse_plain(text: &str) -> Option<Document> {
+fn parse_plain(text: &str, known: KnownNames) -> Option<Document> {
     let bytes = text.as_bytes();
     // quick-xml skips a (second) BOM; leave that to it.
     if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
         return None;
     }
-    let mut tree = TreeBuilder::new(text);
+    let mut tree = TreeBuilder::new(text, known);
     tree.reserve_for(bytes.len());
     let mut pos = 0;
     while pos < bytes.len() {
@@ -473,7 +503,7 @@ fn parse_plain(text: &str) -> Option<Document> {
 }
 
 /// Reads `text` with quick-xml: everything [`parse_plain`] leaves aside.
-fn parse_with_quick_xml(text: &str) -> Document {
+fn parse_with_quick_xml(text: &str, known: KnownNames) -> Document {
     let mut reader = Reader::from_str(text);
     {
         let config = reader.config_mut();
@@ -481,7 +511,7 @@ fn parse_with_quick_xml(text: &str) -> Document {
         config.check_end_names = true;
         config.expand_empty_elements = false;
     }
-    let mut tree = TreeBuilder::new(text);
+    let mut tree = TreeBuilder::new(text, known);
     loop {
         let before = reader.buffer_position();
         let event = reader.read_event();
@@ -543,10 +573,10 @@ struct TreeBuilder<'t> {
 }
 
 impl<'t> TreeBuilder<'t> {
-    fn new(text: &'t str) -> Self {
+    fn new(text: &'t str, known: KnownNames) -> Self {
         TreeBuilder {
             text,
-            tree: Tree::default(),
+            tree: Tree::new(known),
             root: None,
             error: None,
             doctype: None,
@@ -640,7 +670,9 @@ impl<'t> TreeBuilder<'t> {
     fn start_bare(&mut self, span: Span, name_span: Span, self_closing: bool) -> Result<(), ()> {
         self.markup();
         let tag = Tag {
-            name: known_name(self.text.get(name_span.start..name_span.end).unwrap_or("")),
+            name: self
+                .tree
+                .name(self.text.get(name_span.start..name_span.end).unwrap_or("")),
             name_span,
             close_span: Span::new(name_span.end, span.end),
         };
@@ -797,7 +829,7 @@ fn scan_tag(raw: &str, base: usize, tree: &mut Tree) -> Result<Tag, XmlError> {
     while i < bytes.len() && !is_ws(at(i)) && at(i) != b'/' && at(i) != b'>' {
         i += 1;
     }
-    let name = known_name(raw.get(name_start..i).unwrap_or(""));
+    let name = tree.name(raw.get(name_start..i).unwrap_or(""));
     let name_span = Span::new(base + name_start, base + i);
     loop {
         let ws_start = i;
@@ -877,54 +909,6 @@ fn push_str(tree: &mut Tree, s: &str) -> Span {
     let start = tree.strings.len();
     tree.strings.push_str(s);
     Span::new(start, tree.strings.len())
-}
-
-/// FileZilla's element names (reference filezilla §2–§5), shared instead of allocated.
-/// A `match` compiles to a comparison of lengths and then of few bytes, where a list
-/// would be searched name by name for each of the 150,000 elements of a large file.
-fn known_name(name: &str) -> Cow<'static, str> {
-    let known = match name {
-        "FileZilla3" => "FileZilla3",
-        "Settings" => "Settings",
-        "Setting" => "Setting",
-        "Servers" => "Servers",
-        "Server" => "Server",
-        "Folder" => "Folder",
-        "RecentServers" => "RecentServers",
-        "LastServer" => "LastServer",
-        "Host" => "Host",
-        "Port" => "Port",
-        "Protocol" => "Protocol",
-        "Type" => "Type",
-        "User" => "User",
-        "Pass" => "Pass",
-        "Account" => "Account",
-        "Keyfile" => "Keyfile",
-        "Logontype" => "Logontype",
-        "TimezoneOffset" => "TimezoneOffset",
-        "PasvMode" => "PasvMode",
-        "MaximumMultipleConnections" => "MaximumMultipleConnections",
-        "EncodingType" => "EncodingType",
-        "CustomEncoding" => "CustomEncoding",
-        "BypassProxy" => "BypassProxy",
-        "Name" => "Name",
-        "Comments" => "Comments",
-        "Colour" => "Colour",
-        "LocalDir" => "LocalDir",
-        "RemoteDir" => "RemoteDir",
-        "SyncBrowsing" => "SyncBrowsing",
-        "DirectoryComparison" => "DirectoryComparison",
-        "Tabs" => "Tabs",
-        "Tab" => "Tab",
-        "Site" => "Site",
-        "Filters" => "Filters",
-        "Filter" => "Filter",
-        "Bookmark" => "Bookmark",
-        "Post_Login_Commands" => "Post_Login_Commands",
-        "Command" => "Command",
-        _ => return Cow::Owned(name.to_owned()),
-    };
-    Cow::Borrowed(known)
 }
 
 /// Unescapes the five predefined entities and character references. Anything else
@@ -1037,11 +1021,11 @@ mod tests {
 
     /// What the plain reader accepts, it must read exactly as quick-xml does.
     fn assert_same_as_quick_xml(text: &str) -> bool {
-        match parse_plain(text) {
+        match parse_plain(text, |_| None) {
             Some(plain) => {
                 assert_eq!(
                     format!("{plain:?}"),
-                    format!("{:?}", parse_with_quick_xml(text)),
+                    format!("{:?}", parse_with_quick_xml(text, |_| None)),
                     "the readers differ on {text:?}"
                 );
                 true
@@ -1095,7 +1079,7 @@ mod tests {
             "< a/>",
             "<?>",
         ] {
-            assert!(parse_plain(text).is_none(), "{text:?}");
+            assert!(parse_plain(text, |_| None).is_none(), "{text:?}");
         }
         for text in [
             "<?xml version=\"1.0\"?>\n<a x='1>2' y=\"&amp;\">t &lt; &#65;&foo;</a >",

@@ -586,7 +586,7 @@ fn fuzz_regressions_replay_cleanly() {
             let path = std::path::PathBuf::from(file_name);
             let mut files = clientlint::source::Files::default();
             files.add(clientlint::source::SourceFile::new(path.clone(), bytes));
-            let plan = clientlint::fix::plan(
+            let plan = clientlint::plan_fixes(
                 &[super::unit_for(&path, format)],
                 files,
                 &clientlint::settings::Settings::default(),

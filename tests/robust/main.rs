@@ -16,9 +16,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use assert_cmd::Command;
-use clientlint::formats::filezilla::FzFileKind;
-use clientlint::formats::thunderbird::Layer;
-use clientlint::formats::{self, Format, Unit};
+use clientlint::clients::filezilla::FzFileKind;
+use clientlint::clients::{outlook, thunderbird, Unit};
+use clientlint::engine::discover;
 use clientlint::settings::Settings;
 use clientlint::source::{Files, SourceFile, Span};
 use clientlint::Analysis;
@@ -48,23 +48,46 @@ fn run(cmd: &mut Command) -> Run {
     }
 }
 
+/// The formats of the clients, as the tests name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    PrefsJs,
+    DefaultPrefsJs,
+    ProfilesIni,
+    Prf,
+    Reg,
+    FileZilla(FzFileKind),
+}
+
+impl Format {
+    const ALL: [Format; 9] = [
+        Format::PrefsJs,
+        Format::DefaultPrefsJs,
+        Format::ProfilesIni,
+        Format::Prf,
+        Format::Reg,
+        Format::FileZilla(FzFileKind::Defaults),
+        Format::FileZilla(FzFileKind::Settings),
+        Format::FileZilla(FzFileKind::SiteManager),
+        Format::FileZilla(FzFileKind::RecentServers),
+    ];
+
+    /// The client's format.
+    fn of_client(self) -> clientlint::clients::Format {
+        match self {
+            Format::PrefsJs => thunderbird::PREFS_JS,
+            Format::DefaultPrefsJs => thunderbird::DEFAULT_PREFS_JS,
+            Format::ProfilesIni => thunderbird::PROFILES_INI,
+            Format::Prf => outlook::PRF,
+            Format::Reg => outlook::REG,
+            Format::FileZilla(kind) => kind.format(),
+        }
+    }
+}
+
 /// The unit that reads `path` as `format`, as discovery would.
 fn unit_for(path: &Path, format: Format) -> Unit {
-    let path = path.to_path_buf();
-    match format {
-        Format::PrefsJs => Unit::Thunderbird {
-            name: "p".to_owned(),
-            layers: vec![(path, Layer::Prefs)],
-        },
-        Format::DefaultPrefsJs => Unit::DefaultPrefs(path),
-        Format::ProfilesIni => Unit::ProfilesIni(path),
-        Format::Prf => Unit::OutlookPrf(path),
-        Format::Reg => Unit::OutlookReg(path),
-        Format::FileZilla(kind) => Unit::FileZilla {
-            name: "fz".to_owned(),
-            files: vec![(path, kind)],
-        },
-    }
+    discover::unit_for(path, format.of_client()).expect("every format makes a unit")
 }
 
 /// Every format, with a file name that format is read under.
@@ -99,7 +122,11 @@ fn lint_bytes(name: &str, format: Format, bytes: Vec<u8>) -> Analysis {
 /// The format a file of the corpus is read as: by name and content, as when it is named
 /// on the command line; anything unrecognised is read as prefs.js, the most lenient.
 fn format_of(path: &Path, bytes: &[u8]) -> Format {
-    formats::classify(path, bytes).unwrap_or(Format::PrefsJs)
+    let format = discover::recognise(path, bytes);
+    Format::ALL
+        .into_iter()
+        .find(|f| Some(f.of_client()) == format)
+        .unwrap_or(Format::PrefsJs)
 }
 
 fn check_span(text: &str, span: Span, what: &str) {

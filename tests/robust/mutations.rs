@@ -114,7 +114,7 @@ fn check(path: &std::path::Path, bytes: Vec<u8>) {
 
     let mut files = Files::default();
     files.add(SourceFile::new(path.to_path_buf(), bytes));
-    let plan = clientlint::fix::plan(&[unit], files, &Settings::default(), true);
+    let plan = clientlint::plan_fixes(&[unit], files, &Settings::default(), true);
     assert_spans(&plan.analysis, "after fixing");
     for pass in &plan.passes {
         let mut edits = pass.edits.clone();

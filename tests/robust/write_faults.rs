@@ -118,11 +118,11 @@ fn a_file_changed_between_planning_and_writing_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let prefs = dir.path().join("prefs.js");
     std::fs::write(&prefs, ACCOUNT).expect("write");
-    let discovery = clientlint::discover::from_paths(&[dir.path().to_path_buf()]);
+    let discovery = clientlint::engine::discover::from_paths(&[dir.path().to_path_buf()]);
     let (files, errors) = clientlint::read_files(&discovery.units);
     assert!(errors.is_empty());
     let settings = clientlint::settings::Settings::default();
-    let plan = clientlint::fix::plan(&discovery.units, files, &settings, true);
+    let plan = clientlint::plan_fixes(&discovery.units, files, &settings, true);
     assert_eq!(plan.changed().len(), 1, "there is a fix to write");
 
     // Same length, one byte different: neither size nor a coarse mtime would tell.
@@ -130,7 +130,7 @@ fn a_file_changed_between_planning_and_writing_is_refused() {
     assert_eq!(changed.len(), ACCOUNT.len());
     std::fs::write(&prefs, &changed).expect("write");
 
-    let (written, errors) = clientlint::fix::write_plan(
+    let (written, errors) = clientlint::write_fixes(
         &plan,
         &discovery.units,
         clientlint::fix::WriteOptions::default(),

@@ -6,14 +6,14 @@
 use std::collections::HashMap;
 
 use super::options::{self, Kind, Layering, Opt, OutOfRange};
-use super::xml::Element;
 use super::{FzFileKind, ParsedFile};
 use crate::model::{
-    AuthMethod, Client, FileFinding, FileFindingKind, Insertion, Location, Note, Origin,
+    AuthMethod, Connections, FileFinding, FileFindingKind, Insertion, Location, Note, Origin,
     PasswordStorage, Profile, Protocol, Role, Security, Server, Setting, StoredPassword, Value,
     ValueWriter,
 };
 use crate::source::{FileId, Files, SourceFile, Span};
+use crate::syntax::xml::Element;
 
 /// Renders a value as FileZilla writes it: decimal text, booleans as 0/1, a security mode
 /// as the FTP protocol number that gives it (reference §4.3).
@@ -23,7 +23,7 @@ fn write_value(v: &Value) -> Option<String> {
         Value::Bool(b) => if *b { "1" } else { "0" }.to_owned(),
         Value::Security(s) => match s {
             Security::None => "6",
-            Security::TryStartTls => "0",
+            Security::TryStartTls | Security::RemovedTryStartTls => "0",
             Security::StartTls => "4",
             Security::ImplicitTls => "3",
         }
@@ -111,10 +111,10 @@ struct Builder<'a> {
 }
 
 /// Builds the profile of one FileZilla settings directory (or of one file).
-pub fn build_profile(name: String, files: &Files, parsed: &[ParsedFile]) -> Profile {
+pub(super) fn build_profile(name: String, files: &Files, parsed: &[ParsedFile]) -> Profile {
     let mut b = Builder {
         files,
-        profile: Profile::new(Client::FileZilla, name),
+        profile: Profile::new(super::ID, name),
     };
     b.profile.files = parsed.iter().map(|p| p.file).collect();
     // Only files that parse are used: FileZilla discards a file with a syntax error.
@@ -175,7 +175,36 @@ pub fn build_profile(name: String, files: &Files, parsed: &[ParsedFile]) -> Prof
             FzFileKind::Settings => {}
         }
     }
+    // Sites are read in parallel, before the transfer count is known to each: their
+    // connection counts are worked out here, from the effective Number of Transfers.
+    let transfers = b.profile.globals.transfers.as_ref().map(|t| t.value);
+    for server in &mut b.profile.servers {
+        let cap = server
+            .max_connections
+            .as_ref()
+            .map(|c| c.value)
+            .unwrap_or(0);
+        server.connections = site_connections(transfers, cap);
+    }
     b.profile
+}
+
+/// The most connections FileZilla may open to one site (reference filezilla §3,
+/// "Connection model"): each tab browsing it holds one, and the queue adds up to
+/// `Number of Transfers` (2 when unknown), capped by the site's
+/// `MaximumMultipleConnections` when that is above 0. An upper bound: with a cap,
+/// FileZilla also counts the browsing tab against it.
+fn site_connections(transfers: Option<i64>, site_cap: i64) -> Connections {
+    let transfers = transfers.unwrap_or(2).max(1);
+    let queue = if site_cap > 0 {
+        transfers.min(site_cap)
+    } else {
+        transfers
+    };
+    Connections::BrowsingAndTransfers {
+        transfers: queue,
+        site_limit: site_cap > 0 && site_cap == queue,
+    }
 }
 
 impl<'a> Builder<'a> {
@@ -651,7 +680,7 @@ impl<'a> Builder<'a> {
             .map(|chunk| {
                 let mut b = Builder {
                     files,
-                    profile: Profile::new(Client::FileZilla, String::new()),
+                    profile: Profile::new(super::ID, String::new()),
                 };
                 for item in chunk {
                     b.read_site(file, kind, item, &fname);
@@ -1032,6 +1061,12 @@ impl<'a> Builder<'a> {
             poll_enabled: None,
             poll_minutes: None,
             timeout_seconds: None,
+            auth_is_mechanism: false,
+            // Worked out once the whole directory is read: see `build_profile`.
+            connections: Connections::BrowsingAndTransfers {
+                transfers: 0,
+                site_limit: false,
+            },
             anchor,
             // Recent servers are history; sites are bookmarks opened on demand.
             usage: if kind == FzFileKind::RecentServers {
@@ -1214,8 +1249,8 @@ mod pubkey_tests {
 #[cfg(test)]
 mod site_tests {
     use super::{walk_folder, Builder};
-    use crate::formats::filezilla::{parse_file, FzFileKind};
-    use crate::model::{Client, Profile};
+    use crate::clients::filezilla::{parse_file, FzFileKind};
+    use crate::model::Profile;
     use crate::source::{Files, SourceFile};
 
     /// Sites read in parallel give the same profile, in the same order, as read one by one:
@@ -1252,8 +1287,8 @@ mod site_tests {
         xml.push_str("</Servers>\n</FileZilla3>\n");
         let mut files = Files::default();
         let id = files.add(SourceFile::new("sitemanager.xml", xml.into_bytes()));
-        let file = files.get_mut(id).ok_or("no file")?;
-        let parsed = parse_file(file, id, FzFileKind::SiteManager);
+        let file = files.get(id).ok_or("no file")?;
+        let (parsed, _) = parse_file(file, id, FzFileKind::SiteManager);
         assert!(parsed.doc.error.is_none(), "{:?}", parsed.doc.error);
         let servers = parsed
             .doc
@@ -1264,7 +1299,7 @@ mod site_tests {
         let read = |parallel_from: usize, per_task: usize| {
             let mut b = Builder {
                 files: &files,
-                profile: Profile::new(Client::FileZilla, String::new()),
+                profile: Profile::new(crate::clients::filezilla::ID, String::new()),
             };
             let mut items = Vec::new();
             walk_folder(id, servers, "", &mut items);

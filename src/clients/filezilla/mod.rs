@@ -7,16 +7,31 @@
 //! and `predefined_only` options (§1.3, §2.1); values are read with pugixml's lenient
 //! `as_int`, out-of-range values are clamped or discarded per option (§2); a site FileZilla
 //! cannot read is silently dropped (§4.2); `<Pass encoding>` is base64, crypt or plain
-//! (§4.4). The XML reading itself is in [`xml`], the option registry in [`options`], the
-//! model building in [`build`].
+//! (§4.4). This module says where the files live and how they group; the option registry
+//! is in [`options`], the model building in [`build`].
 
 mod build;
 pub mod options;
-pub mod xml;
 
-use crate::source::{FileId, SourceFile, Span};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
-pub use build::build_profile;
+use crate::clients::{
+    file_name, Built, Client, Confidence, Format, Found, Home, Layout, Recognised, Seen, Unit,
+    UnitFile, SNIFF_BYTES,
+};
+use crate::model::ClientId;
+use crate::source::{FileId, Files, SourceFile, Span};
+use crate::syntax::xml;
+use crate::tree::Tree;
+
+/// The FileZilla client.
+pub struct FileZilla;
+
+/// The one instance, listed in [`crate::clients::CLIENTS`].
+pub static FILEZILLA: FileZilla = FileZilla;
+
+const ID: ClientId = ClientId::new("filezilla", "FileZilla");
 
 /// What a FileZilla file holds, recognised by its root's content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -32,14 +47,26 @@ pub enum FzFileKind {
 }
 
 impl FzFileKind {
-    /// Stable name used in JSON output.
-    pub fn format_name(self) -> &'static str {
-        match self {
+    const ALL: [FzFileKind; 4] = [
+        FzFileKind::Defaults,
+        FzFileKind::Settings,
+        FzFileKind::SiteManager,
+        FzFileKind::RecentServers,
+    ];
+
+    /// The format of a file of this kind (its name is used in JSON output).
+    pub const fn format(self) -> Format {
+        Format(match self {
             FzFileKind::Defaults => "filezilla-defaults",
             FzFileKind::Settings => "filezilla-settings",
             FzFileKind::SiteManager => "filezilla-sitemanager",
             FzFileKind::RecentServers => "filezilla-recentservers",
-        }
+        })
+    }
+
+    /// The kind of a file read as `format`.
+    fn of(format: Format) -> Option<FzFileKind> {
+        FzFileKind::ALL.into_iter().find(|k| k.format() == format)
     }
 
     /// The file FileZilla normally keeps this content in.
@@ -53,21 +80,20 @@ impl FzFileKind {
     }
 }
 
-/// The files of a FileZilla settings directory that clientlint reads (lower case).
 /// Why FileZilla holds the settings directory `dir`, if it does (reference filezilla
 /// §1.2): another process holds a byte-range lock on `lockfile` (FileZilla is saving right
 /// now), or, on Linux, a `filezilla` process is running — it rewrites filezilla.xml 15 s
 /// after a change and at exit, which would undo our edits. Which settings directory a
 /// running process uses cannot be told from outside, so any running FileZilla counts.
-pub fn settings_lock(dir: &std::path::Path) -> Option<String> {
+pub fn settings_lock(dir: &Path) -> Option<String> {
     let lockfile = dir.join("lockfile");
-    if lockfile.is_file() && crate::lock::fcntl_lock_held(&lockfile) {
+    if lockfile.is_file() && crate::os::fcntl_lock_held(&lockfile) {
         return Some(format!(
             "`{}` is locked: FileZilla is writing its settings",
             lockfile.display()
         ));
     }
-    if crate::lock::process_running("filezilla") {
+    if crate::os::process_running("filezilla") {
         return Some(
             "a FileZilla process is running: it rewrites its settings when it exits".to_owned(),
         );
@@ -75,6 +101,7 @@ pub fn settings_lock(dir: &std::path::Path) -> Option<String> {
     None
 }
 
+/// The files of a FileZilla settings directory that clientlint reads (lower case).
 pub const FILE_NAMES: &[&str] = &[
     "fzdefaults.xml",
     "filezilla.xml",
@@ -172,10 +199,10 @@ pub struct ParsedFile {
     pub doc: xml::Document,
 }
 
-/// Parses one file and registers its secrets (passwords of sites, recent servers, the last
+/// Parses one file, and finds its secrets (passwords of sites, recent servers, the last
 /// server, open tabs and proxies) so that no output shows them.
-pub fn parse_file(file: &mut SourceFile, id: FileId, kind: FzFileKind) -> ParsedFile {
-    let doc = xml::parse(&file.text);
+pub fn parse_file(file: &SourceFile, id: FileId, kind: FzFileKind) -> (ParsedFile, Vec<Span>) {
+    let doc = xml::parse_with_names(&file.text, known_element_name);
     let mut secrets = Vec::new();
     for el in doc.root.iter().chain(doc.partial.iter()) {
         collect_secrets(el.element(), &mut secrets);
@@ -186,12 +213,12 @@ pub fn parse_file(file: &mut SourceFile, id: FileId, kind: FzFileKind) -> Parsed
         scan_secrets(&file.text, &mut secrets);
     }
     secrets.retain(|s| !s.is_empty());
-    file.secrets.extend(secrets);
-    ParsedFile {
+    let parsed = ParsedFile {
         file: id,
         kind,
         doc,
-    }
+    };
+    (parsed, secrets)
 }
 
 /// True when an element holds a secret as its text.
@@ -239,6 +266,289 @@ fn scan_secrets(text: &str, out: &mut Vec<Span>) {
     }
 }
 
+impl Client for FileZilla {
+    fn id(&self) -> ClientId {
+        ID
+    }
+
+    fn formats(&self) -> &'static [Format] {
+        const FORMATS: [Format; 4] = [
+            FzFileKind::Defaults.format(),
+            FzFileKind::Settings.format(),
+            FzFileKind::SiteManager.format(),
+            FzFileKind::RecentServers.format(),
+        ];
+        &FORMATS
+    }
+
+    fn wants_when_walking(&self, name: &str) -> bool {
+        FILE_NAMES.contains(&name)
+    }
+
+    fn recognise(&self, name: &str, head: &[u8], seen: Seen) -> Option<(Format, Confidence)> {
+        if seen != Seen::Named && !FILE_NAMES.contains(&name) {
+            return None;
+        }
+        sniff(name, head).map(|kind| (kind.format(), Confidence::Sure))
+    }
+
+    fn locate(&self, tree: &Tree, home: &Home<'_>, found: &mut Found) {
+        // FileZilla uses the first settings directory that exists.
+        let dirs = settings_dirs(home);
+        if let Some(dir) = dirs.iter().find(|d| tree.is_dir(d)) {
+            for r in dir_files(tree, dir, Seen::Located, found) {
+                found.files.push(r);
+            }
+        }
+        found.searched.extend(dirs);
+    }
+
+    fn locate_machine(&self, tree: &Tree, found: &mut Found) {
+        // FileZilla reads the first fzdefaults.xml it finds: the one in the settings
+        // directory, else the first system-wide one (reference filezilla §1.3).
+        let system = system_fzdefaults();
+        let first = system.iter().find(|p| tree.is_file(p)).and_then(|path| {
+            let head = tree.read_head(path, SNIFF_BYTES).ok()?;
+            let kind = sniff(FZDEFAULTS, &head)?;
+            Some(Recognised {
+                path: path.clone(),
+                format: kind.format(),
+                seen: Seen::Located,
+            })
+        });
+        found.searched.extend(system);
+        found.files.extend(first);
+    }
+
+    fn group(
+        &self,
+        tree: &Tree,
+        files: Vec<Recognised>,
+        machine: Vec<Recognised>,
+        found: &mut Found,
+    ) -> Vec<Unit> {
+        // Settings directory → its files. A file under its usual name brings in its
+        // directory, which FileZilla reads as one (fzdefaults.xml < filezilla.xml, sites
+        // use both); under another name it is a unit of its own.
+        let mut dirs: BTreeMap<PathBuf, BTreeMap<PathBuf, Format>> = BTreeMap::new();
+        let mut units = Vec::new();
+        for r in files {
+            let name = file_name(&r.path);
+            if !FILE_NAMES.contains(&name.as_str()) {
+                units.push(Unit::new(
+                    &FILEZILLA,
+                    r.path.display().to_string(),
+                    vec![UnitFile {
+                        path: r.path,
+                        format: r.format,
+                    }],
+                ));
+                continue;
+            }
+            let dir = r.path.parent().unwrap_or(Path::new("")).to_path_buf();
+            // The directory's files are read by name: a FIFO or unreadable file under one
+            // of FileZilla's names is reported (and never opened).
+            if r.seen != Seen::Located && !dirs.contains_key(&dir) {
+                for sibling in dir_files(tree, &dir, r.seen, found) {
+                    dirs.entry(dir.clone())
+                        .or_default()
+                        .insert(sibling.path, sibling.format);
+                }
+            }
+            dirs.entry(dir).or_default().insert(r.path, r.format);
+        }
+        for (dir, members) in dirs {
+            let mut files: Vec<UnitFile> = members
+                .into_iter()
+                .map(|(path, format)| UnitFile { path, format })
+                .collect();
+            files.sort_by(|a, b| {
+                (FzFileKind::of(a.format), &a.path).cmp(&(FzFileKind::of(b.format), &b.path))
+            });
+            let mut unit = Unit::new(&FILEZILLA, dir.display().to_string(), files);
+            let has_defaults = unit
+                .files
+                .iter()
+                .any(|f| f.format == FzFileKind::Defaults.format());
+            if !has_defaults {
+                // The system-wide fzdefaults.xml applies; its own unit reports and fixes it.
+                unit.shared.extend(machine.iter().map(|m| UnitFile {
+                    path: m.path.clone(),
+                    format: m.format,
+                }));
+            }
+            units.push(unit);
+        }
+        for m in machine {
+            units.push(Unit::new(
+                &FILEZILLA,
+                m.path.display().to_string(),
+                vec![UnitFile {
+                    path: m.path,
+                    format: m.format,
+                }],
+            ));
+        }
+        units
+    }
+
+    fn build(&self, unit: &Unit, files: &Files) -> Built {
+        let mut built = Built::default();
+        let mut parsed = Vec::new();
+        for f in unit.files.iter().chain(&unit.shared) {
+            let Some(kind) = FzFileKind::of(f.format) else {
+                continue;
+            };
+            let Some(id) = files.find(&f.path) else {
+                continue;
+            };
+            let Some(file) = files.get(id) else { continue };
+            let (p, secrets) = parse_file(file, id, kind);
+            built.secrets.extend(secrets.into_iter().map(|s| (id, s)));
+            built.formats.push((id, f.format));
+            parsed.push(p);
+        }
+        built
+            .profiles
+            .push(build::build_profile(unit.name.clone(), files, &parsed));
+        built
+    }
+
+    fn lock_held(&self, unit: &Unit) -> Option<String> {
+        unit.files
+            .iter()
+            .find_map(|f| f.path.parent())
+            .and_then(settings_lock)
+    }
+}
+
+const FZDEFAULTS: &str = "fzdefaults.xml";
+
+/// The FileZilla files of a settings directory (as named in reference filezilla
+/// §1.2–1.3), each recognised by content, so a non-FileZilla file under one of these names
+/// is left out and `*.xml~` backups are never picked up.
+fn dir_files(tree: &Tree, dir: &Path, seen: Seen, found: &mut Found) -> Vec<Recognised> {
+    let mut out = Vec::new();
+    for name in FILE_NAMES {
+        let path = dir.join(name);
+        // Through the checked reader: one of these names may be a FIFO or a device, and a
+        // plain read would block on it forever. The whole file is read once, later.
+        let head = match tree.read_head(&path, SNIFF_BYTES) {
+            Ok(b) => b,
+            Err(e) if e.is_not_found() => continue,
+            Err(e) => {
+                found
+                    .errors
+                    .push(format!("cannot read `{}`: {e}", path.display()));
+                continue;
+            }
+        };
+        if let Some(kind) = sniff(name, &head) {
+            out.push(Recognised {
+                path,
+                format: kind.format(),
+                seen,
+            });
+        }
+    }
+    out
+}
+
+/// FileZilla settings directories under a home, in FileZilla's lookup order (reference
+/// filezilla §1.1: `$XDG_CONFIG_HOME/filezilla`, `~/.config/filezilla`, `~/.filezilla` on
+/// Linux and macOS; `%APPDATA%\FileZilla` on Windows).
+fn settings_dirs(home: &Home<'_>) -> Vec<PathBuf> {
+    match home.layout {
+        Layout::Windows => vec![home.appdata().join("FileZilla")],
+        Layout::Linux | Layout::MacOs => {
+            let mut dirs = Vec::new();
+            if let Some(x) = home.xdg_config {
+                dirs.push(x.join("filezilla"));
+            }
+            dirs.push(home.dir.join(".config").join("filezilla"));
+            dirs.push(home.dir.join(".filezilla"));
+            dirs.dedup();
+            dirs
+        }
+    }
+}
+
+/// System-wide fzdefaults.xml locations on this machine (reference filezilla §1.3).
+fn system_fzdefaults() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Some(d) = std::env::var_os("FZ_DATADIR") {
+        out.push(PathBuf::from(d).join(FZDEFAULTS));
+    }
+    if cfg!(windows) {
+        for var in ["ProgramFiles", "ProgramFiles(x86)"] {
+            if let Some(pf) = std::env::var_os(var) {
+                out.push(
+                    PathBuf::from(pf)
+                        .join("FileZilla FTP Client")
+                        .join(FZDEFAULTS),
+                );
+            }
+        }
+    } else if cfg!(target_os = "macos") {
+        out.push(PathBuf::from(
+            "/Applications/FileZilla.app/Contents/SharedSupport/fzdefaults.xml",
+        ));
+    } else {
+        out.push(PathBuf::from("/etc/filezilla/fzdefaults.xml"));
+        out.push(PathBuf::from("/usr/share/filezilla/fzdefaults.xml"));
+        out.push(PathBuf::from("/usr/local/share/filezilla/fzdefaults.xml"));
+    }
+    out
+}
+
+/// FileZilla's element names (reference filezilla §2–§5), shared instead of allocated.
+/// A `match` compiles to a comparison of lengths and then of few bytes, where a list
+/// would be searched name by name for each of the 150,000 elements of a large file.
+pub(super) fn known_element_name(name: &str) -> Option<&'static str> {
+    let known = match name {
+        "FileZilla3" => "FileZilla3",
+        "Settings" => "Settings",
+        "Setting" => "Setting",
+        "Servers" => "Servers",
+        "Server" => "Server",
+        "Folder" => "Folder",
+        "RecentServers" => "RecentServers",
+        "LastServer" => "LastServer",
+        "Host" => "Host",
+        "Port" => "Port",
+        "Protocol" => "Protocol",
+        "Type" => "Type",
+        "User" => "User",
+        "Pass" => "Pass",
+        "Account" => "Account",
+        "Keyfile" => "Keyfile",
+        "Logontype" => "Logontype",
+        "TimezoneOffset" => "TimezoneOffset",
+        "PasvMode" => "PasvMode",
+        "MaximumMultipleConnections" => "MaximumMultipleConnections",
+        "EncodingType" => "EncodingType",
+        "CustomEncoding" => "CustomEncoding",
+        "BypassProxy" => "BypassProxy",
+        "Name" => "Name",
+        "Comments" => "Comments",
+        "Colour" => "Colour",
+        "LocalDir" => "LocalDir",
+        "RemoteDir" => "RemoteDir",
+        "SyncBrowsing" => "SyncBrowsing",
+        "DirectoryComparison" => "DirectoryComparison",
+        "Tabs" => "Tabs",
+        "Tab" => "Tab",
+        "Site" => "Site",
+        "Filters" => "Filters",
+        "Filter" => "Filter",
+        "Bookmark" => "Bookmark",
+        "Post_Login_Commands" => "Post_Login_Commands",
+        "Command" => "Command",
+        _ => return None,
+    };
+    Some(known)
+}
+
 #[cfg(test)]
 mod tests {
     use super::{parse_file, sniff, FzFileKind};
@@ -268,7 +578,8 @@ mod tests {
     fn passwords_are_secrets_even_next_to_a_syntax_error() {
         let text = "<FileZilla3><Servers><Server><Pass encoding=\"base64\">c2VjcmV0</Pas></Server></Servers></FileZilla3>";
         let mut f = SourceFile::new("sitemanager.xml", text.as_bytes().to_vec());
-        let p = parse_file(&mut f, 0, FzFileKind::SiteManager);
+        let (p, secrets) = parse_file(&f, 0, FzFileKind::SiteManager);
+        f.secrets = secrets;
         assert!(p.doc.error.is_some());
         assert!(!f.masked_text().contains("c2VjcmV0"));
     }

@@ -12,35 +12,37 @@
 //! `GetPrivateProfileString`: section and key names are case-insensitive, the first
 //! section and the first key of a name win, lines without `=` are ignored.
 
-use crate::formats::ini::{self, IniEntry, IniSection, ParsedIni};
-use crate::formats::outlook::{
+use super::values::{
     default_port, no_writer, prf_int, prf_secure_connection, prf_use_auth, prf_use_ssl,
     security_from_secure_connection, security_from_use_ssl, smtp_auth,
 };
 use crate::model::{
-    AuthMethod, Client, FileFinding, FileFindingKind, Insertion, Location, Note, Origin, Profile,
-    Protocol, Role, Security, Server, Setting, ValueWriter,
+    AuthMethod, Connections, FileFinding, FileFindingKind, Insertion, Location, Note, Origin,
+    Profile, Protocol, Role, Security, Server, Setting, ValueWriter,
 };
 use crate::source::{FileId, SourceFile, Span};
+use crate::syntax::ini::{self, IniEntry, IniSection, ParsedIni};
 
 /// Reads the PRF's INI structure.
-pub fn parse(file: &SourceFile) -> ParsedIni {
+pub(super) fn parse(file: &SourceFile) -> ParsedIni {
     ini::parse(&file.text)
 }
 
 /// Masks any value whose key names a password. No published `[AccountN]` block has one
 /// (reference §1.1), but a hand-edited file may; mapping lines (`Password=PT_STRING8,…`)
 /// are property IDs, not secrets.
-pub fn register_secrets(file: &mut SourceFile, parsed: &ParsedIni) {
+pub(super) fn secrets(parsed: &ParsedIni) -> Vec<Span> {
+    let mut out = Vec::new();
     for s in &parsed.sections {
         for e in &s.entries {
             let key = e.key.to_ascii_lowercase();
             let is_mapping = e.value.get(..3).map(|p| p.eq_ignore_ascii_case("PT_")) == Some(true);
             if key.contains("password") && !is_mapping && !e.value.is_empty() {
-                file.secrets.push(e.value_span);
+                out.push(e.value_span);
             }
         }
     }
+    out
 }
 
 /// The first section of this name ([INF] as `GetPrivateProfileString` does).
@@ -323,6 +325,13 @@ impl<'a> Account<'a> {
             poll_enabled: None,
             poll_minutes: None,
             timeout_seconds,
+            auth_is_mechanism: false,
+            // No setting caps Outlook's connections (reference §1, §2): one per account
+            // is counted, a lower bound. [INF]
+            connections: Connections::Fixed {
+                count: 1,
+                why: "one connection per account (lower bound)",
+            },
             anchor: self.anchor(),
             usage: crate::model::Usage::Always,
         }
@@ -409,6 +418,13 @@ impl<'a> Account<'a> {
             poll_enabled: None,
             poll_minutes: None,
             timeout_seconds: None,
+            auth_is_mechanism: false,
+            // No setting caps Outlook's connections (reference §1, §2): one per account
+            // is counted, a lower bound. [INF]
+            connections: Connections::Fixed {
+                count: 1,
+                why: "one connection per account (lower bound)",
+            },
             anchor: self.anchor(),
             usage: crate::model::Usage::Always,
         }
@@ -479,8 +495,8 @@ impl<'a> Account<'a> {
 }
 
 /// Builds the model of one PRF file.
-pub fn build_profile(id: FileId, file: &SourceFile, parsed: &ParsedIni) -> Profile {
-    let mut profile = Profile::new(Client::Outlook, file.display_path());
+pub(super) fn build_profile(id: FileId, file: &SourceFile, parsed: &ParsedIni) -> Profile {
+    let mut profile = Profile::new(super::ID, file.display_path());
     profile.files = vec![id];
     let file_name = file
         .path

@@ -11,16 +11,16 @@
 //! Regedit applies a file top to bottom, so a key that appears twice is merged and the
 //! last copy of a value wins; `[-key]` deletes what came before.
 
-use crate::formats::outlook::{
+use super::values::{
     default_port, no_writer, reg_int, reg_secure_connection, reg_use_auth, reg_use_ssl,
     security_from_secure_connection, security_from_use_ssl, smtp_auth,
 };
-use crate::formats::reg::{ParsedReg, RegData, RegErrorKind, RegKey, RegValue};
 use crate::model::{
-    AuthMethod, Client, FileFinding, FileFindingKind, Insertion, Location, Note, Origin, Profile,
-    Protocol, Role, Security, Server, Setting, ValueWriter,
+    AuthMethod, Connections, FileFinding, FileFindingKind, Insertion, Location, Note, Origin,
+    Profile, Protocol, Role, Security, Server, Setting, ValueWriter,
 };
 use crate::source::{FileId, SourceFile, Span};
+use crate::syntax::reg::{ParsedReg, RegData, RegErrorKind, RegKey, RegValue};
 
 /// The subkey that holds Outlook's internet accounts (reference §2.1).
 const ACCOUNTS_GUID: &str = "9375CFF0413111d3B88A00104B2A6676";
@@ -32,7 +32,7 @@ fn is_secret_name(name: &str) -> bool {
 
 /// Masks every password value, including one Regedit rejects and the continuation lines
 /// it drops, so no output can show its bytes.
-pub fn register_secrets(file: &mut SourceFile, parsed: &ParsedReg) {
+pub(super) fn secrets(file: &SourceFile, parsed: &ParsedReg) -> Vec<Span> {
     let mut spans = Vec::new();
     for key in &parsed.keys {
         for v in &key.values {
@@ -49,10 +49,10 @@ pub fn register_secrets(file: &mut SourceFile, parsed: &ParsedReg) {
             }
         }
     }
-    for span in spans {
-        let pieces = line_pieces(&file.text, span);
-        file.secrets.extend(pieces);
-    }
+    spans
+        .into_iter()
+        .flat_map(|span| line_pieces(&file.text, span))
+        .collect()
 }
 
 /// Splits a span at its line breaks, leaving them out: masking replaces bytes one for one,
@@ -246,7 +246,7 @@ impl<'a> Account<'a> {
 
     fn string(&self, name: &str) -> Option<Setting<String>> {
         let v = self.get(name)?;
-        let s = v.data.as_outlook_string()?;
+        let s = v.data.as_utf16_string()?;
         (!s.is_empty()).then(|| Setting::explicit(s, self.location(v, name, no_writer)))
     }
 
@@ -343,6 +343,13 @@ impl<'a> Account<'a> {
             poll_minutes: None,
             // No registry value for the server timeout is known (reference §2.2).
             timeout_seconds: None,
+            auth_is_mechanism: false,
+            // No setting caps Outlook's connections (reference §1, §2): one per account
+            // is counted, a lower bound. [INF]
+            connections: Connections::Fixed {
+                count: 1,
+                why: "one connection per account (lower bound)",
+            },
             anchor: (self.file, self.anchor),
             usage: crate::model::Usage::Always,
         }
@@ -386,8 +393,8 @@ impl<'a> Account<'a> {
 }
 
 /// Builds the model of one `.reg` file.
-pub fn build_profile(id: FileId, file: &SourceFile, parsed: &ParsedReg) -> Profile {
-    let mut profile = Profile::new(Client::Outlook, file.display_path());
+pub(super) fn build_profile(id: FileId, file: &SourceFile, parsed: &ParsedReg) -> Profile {
+    let mut profile = Profile::new(super::ID, file.display_path());
     profile.files = vec![id];
     for e in &parsed.errors {
         profile.findings.push(FileFinding {
@@ -512,9 +519,9 @@ fn report_duplicates(id: FileId, g: &Group<'_>, out: &mut Vec<FileFinding>) {
 #[cfg(test)]
 mod tests {
     use super::{account_label, build_profile};
-    use crate::formats::reg;
     use crate::model::{AuthMethod, Protocol, Security};
     use crate::source::SourceFile;
+    use crate::syntax::reg;
 
     #[test]
     fn recognises_account_keys_of_every_outlook_generation() {

@@ -1,4 +1,4 @@
-//! Outlook facts shared by the PRF (`prf.rs`) and registry (`outlook_reg.rs`) readers: what
+//! Outlook facts shared by the PRF (`prf.rs`) and registry (`reg.rs`) readers: what
 //! the account properties' numbers mean, the ports Outlook assumes, and the value writers
 //! that render a fix in PRF (`60`) or `.reg` (`dword:0000003c`) syntax.
 //!

@@ -6,20 +6,20 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::formats::ini;
-use crate::model::{Client, FileFinding, FileFindingKind, Profile};
+use crate::model::{FileFinding, FileFindingKind, Profile};
 use crate::source::{FileId, SourceFile};
+use crate::syntax::ini;
 
 /// A `[ProfileN]` entry resolved to a directory.
 #[derive(Debug, Clone)]
-pub struct ProfileEntry {
+pub(crate) struct ProfileEntry {
     pub name: String,
     pub dir: PathBuf,
     pub path_span: crate::source::Span,
 }
 
 /// The profile directories a profiles.ini at `ini_path` lists.
-pub fn profile_dirs(ini_path: &Path, text: &str) -> Vec<ProfileEntry> {
+pub(crate) fn profile_dirs(ini_path: &Path, text: &str) -> Vec<ProfileEntry> {
     let root = ini_path.parent().unwrap_or(Path::new(""));
     let parsed = ini::parse(text);
     parsed
@@ -53,8 +53,8 @@ pub fn profile_dirs(ini_path: &Path, text: &str) -> Vec<ProfileEntry> {
 }
 
 /// The findings of one profiles.ini.
-pub fn build_profile(id: FileId, file: &SourceFile) -> Profile {
-    let mut profile = Profile::new(Client::Thunderbird, file.display_path());
+pub(super) fn build_profile(id: FileId, file: &SourceFile) -> Profile {
+    let mut profile = Profile::new(super::ID, file.display_path());
     profile.files.push(id);
     for err in ini::parse(&file.text).errors {
         profile.findings.push(FileFinding {

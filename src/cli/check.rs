@@ -1,0 +1,185 @@
+//! `clientlint check` (the default subcommand): lint, and with `--fix` / `--diff` repair,
+//! then report in the chosen format.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::Context as _;
+
+use super::args::{CheckArgs, ColorChoice};
+use super::{settings_from, ExitStatus};
+use crate::engine::{self, discover, Mode, Resolved};
+use crate::fix::WriteOptions;
+use crate::report::{self, OutputFormat, Report};
+use crate::settings::Settings;
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR")
+                .map(|v| v.is_empty())
+                .unwrap_or(true)
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+pub(super) fn check(
+    args: &CheckArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<ExitStatus> {
+    let settings = settings_from(args)?;
+    let discovery = discover::discover(&args.paths, &args.homes.home, &args.homes.root);
+    let mut tool_error = false;
+    for e in &discovery.errors {
+        writeln!(err, "error: {e}")?;
+        tool_error = true;
+    }
+    for path in &discovery.unsupported {
+        writeln!(
+            err,
+            "warning: `{}` is not a configuration file clientlint reads; skipped",
+            path.display()
+        )?;
+    }
+    if discovery.units.is_empty() && args.paths.is_empty() && discovery.errors.is_empty() {
+        writeln!(err, "No client configuration found. Looked in:")?;
+        for p in &discovery.searched {
+            writeln!(err, "  {}", p.display())?;
+        }
+    }
+    let format = args.format.unwrap_or(OutputFormat::Text);
+    // Only the text reporter draws source lines, and not for --statistics.
+    let excerpts = format == OutputFormat::Text && !args.statistics;
+    let unsafe_fixes = args.unsafe_fixes;
+    let mode = if args.diff {
+        Mode::Diff { unsafe_fixes }
+    } else if args.fix || args.unsafe_fixes {
+        Mode::Fix {
+            unsafe_fixes,
+            options: WriteOptions {
+                backup: args.backup,
+                force: args.force,
+            },
+        }
+    } else {
+        Mode::Check
+    };
+    // Units in batches: each unit's files and model are dropped once its findings are
+    // resolved (and its fixes written), so memory stays flat across a fleet.
+    let run = engine::run(&discovery.units, &settings, mode, excerpts);
+    for e in &run.read_errors {
+        writeln!(err, "error: {e}")?;
+        tool_error = true;
+    }
+    let fixed = &run.fixed;
+    for e in &fixed.internal_errors {
+        writeln!(err, "{e}")?;
+        tool_error = true;
+    }
+    match mode {
+        Mode::Check => {}
+        Mode::Diff { .. } => {
+            write!(out, "{}", fixed.diff)?;
+            out.flush().context("could not write the diff")?;
+            return Ok(if tool_error {
+                ExitStatus::Error
+            } else if fixed.diff.is_empty() {
+                ExitStatus::Success
+            } else {
+                ExitStatus::Failure
+            });
+        }
+        Mode::Fix { .. } => {
+            for reason in &fixed.forced {
+                writeln!(
+                    err,
+                    "warning: --force: {reason}; the client may overwrite these fixes when it exits"
+                )?;
+            }
+            for e in &fixed.write_errors {
+                writeln!(err, "error: {e}")?;
+                tool_error = true;
+            }
+            let line = format!(
+                "Fixed {} in {}; {} remaining.",
+                report::plural(fixed.applied, "finding", "findings"),
+                report::plural(fixed.written.len(), "file", "files"),
+                run.resolved.findings.len()
+            );
+            if format == OutputFormat::Text && !args.quiet {
+                // After the report, like the summary line.
+                write_report(&run.resolved.report(), args, format, out)?;
+                writeln!(out, "{line}")?;
+                out.flush().context("could not write the report")?;
+                return Ok(exit_status(tool_error, &run.resolved, &settings));
+            }
+            writeln!(err, "{line}")?;
+        }
+    }
+    write_report(&run.resolved.report(), args, format, out)?;
+    out.flush().context("could not write the report")?;
+    Ok(exit_status(tool_error, &run.resolved, &settings))
+}
+
+fn exit_status(tool_error: bool, resolved: &Resolved, settings: &Settings) -> ExitStatus {
+    if tool_error {
+        return ExitStatus::Error;
+    }
+    if resolved
+        .findings
+        .iter()
+        .any(|f| f.severity >= settings.fail_on)
+    {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    }
+}
+
+fn write_report(
+    report: &Report<'_>,
+    args: &CheckArgs,
+    format: OutputFormat,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    if let Some(path) = &args.output_file {
+        let mut buf = Vec::new();
+        render_to(report, args, format, false, &mut buf)?;
+        std::fs::write(path, buf)
+            .with_context(|| format!("could not write `{}`", path.display()))?;
+        return Ok(());
+    }
+    let color = use_color(args.color.unwrap_or(ColorChoice::Auto));
+    render_to(report, args, format, color, out)
+}
+
+fn render_to(
+    report: &Report<'_>,
+    args: &CheckArgs,
+    format: OutputFormat,
+    color: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    if args.statistics {
+        return report::statistics::write(report, format == OutputFormat::Json, out)
+            .context("could not write the statistics");
+    }
+    match format {
+        OutputFormat::Json => report::json::write(report, out)?,
+        OutputFormat::Concise => report::concise::write(report, out)?,
+        OutputFormat::Sarif => report::sarif::write(report, out)?,
+        OutputFormat::Github => report::github::write(report, out)?,
+        OutputFormat::Text => {
+            let options = report::text::TextOptions {
+                color,
+                width: 100,
+                summary: !args.quiet,
+            };
+            report::text::write(report, options, out)?;
+        }
+    }
+    Ok(())
+}

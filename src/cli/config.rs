@@ -1,0 +1,83 @@
+//! `clientlint config`: the effective settings and where each came from.
+
+use std::io::Write;
+
+use anyhow::Context as _;
+
+use super::args::ConfigArgs;
+use super::{resolve_settings, ExitStatus};
+
+/// `clientlint config`: the effective settings and where each came from.
+pub(super) fn show(args: &ConfigArgs, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
+    let cwd = std::env::current_dir().context("could not read the current directory")?;
+    let s = resolve_settings(args, &cwd)?;
+    let origin = |key: &str| {
+        s.origins
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| "default".to_owned())
+    };
+    match s.origins.get("config-file") {
+        Some(path) => writeln!(out, "# configuration file: {path}")?,
+        None if args.isolated => writeln!(out, "# configuration files ignored (--isolated)")?,
+        None => writeln!(out, "# no configuration file found")?,
+    }
+    let l = &s.limits;
+    for (key, value) in [
+        ("max-transfers", l.max_transfers),
+        ("max-connections", l.max_connections),
+        ("min-poll-minutes", l.min_poll_minutes),
+        ("ftp-timeout-seconds", l.ftp_timeout_seconds),
+        ("server-connection-limit", l.server_connection_limit),
+    ] {
+        writeln!(out, "{key} = {value}  # {}", origin(key))?;
+    }
+    let list = |v: &[String]| {
+        v.iter()
+            .map(|r| format!("\"{r}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match &s.select {
+        Some(sel) => writeln!(out, "select = [{}]  # {}", list(sel), origin("select"))?,
+        None => writeln!(out, "select = [\"all\"]  # default")?,
+    }
+    writeln!(
+        out,
+        "ignore = [{}]  # {}",
+        list(&s.ignore),
+        origin("ignore")
+    )?;
+    if !s.severity.is_empty() {
+        writeln!(out, "\n[severity]")?;
+        for (rule, sev) in &s.severity {
+            writeln!(
+                out,
+                "{rule} = \"{}\"  # {}",
+                sev.name(),
+                origin(&format!("severity.{rule}"))
+            )?;
+        }
+    }
+    for (host, limit) in &l.server_limits {
+        writeln!(out, "\n[servers.\"{host}\"]")?;
+        writeln!(
+            out,
+            "connection-limit = {limit}  # {}",
+            origin(&format!("servers.\"{host}\".connection-limit"))
+        )?;
+    }
+    if !s.per_path_ignores.is_empty() {
+        writeln!(out, "\n[per-path-ignores]")?;
+        for p in &s.per_path_ignores {
+            writeln!(
+                out,
+                "\"{}\" = [{}]  # {}",
+                p.glob,
+                list(&p.rules),
+                origin(&format!("per-path-ignores.\"{}\"", p.glob))
+            )?;
+        }
+    }
+    Ok(ExitStatus::Success)
+}

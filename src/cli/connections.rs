@@ -1,0 +1,57 @@
+//! `clientlint connections`: per server, every profile's worst-case connections and the
+//! total against the server's limit.
+
+use std::io::Write;
+
+use anyhow::Context as _;
+
+use super::args::{ConnectionsArgs, RulesFormat};
+use super::{resolve_settings, ExitStatus};
+use crate::engine::{self, discover, Mode};
+use crate::source::{FileId, Span};
+
+/// `clientlint connections`: the per-server budget table.
+pub(super) fn show(
+    args: &ConnectionsArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<ExitStatus> {
+    let cwd = std::env::current_dir().context("could not read the current directory")?;
+    let settings = resolve_settings(&args.config, &cwd)?;
+    let discovery = discover::discover(&args.paths, &args.homes.home, &args.homes.root);
+    let mut tool_error = false;
+    for e in &discovery.errors {
+        writeln!(err, "error: {e}")?;
+        tool_error = true;
+    }
+    let run = engine::run(&discovery.units, &settings, Mode::Check, false);
+    for e in &run.read_errors {
+        writeln!(err, "error: {e}")?;
+        tool_error = true;
+    }
+    let locate = |anchor: (FileId, Span)| {
+        let path = run.resolved.report().path_of(anchor.0).to_owned();
+        let line = run.anchors.get(&anchor).map(|p| p.line).unwrap_or(0);
+        (path, line)
+    };
+    let mut budgets = engine::connections::budgets(&run.shares, &locate, &settings);
+    if args.over {
+        budgets.retain(|b| b.over);
+    }
+    match args.format {
+        RulesFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &budgets)?;
+            writeln!(out)?;
+        }
+        RulesFormat::Text | RulesFormat::Markdown => {
+            engine::connections::write_text(&budgets, out)?
+        }
+    }
+    Ok(if tool_error {
+        ExitStatus::Error
+    } else if budgets.iter().any(|b| b.over) {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}

@@ -1,0 +1,408 @@
+//! Thunderbird: where its profiles live, how prefs.js, user.js, profiles.ini and default
+//! prefs files are recognised and grouped, which prefs are secret, and when a running
+//! Thunderbird holds a profile. The model is built in [`build`] (reference thunderbird.md).
+
+mod build;
+mod profiles_ini;
+mod servers;
+mod values;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::clients::{
+    file_name, Built, Client, Confidence, Format, Found, Home, Layout, Recognised, Seen, Unit,
+    UnitFile,
+};
+use crate::model::ClientId;
+use crate::source::{Files, SourceFile, Span};
+use crate::syntax::prefs::{self, ParsedPrefs, PrefFileKind};
+use crate::tree::Tree;
+
+pub(crate) use profiles_ini::profile_dirs;
+
+/// The Thunderbird client.
+pub struct Thunderbird;
+
+/// The one instance, listed in [`crate::clients::CLIENTS`].
+pub static THUNDERBIRD: Thunderbird = Thunderbird;
+
+const ID: ClientId = ClientId::new("thunderbird", "Thunderbird");
+
+/// prefs.js or user.js: a user prefs file.
+pub const PREFS_JS: Format = Format("prefs-js");
+/// defaults/pref/*.js: a default prefs file (syntax only).
+pub const DEFAULT_PREFS_JS: Format = Format("default-prefs-js");
+/// profiles.ini.
+pub const PROFILES_INI: Format = Format("profiles-ini");
+
+const PREFS: &str = "prefs.js";
+const USER: &str = "user.js";
+const PROFILES: &str = "profiles.ini";
+
+/// Which layer a file is in a profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layer {
+    /// prefs.js: written by Thunderbird.
+    Prefs,
+    /// user.js: read after prefs.js at every start, so its values win.
+    User,
+}
+
+impl Layer {
+    /// The layer a prefs file is, by its name: user.js (or `*user.js`) is read last.
+    pub fn of(path: &Path) -> Layer {
+        if file_name(path).ends_with(USER) {
+            Layer::User
+        } else {
+            Layer::Prefs
+        }
+    }
+
+    fn file_label(self) -> &'static str {
+        match self {
+            Layer::Prefs => PREFS,
+            Layer::User => USER,
+        }
+    }
+}
+
+impl Client for Thunderbird {
+    fn id(&self) -> ClientId {
+        ID
+    }
+
+    fn formats(&self) -> &'static [Format] {
+        &[PREFS_JS, DEFAULT_PREFS_JS, PROFILES_INI]
+    }
+
+    fn wants_when_walking(&self, name: &str) -> bool {
+        matches!(name, PREFS | USER | PROFILES)
+    }
+
+    fn recognise(&self, name: &str, head: &[u8], seen: Seen) -> Option<(Format, Confidence)> {
+        match name {
+            PREFS | USER => return Some((PREFS_JS, Confidence::Sure)),
+            PROFILES => return Some((PROFILES_INI, Confidence::Sure)),
+            _ if seen != Seen::Named => return None,
+            _ => {}
+        }
+        let has = |needle: &[u8]| memchr::memmem::find(head, needle).is_some();
+        if has(b"user_pref") {
+            Some((PREFS_JS, Confidence::Guess))
+        } else if name.ends_with(".js") && (has(b"pref(") || has(b"sticky_pref")) {
+            Some((DEFAULT_PREFS_JS, Confidence::Guess))
+        } else if name.ends_with(".ini") && has(b"[Profile") {
+            Some((PROFILES_INI, Confidence::Guess))
+        } else {
+            None
+        }
+    }
+
+    fn locate(&self, tree: &Tree, home: &Home<'_>, found: &mut Found) {
+        for root in roots(home) {
+            let ini = root.join(PROFILES);
+            if tree.is_file(&ini) {
+                found.files.push(Recognised {
+                    path: ini,
+                    format: PROFILES_INI,
+                    seen: Seen::Located,
+                });
+            }
+            found.searched.push(root);
+        }
+    }
+
+    fn group(
+        &self,
+        tree: &Tree,
+        files: Vec<Recognised>,
+        _machine: Vec<Recognised>,
+        _found: &mut Found,
+    ) -> Vec<Unit> {
+        let mut profiles = ProfileDirs::default();
+        let mut units = Vec::new();
+        for r in files {
+            let name = file_name(&r.path);
+            match r.format {
+                PREFS_JS if name == PREFS || name == USER => {
+                    profiles.add_file(tree, &r.path, r.seen == Seen::Named)
+                }
+                // A prefs file under another name: a profile of its own, one layer.
+                PREFS_JS | DEFAULT_PREFS_JS => units.push(Unit::new(
+                    &THUNDERBIRD,
+                    r.path.display().to_string(),
+                    vec![UnitFile {
+                        path: r.path,
+                        format: r.format,
+                    }],
+                )),
+                _ => {
+                    // profiles.ini: its own findings, and the profiles it lists. An
+                    // unreadable or oversized file is reported when the unit is read.
+                    if let Ok(bytes) = tree.read(&r.path) {
+                        let text = String::from_utf8_lossy(&bytes);
+                        for entry in profile_dirs(&r.path, &text) {
+                            if tree.is_dir(&entry.dir) {
+                                profiles.add_dir(tree, &entry.dir);
+                            }
+                        }
+                    }
+                    units.push(Unit::new(
+                        &THUNDERBIRD,
+                        r.path.display().to_string(),
+                        vec![UnitFile {
+                            path: r.path,
+                            format: PROFILES_INI,
+                        }],
+                    ));
+                }
+            }
+        }
+        units.extend(profiles.into_units());
+        units
+    }
+
+    fn build(&self, unit: &Unit, files: &Files) -> Built {
+        let mut built = Built::default();
+        let Some(first) = unit.files.first() else {
+            return built;
+        };
+        match first.format {
+            PROFILES_INI => {
+                let id = files.find(&first.path);
+                if let Some((id, file)) = id.and_then(|id| Some((id, files.get(id)?))) {
+                    built.formats.push((id, PROFILES_INI));
+                    built.profiles.push(profiles_ini::build_profile(id, file));
+                }
+            }
+            format => {
+                let kind = if format == DEFAULT_PREFS_JS {
+                    PrefFileKind::Default
+                } else {
+                    PrefFileKind::User
+                };
+                let mut parsed = Vec::new();
+                for f in &unit.files {
+                    let Some(id) = files.find(&f.path) else {
+                        continue;
+                    };
+                    let Some(file) = files.get(id) else { continue };
+                    let p = prefs::parse(file, kind);
+                    built
+                        .secrets
+                        .extend(secrets(file, &p).into_iter().map(|s| (id, s)));
+                    built.formats.push((id, format));
+                    parsed.push((id, Layer::of(&f.path), p));
+                }
+                let inputs: Vec<build::LayerInput<'_>> = parsed
+                    .iter()
+                    .map(|(file, layer, parsed)| build::LayerInput {
+                        file: *file,
+                        layer: *layer,
+                        parsed,
+                        user_file: kind == PrefFileKind::User,
+                    })
+                    .collect();
+                let mut profile = build::build_profile(unit.name.clone(), files, &inputs);
+                if kind == PrefFileKind::Default {
+                    // Default prefs are not a profile: only their syntax matters.
+                    profile.servers.clear();
+                }
+                built.profiles.push(profile);
+            }
+        }
+        built
+    }
+
+    fn lock_held(&self, unit: &Unit) -> Option<String> {
+        let first = unit.files.first()?;
+        (first.format == PREFS_JS)
+            .then(|| first.path.parent())
+            .flatten()
+            .and_then(profile_lock)
+    }
+}
+
+/// Thunderbird roots (holding profiles.ini) under a home (reference thunderbird §2.2).
+fn roots(home: &Home<'_>) -> Vec<PathBuf> {
+    let dir = home.dir;
+    match home.layout {
+        Layout::Windows => vec![home.appdata().join("Thunderbird")],
+        Layout::MacOs => vec![dir.join("Library").join("Thunderbird")],
+        Layout::Linux => {
+            let xdg = home
+                .xdg_config
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| dir.join(".config"));
+            vec![
+                dir.join(".thunderbird"),
+                // XDG location; which Thunderbird release first uses it is unverified
+                // (reference thunderbird §2.2, open question 1), so both are searched.
+                xdg.join("thunderbird"),
+                dir.join(".var/app/org.mozilla.thunderbird/.thunderbird"),
+                // The older community Flatpak id; unverified whether still in use
+                // (reference thunderbird, open question 4).
+                dir.join(".var/app/org.mozilla.Thunderbird/.thunderbird"),
+                dir.join("snap/thunderbird/common/.thunderbird"),
+            ]
+        }
+    }
+}
+
+/// Profile directories met so far: prefs.js and user.js of one directory form one unit.
+#[derive(Default)]
+struct ProfileDirs(BTreeMap<PathBuf, (Option<PathBuf>, Option<PathBuf>)>);
+
+impl ProfileDirs {
+    /// A profile directory named by profiles.ini: whichever layers exist.
+    fn add_dir(&mut self, tree: &Tree, dir: &Path) {
+        let entry = self.0.entry(dir.to_path_buf()).or_default();
+        for (slot, name) in [(&mut entry.0, PREFS), (&mut entry.1, USER)] {
+            let path = dir.join(name);
+            if tree.is_file(&path) {
+                *slot = Some(path);
+            }
+        }
+    }
+
+    /// A prefs.js or user.js. Named on the command line, it brings in its sibling layer:
+    /// the profile is the unit (user.js overrides prefs.js).
+    fn add_file(&mut self, tree: &Tree, path: &Path, named: bool) {
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let is_prefs = file_name(path) == PREFS;
+        let entry = self.0.entry(dir.to_path_buf()).or_default();
+        let (own, other, sibling) = if is_prefs {
+            (&mut entry.0, &mut entry.1, USER)
+        } else {
+            (&mut entry.1, &mut entry.0, PREFS)
+        };
+        *own = Some(path.to_path_buf());
+        if named && other.is_none() {
+            let sibling = dir.join(sibling);
+            if tree.is_file(&sibling) {
+                *other = Some(sibling);
+            }
+        }
+    }
+
+    fn into_units(self) -> Vec<Unit> {
+        self.0
+            .into_iter()
+            .filter_map(|(dir, (prefs, user))| {
+                let files: Vec<UnitFile> = prefs
+                    .into_iter()
+                    .chain(user)
+                    .map(|path| UnitFile {
+                        path,
+                        format: PREFS_JS,
+                    })
+                    .collect();
+                (!files.is_empty())
+                    .then(|| Unit::new(&THUNDERBIRD, dir.display().to_string(), files))
+            })
+            .collect()
+    }
+}
+
+/// Why the profile in `dir` is in use by a running Thunderbird, if it is (reference §1.2):
+/// the old-style `lock` symlink exists (Unix), or `.parentlock` (Unix, macOS) or
+/// `parent.lock` (Windows) is locked by another process.
+pub fn profile_lock(dir: &Path) -> Option<String> {
+    let symlink = dir.join("lock");
+    if std::fs::symlink_metadata(&symlink)
+        .map(|m| m.file_type().is_symlink())
+        .unwrap_or(false)
+    {
+        return Some(format!(
+            "Thunderbird's lock `{}` exists: Thunderbird is running on this profile (or crashed and left the lock behind)",
+            symlink.display()
+        ));
+    }
+    for name in [".parentlock", "parent.lock"] {
+        let path = dir.join(name);
+        if path.is_file() && crate::os::fcntl_lock_held(&path) {
+            return Some(format!(
+                "`{}` is locked: Thunderbird is running on this profile",
+                path.display()
+            ));
+        }
+    }
+    None
+}
+
+/// True when a pref's value is a secret that no output may show: its name contains
+/// "password", "passwd", "token", "secret" or "credential", in any case.
+pub fn is_secret_pref(name: &str) -> bool {
+    // One pass over the name, comparing only where a word's first two letters are: this
+    // runs for every pref of every profile, and a fleet has millions.
+    let bytes = name.as_bytes();
+    let word_at = |i: usize, word: &[u8]| {
+        bytes
+            .get(i..i + word.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(word))
+    };
+    bytes.windows(2).enumerate().any(|(i, pair)| {
+        match [pair[0].to_ascii_lowercase(), pair[1].to_ascii_lowercase()] {
+            [b'p', b'a'] => word_at(i, b"password") || word_at(i, b"passwd"),
+            [b't', b'o'] => word_at(i, b"token"),
+            [b's', b'e'] => word_at(i, b"secret"),
+            [b'c', b'r'] => word_at(i, b"credential"),
+            _ => false,
+        }
+    })
+}
+
+/// The secret values of a parsed prefs file, including values of statements that a
+/// syntax error swallowed (they are still drawn in snippets).
+fn secrets(file: &SourceFile, parsed: &ParsedPrefs) -> Vec<Span> {
+    let mut out = Vec::new();
+    for e in &parsed.entries {
+        if is_secret_pref(&e.name) {
+            out.push(e.value_span);
+        }
+    }
+    for err in &parsed.errors {
+        for (name, name_span) in &err.lost {
+            if is_secret_pref(name) {
+                // Mask from after the name to the end of the statement's line or of the
+                // skipped text, whichever comes first.
+                let line_end = file.next_line_start(name_span.end);
+                let end = line_end.min(err.skipped.end.max(name_span.end));
+                out.push(Span::new(name_span.end, end));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_secret_pref;
+
+    #[test]
+    fn secret_pref_names_are_found_in_any_case_and_position() {
+        for name in [
+            "mail.server.server1.password",
+            "signon.PASSWORD",
+            "x.passwd",
+            "oauth.Token",
+            "app.clientSecret",
+            "sync.credentials.v2",
+            "password",
+        ] {
+            assert!(is_secret_pref(name), "{name}");
+        }
+        for name in [
+            "mail.server.server1.hostname",
+            "passw",
+            "toke",
+            "secre",
+            "credentia",
+            "",
+            "pppppassworx",
+        ] {
+            assert!(!is_secret_pref(name), "{name}");
+        }
+    }
+}
