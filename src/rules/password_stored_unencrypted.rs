@@ -7,9 +7,9 @@ use crate::rules::{diagnostic, Context, Rule};
 declare_rule! {
     /// ## What it does
     /// Flags passwords stored so that anyone who can read the file can recover them: in
-    /// clear text, base64-encoded (FileZilla `<Pass encoding="base64">`, which is an
-    /// encoding, not encryption), or scrambled with a fixed public key (WinSCP `Password`),
-    /// including proxy passwords. Passwords protected by a master password are not flagged.
+    /// clear text or base64-encoded (FileZilla `<Pass encoding="base64">`, which is an
+    /// encoding, not encryption), including proxy passwords. Passwords protected by a
+    /// master password are not flagged.
     /// The password itself is never shown in any output.
     ///
     /// ## Why is this bad?

@@ -7,7 +7,7 @@ use crate::rules::{describe_server, diagnostic, Context, Rule};
 declare_rule! {
     /// ## What it does
     /// Flags a connection timeout of 0, which switches the timeout off: FileZilla's global
-    /// `Timeout`, a WinSCP session's `Timeout`.
+    /// `Timeout`.
     ///
     /// ## Why is this bad?
     /// Without a timeout, a connection whose peer vanished (a NAT table expired, a laptop
