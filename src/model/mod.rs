@@ -403,6 +403,42 @@ impl Connections {
 }
 
 impl Server {
+    /// A server with what every server has; the optional settings start absent, the usage
+    /// as an account the client keeps connected, one connection, and the authentication as
+    /// an on/off choice. Clients fill in the rest.
+    pub fn new(
+        key: impl Into<String>,
+        role: Role,
+        protocol: Protocol,
+        port: Setting<i64>,
+        security: Setting<Security>,
+        anchor: (FileId, Span),
+    ) -> Server {
+        Server {
+            account: None,
+            key: key.into(),
+            role,
+            protocol,
+            host: None,
+            user: None,
+            port,
+            port_follows_security: false,
+            security,
+            auth: None,
+            max_connections: None,
+            poll_enabled: None,
+            poll_minutes: None,
+            timeout_seconds: None,
+            auth_is_mechanism: false,
+            connections: Connections::Fixed {
+                count: 1,
+                why: "one connection",
+            },
+            anchor,
+            usage: Usage::Always,
+        }
+    }
+
     /// "account1 (server2)" or "smtp1", for messages.
     pub fn label(&self) -> String {
         match &self.account {
@@ -449,6 +485,51 @@ pub struct FileFinding {
     pub notes: Vec<Note>,
     /// The account concerned, if any.
     pub account: Option<String>,
+}
+
+impl FileFinding {
+    /// A finding of `kind` at `span` of `file`, without help, notes or account: add them
+    /// with [`FileFinding::help`], [`FileFinding::note`] and [`FileFinding::account`].
+    pub fn new(
+        kind: FileFindingKind,
+        file: FileId,
+        span: Span,
+        label: impl Into<String>,
+        message: impl Into<String>,
+    ) -> FileFinding {
+        FileFinding {
+            kind,
+            file,
+            span,
+            label: label.into(),
+            message: message.into(),
+            help: None,
+            notes: Vec::new(),
+            account: None,
+        }
+    }
+
+    /// The same finding, with what to do.
+    pub fn help(mut self, help: impl Into<String>) -> FileFinding {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// The same finding, with one more place it refers to.
+    pub fn note(mut self, file: FileId, span: Span, text: impl Into<String>) -> FileFinding {
+        self.notes.push(Note {
+            file,
+            span,
+            text: text.into(),
+        });
+        self
+    }
+
+    /// The same finding, about this account.
+    pub fn account(mut self, account: impl Into<String>) -> FileFinding {
+        self.account = Some(account.into());
+        self
+    }
 }
 
 /// How a stored password is protected on disk.
