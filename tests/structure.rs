@@ -126,7 +126,9 @@ fn functions(text: &str) -> Vec<(String, usize, usize)> {
                 // A char literal ('x', '\n', '\u{..}') or a lifetime ('a).
                 let close = (i + 2..(i + 12).min(code.len())).find(|&j| code[j] == b'\'');
                 let is_char = match close {
-                    Some(j) => code[i + 1] == b'\\' || j == i + 2 || !code[i + 1].is_ascii_alphabetic(),
+                    Some(j) => {
+                        code[i + 1] == b'\\' || j == i + 2 || !code[i + 1].is_ascii_alphabetic()
+                    }
                     None => false,
                 };
                 if let (true, Some(j)) = (is_char, close) {
@@ -204,7 +206,10 @@ fn no_function_is_over_120_lines() {
     for path in rust_files(Path::new("src")) {
         for (name, line, lines) in functions(&read(&path)) {
             if lines > 120 {
-                long.push(format!("{}:{line} fn {name} ({lines} lines)", path.display()));
+                long.push(format!(
+                    "{}:{line} fn {name} ({lines} lines)",
+                    path.display()
+                ));
             }
         }
     }
@@ -219,7 +224,12 @@ fn module_imports() -> BTreeMap<String, BTreeSet<String>> {
         let module = rel
             .components()
             .next()
-            .map(|c| c.as_os_str().to_string_lossy().trim_end_matches(".rs").to_owned())
+            .map(|c| {
+                c.as_os_str()
+                    .to_string_lossy()
+                    .trim_end_matches(".rs")
+                    .to_owned()
+            })
             .unwrap_or_default();
         if module == "lib" || module == "main" {
             continue;
@@ -305,23 +315,29 @@ fn client_file_names_appear_only_in_their_clients_and_the_rules() {
         let code = text.split("#[cfg(test)]").next().unwrap_or("");
         for (n, line) in code.lines().enumerate() {
             let trimmed = line.trim_start();
-            if trimmed.starts_with("//") || trimmed.starts_with("#[arg") || trimmed.starts_with("///") {
+            if trimmed.starts_with("//")
+                || trimmed.starts_with("#[arg")
+                || trimmed.starts_with("///")
+            {
                 continue;
             }
             for name in CLIENT_FILE_NAMES {
-                let quoted_inside = line
-                    .match_indices('"')
-                    .collect::<Vec<_>>()
-                    .chunks(2)
-                    .any(|pair| match pair {
-                        [(a, _), (b, _)] => line[*a..*b].to_ascii_lowercase().contains(name),
-                        _ => false,
-                    });
+                let quoted_inside =
+                    line.match_indices('"')
+                        .collect::<Vec<_>>()
+                        .chunks(2)
+                        .any(|pair| match pair {
+                            [(a, _), (b, _)] => line[*a..*b].to_ascii_lowercase().contains(name),
+                            _ => false,
+                        });
                 if quoted_inside {
                     found.push(format!("{rel}:{}: {}", n + 1, line.trim()));
                 }
             }
         }
     }
-    assert!(found.is_empty(), "client file names outside src/clients: {found:#?}");
+    assert!(
+        found.is_empty(),
+        "client file names outside src/clients: {found:#?}"
+    );
 }

@@ -1,0 +1,354 @@
+//! The tokens of the prefs grammar, read as Gecko's lexer reads them
+//! (`modules/libpref/parser/src/lib.rs`): keywords, strings with their escapes, integers,
+//! single characters, comments skipped, a NUL byte as the end of the file.
+
+use crate::source::Span;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Tok {
+    Char(u8),
+    Pref,
+    StickyPref,
+    UserPref,
+    True,
+    False,
+    Sticky,
+    Locked,
+    Str,
+    Int(u32),
+    Error(&'static str),
+}
+
+pub(super) const EOF: u8 = 0;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Class {
+    Single,
+    SpaceNl,
+    Keyword,
+    Quote,
+    Slash,
+    Digit,
+    Hash,
+    Cr,
+    Other,
+}
+
+pub(super) fn class(c: u8) -> Class {
+    match c {
+        0 | b'(' | b')' | b'+' | b',' | b'-' | b';' => Class::Single,
+        b'\t' | b'\n' | 0x0B | 0x0C | b' ' => Class::SpaceNl,
+        b'A'..=b'Z' | b'a'..=b'z' | b'_' => Class::Keyword,
+        b'"' | b'\'' => Class::Quote,
+        b'/' => Class::Slash,
+        b'0'..=b'9' => Class::Digit,
+        b'#' => Class::Hash,
+        b'\r' => Class::Cr,
+        _ => Class::Other,
+    }
+}
+
+fn is_special_in_string(c: u8) -> bool {
+    matches!(c, 0 | b'\n' | b'\r' | b'"' | b'\'' | b'\\')
+}
+
+pub(super) struct Lexer<'t> {
+    pub(super) buf: &'t [u8],
+    /// Index of the next char; the buffer behaves as if a NUL followed its last byte.
+    pub(super) i: usize,
+    /// The string value of the last `Tok::Str`.
+    pub(super) value: Vec<u8>,
+}
+
+impl<'t> Lexer<'t> {
+    fn get_char(&mut self) -> u8 {
+        if self.i <= self.buf.len() {
+            let c = self.buf.get(self.i).copied().unwrap_or(EOF);
+            self.i += 1;
+            c
+        } else {
+            EOF
+        }
+    }
+
+    fn unget_char(&mut self) {
+        self.i = self.i.saturating_sub(1);
+    }
+
+    fn peek(&self) -> u8 {
+        self.buf.get(self.i).copied().unwrap_or(EOF)
+    }
+
+    fn match_char(&mut self, c: u8) -> bool {
+        if self.i <= self.buf.len() && self.peek() == c {
+            self.i += 1;
+            return true;
+        }
+        false
+    }
+
+    fn skip_line_comment(&mut self) {
+        loop {
+            match self.get_char() {
+                b'\n' | EOF => break,
+                b'\r' => {
+                    self.match_char(b'\n');
+                    break;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn skip_block_comment(&mut self) -> bool {
+        loop {
+            match self.get_char() {
+                b'*' if self.match_char(b'/') => return true,
+                EOF => return false,
+                _ => {}
+            }
+        }
+    }
+
+    fn hex_digits(&mut self, n: usize) -> Option<u16> {
+        let mut value: u16 = 0;
+        for _ in 0..n {
+            let c = self.get_char();
+            let digit = match c {
+                b'0'..=b'9' => c - b'0',
+                b'A'..=b'F' => c - b'A' + 10,
+                b'a'..=b'f' => c - b'a' + 10,
+                _ => {
+                    self.unget_char();
+                    return None;
+                }
+            };
+            value = (value << 4) | u16::from(digit);
+        }
+        Some(value)
+    }
+
+    /// Returns the next token and its span.
+    pub(super) fn next(&mut self) -> (Tok, Span) {
+        loop {
+            let start = self.i;
+            let c = self.get_char();
+            match class(c) {
+                Class::Single => return (Tok::Char(c), self.span_from(start)),
+                Class::SpaceNl => continue,
+                Class::Keyword => {
+                    while class(self.get_char()) == Class::Keyword {}
+                    self.unget_char();
+                    let word = self.buf.get(start..self.i).unwrap_or_default();
+                    let tok = match word {
+                        b"pref" => Tok::Pref,
+                        b"true" => Tok::True,
+                        b"false" => Tok::False,
+                        b"user_pref" => Tok::UserPref,
+                        b"sticky" => Tok::Sticky,
+                        b"locked" => Tok::Locked,
+                        b"sticky_pref" => Tok::StickyPref,
+                        _ => Tok::Error("unknown keyword"),
+                    };
+                    return (tok, self.span_from(start));
+                }
+                Class::Quote => {
+                    let tok = self.string(c);
+                    return (tok, self.span_from(start));
+                }
+                Class::Slash => match self.get_char() {
+                    b'/' => self.skip_line_comment(),
+                    b'*' => {
+                        if !self.skip_block_comment() {
+                            return (Tok::Error("unterminated /* comment"), self.span_from(start));
+                        }
+                    }
+                    other => {
+                        if other == b'\n' || other == b'\r' {
+                            self.unget_char();
+                        }
+                        return (
+                            Tok::Error("expected '/' or '*' after '/'"),
+                            self.span_from(start),
+                        );
+                    }
+                },
+                Class::Digit => {
+                    let mut value = Some(u32::from(c - b'0'));
+                    loop {
+                        let d = self.get_char();
+                        match class(d) {
+                            Class::Digit => {
+                                value = value
+                                    .and_then(|v| v.checked_mul(10))
+                                    .and_then(|v| v.checked_add(u32::from(d - b'0')));
+                            }
+                            Class::Keyword => {
+                                // "123abc": the recovery re-reads from "abc" on.
+                                self.unget_char();
+                                return (
+                                    Tok::Error("unexpected character in integer literal"),
+                                    self.span_from(start),
+                                );
+                            }
+                            _ => {
+                                self.unget_char();
+                                break;
+                            }
+                        }
+                    }
+                    let tok = match value {
+                        Some(v) => Tok::Int(v),
+                        None => Tok::Error("integer literal overflowed"),
+                    };
+                    return (tok, self.span_from(start));
+                }
+                Class::Hash => self.skip_line_comment(),
+                Class::Cr => {
+                    self.match_char(b'\n');
+                }
+                Class::Other => return (Tok::Error("unexpected character"), self.span_from(start)),
+            }
+        }
+    }
+
+    /// The span of the token read since `start`. The lexer works on bytes, as Gecko's
+    /// does, so a token that stops inside a multi-byte character (an "unexpected
+    /// character" on its lead byte) is widened to whole characters: spans are drawn and
+    /// spliced as text.
+    fn span_from(&self, start: usize) -> Span {
+        let is_continuation =
+            |at: usize| self.buf.get(at).map(|b| b & 0xC0 == 0x80).unwrap_or(false);
+        let mut start = start.min(self.buf.len());
+        while start > 0 && is_continuation(start) {
+            start -= 1;
+        }
+        let mut end = self.i.min(self.buf.len());
+        while is_continuation(end) {
+            end += 1;
+        }
+        Span::new(start, end)
+    }
+
+    /// Reads a string literal after its opening quote. On an error inside the string the
+    /// whole literal is still consumed, and the first error is returned.
+    fn string(&mut self, quote: u8) -> Tok {
+        self.value.clear();
+        let mut tok = Tok::Str;
+        let fail = |tok: &mut Tok, msg: &'static str| {
+            if *tok == Tok::Str {
+                *tok = Tok::Error(msg);
+            }
+        };
+        loop {
+            // The run of ordinary bytes up to the next special one, copied at once (the
+            // same bytes the one-at-a-time loop below would push).
+            let rest = self.buf.get(self.i..).unwrap_or_default();
+            let run = rest
+                .iter()
+                .position(|&b| is_special_in_string(b))
+                .unwrap_or(rest.len());
+            self.value
+                .extend_from_slice(rest.get(..run).unwrap_or_default());
+            self.i += run;
+            let c = self.get_char();
+            if !is_special_in_string(c) {
+                self.value.push(c);
+                continue;
+            }
+            if c == quote {
+                break;
+            }
+            match c {
+                b'\\' => {
+                    let e = self.get_char();
+                    let byte = match e {
+                        b'"' => b'"',
+                        b'\'' => b'\'',
+                        b'\\' => b'\\',
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b'x' => match self.hex_digits(2) {
+                            Some(0) => {
+                                fail(&mut tok, "\\x00 is not allowed");
+                                continue;
+                            }
+                            // Two hex digits fit in a byte.
+                            Some(v) => v.to_le_bytes()[0],
+                            None => {
+                                fail(&mut tok, "malformed \\x escape sequence");
+                                continue;
+                            }
+                        },
+                        b'u' => {
+                            self.unicode_escape(&mut tok);
+                            continue;
+                        }
+                        other => {
+                            if other == b'\n' || other == b'\r' {
+                                self.unget_char();
+                            }
+                            fail(&mut tok, "unexpected escape sequence character after '\\'");
+                            continue;
+                        }
+                    };
+                    self.value.push(byte);
+                }
+                b'\r' => {
+                    if self.match_char(b'\n') {
+                        self.value.push(b'\r');
+                        self.value.push(b'\n');
+                    } else {
+                        self.value.push(b'\r');
+                    }
+                }
+                EOF => {
+                    fail(&mut tok, "unterminated string literal");
+                    break;
+                }
+                // A newline, or the other kind of quote.
+                other => self.value.push(other),
+            }
+        }
+        tok
+    }
+
+    fn unicode_escape(&mut self, tok: &mut Tok) {
+        let fail = |tok: &mut Tok, msg: &'static str| {
+            if *tok == Tok::Str {
+                *tok = Tok::Error(msg);
+            }
+        };
+        let Some(unit) = self.hex_digits(4) else {
+            fail(tok, "malformed \\u escape sequence");
+            return;
+        };
+        let mut units = vec![unit];
+        if unit & 0xFC00 == 0xD800 {
+            if self.match_char(b'\\') && self.match_char(b'u') {
+                if let Some(low) = self.hex_digits(4) {
+                    if low & 0xFC00 == 0xDC00 {
+                        units.push(low);
+                    } else {
+                        fail(tok, "invalid low surrogate after high surrogate");
+                        return;
+                    }
+                }
+            }
+            if units.len() != 2 {
+                fail(tok, "expected low surrogate after high surrogate");
+                return;
+            }
+        } else if unit & 0xFC00 == 0xDC00 {
+            fail(tok, "expected high surrogate before low surrogate");
+            return;
+        } else if unit == 0 {
+            fail(tok, "\\u0000 is not allowed");
+            return;
+        }
+        match String::from_utf16(&units) {
+            Ok(s) => self.value.extend_from_slice(s.as_bytes()),
+            Err(_) => fail(tok, "malformed \\u escape sequence"),
+        }
+    }
+}
