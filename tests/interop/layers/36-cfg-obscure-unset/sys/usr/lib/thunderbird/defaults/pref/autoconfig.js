@@ -1,0 +1,2 @@
+// clientlint interop: enables AutoConfig
+pref("general.config.filename", "clientlint.cfg");

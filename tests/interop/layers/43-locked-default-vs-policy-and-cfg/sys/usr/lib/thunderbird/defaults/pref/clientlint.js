@@ -1,0 +1,5 @@
+// clientlint interop: locked defaults
+pref("mail.server.server1.max_cached_connections", 2, locked);
+pref("mail.server.server1.check_time", 3, locked);
+pref("mail.server.server2.max_cached_connections", 4, locked);
+pref("mail.server.server2.check_time", 3, locked);
