@@ -10,7 +10,7 @@
 //!
 //! Each case is read twice: with the grammar the case names (`prefs::parse` with that
 //! `PrefFileKind`: does the reader agree once it knows the grammar?), and with the grammar
-//! clientlint picks for a file named on the command line (`formats::classify` on
+//! clientlint picks for a file named on the command line (`engine::discover::recognise` on
 //! `defaults/pref/peer.js` for a default case, `prefs.js` for a user case; a file it does not
 //! recognise is not read at all). A case agrees when both readings agree: the same prefs with
 //! the same values (and branch, sticky, locked where the test asserts them), the same number of
@@ -23,9 +23,10 @@
 use std::collections::BTreeMap;
 
 use base64::Engine as _;
-use clientlint::formats::prefs::{self, ParsedPrefs, PrefFileKind, PrefValue};
-use clientlint::formats::{classify, Format};
+use clientlint::clients::thunderbird::{DEFAULT_PREFS_JS, PREFS_JS};
+use clientlint::engine::discover::recognise as classify;
 use clientlint::source::SourceFile;
+use clientlint::syntax::prefs::{self, ParsedPrefs, PrefFileKind, PrefValue};
 use serde_json::Value;
 
 /// Cases that disagree today, with their root causes (comma-separated when a case shows more
@@ -152,7 +153,10 @@ fn pref_diff(want: &Value, have: &Pref) -> Option<String> {
             ));
         }
     } else if want.get("value") != Some(&have.value) {
-        bad.push(format!("value {}", want.get("value").unwrap_or(&Value::Null)));
+        bad.push(format!(
+            "value {}",
+            want.get("value").unwrap_or(&Value::Null)
+        ));
     }
     for (field, have_v) in [("sticky", have.sticky), ("locked", have.locked)] {
         if let Some(w) = want.get(field).and_then(Value::as_bool) {
@@ -166,7 +170,13 @@ fn pref_diff(want: &Value, have: &Pref) -> Option<String> {
             bad.push(format!("branch {b}"));
         }
     }
-    (!bad.is_empty()).then(|| format!("pref {name:?}: Gecko {}, reader {}", bad.join(", "), show(have)))
+    (!bad.is_empty()).then(|| {
+        format!(
+            "pref {name:?}: Gecko {}, reader {}",
+            bad.join(", "),
+            show(have)
+        )
+    })
 }
 
 /// How one reading differs from what the test asserts, in words.
@@ -246,7 +256,11 @@ fn mismatches(case: &Value) -> Vec<String> {
     let bytes = input_bytes(case);
     let default = str_field(case, "kind") == "default";
     let file = SourceFile::new(
-        if default { "defaults/pref/peer.js" } else { "prefs.js" },
+        if default {
+            "defaults/pref/peer.js"
+        } else {
+            "prefs.js"
+        },
         bytes.clone(),
     );
     let kind = if default {
@@ -259,8 +273,8 @@ fn mismatches(case: &Value) -> Vec<String> {
         .map(|m| format!("[{} grammar] {m}", str_field(case, "kind")))
         .collect();
     let picked = match classify(&file.path, &bytes) {
-        Some(Format::PrefsJs) => Some(PrefFileKind::User),
-        Some(Format::DefaultPrefsJs) => Some(PrefFileKind::Default),
+        Some(f) if f == PREFS_JS => Some(PrefFileKind::User),
+        Some(f) if f == DEFAULT_PREFS_JS => Some(PrefFileKind::Default),
         _ => None,
     };
     if picked != Some(kind) {
@@ -297,7 +311,10 @@ fn case_file_is_well_formed() {
         assert!(c.get("input").is_some() != c.get("input_base64").is_some());
     }
     for (id, cause) in KNOWN_DISAGREEMENTS {
-        assert!(ids.contains(id), "KNOWN_DISAGREEMENTS names {id}, which is not a case");
+        assert!(
+            ids.contains(id),
+            "KNOWN_DISAGREEMENTS names {id}, which is not a case"
+        );
         for c in cause.split(',') {
             assert!(
                 c.starts_with('P') && c[1..].parse::<u32>().is_ok(),

@@ -8,7 +8,7 @@
 //! behave the same way. `tests/peer/README.md` explains every disagreement and where in Wine's
 //! source the behaviour is decided.
 //!
-//! This file runs today's reader (`formats::reg::parse`) on each case and compares what the
+//! This file runs today's reader (`syntax::reg::parse`) on each case and compares what the
 //! reader says is imported with what the test asserts. Cases that disagree today are listed in
 //! `KNOWN_DISAGREEMENTS` with their root cause, so the test passes now and fails as soon as any
 //! case changes: a new disagreement, or a listed case that starts agreeing (remove it then).
@@ -31,8 +31,8 @@
 
 use std::collections::BTreeMap;
 
-use clientlint::formats::reg::{self, ParsedReg, RegData};
 use clientlint::source::SourceFile;
+use clientlint::syntax::reg::{self, ParsedReg, RegData};
 use serde_json::Value;
 
 /// Cases that disagree today, with their root causes (comma-separated when a case shows more
@@ -201,7 +201,11 @@ fn as_read(data: &RegData, utf16_file: bool) -> Option<(String, Value)> {
                     }
                     units
                         .iter()
-                        .map(|&u| char::from_u32(u32::from(u)).filter(|c| (*c as u32) < 0x100).unwrap_or('?'))
+                        .map(|&u| {
+                            char::from_u32(u32::from(u))
+                                .filter(|c| (*c as u32) < 0x100)
+                                .unwrap_or('?')
+                        })
                         .collect()
                 } else {
                     let mut b = bytes.clone();
@@ -262,7 +266,11 @@ fn imported(parsed: &ParsedReg, utf16_file: bool) -> Imported {
 
 fn read_case(case: &Value) -> ParsedReg {
     let input = str_field(case, "input");
-    let bytes: Vec<u8> = if case.get("unicode").and_then(Value::as_bool).unwrap_or(false) {
+    let bytes: Vec<u8> = if case
+        .get("unicode")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+    {
         // The test converts its text to UTF-16LE; the text starts with U+FEFF, which becomes
         // the FF FE byte order mark.
         input.encode_utf16().flat_map(u16::to_le_bytes).collect()
@@ -276,10 +284,16 @@ fn read_case(case: &Value) -> ParsedReg {
 /// Every way the reader's view differs from what the test asserts, in words.
 fn mismatches(case: &Value) -> Vec<String> {
     let expect = case.get("expect").unwrap_or(&Value::Null);
-    let utf16 = case.get("unicode").and_then(Value::as_bool).unwrap_or(false);
+    let utf16 = case
+        .get("unicode")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let got = imported(&read_case(case), utf16);
     let mut out = Vec::new();
-    let want_ok = expect.get("import_ok").and_then(Value::as_bool).unwrap_or(true);
+    let want_ok = expect
+        .get("import_ok")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
     if want_ok != got.header_ok {
         out.push(format!(
             "import_ok: regedit {want_ok}, reader {}",
@@ -343,7 +357,11 @@ fn mismatches(case: &Value) -> Vec<String> {
             out.push(format!(
                 "value {:?}: regedit leaves it alone, reader {}",
                 str_field(v, "name"),
-                if op.is_some() { "sets it" } else { "deletes it" }
+                if op.is_some() {
+                    "sets it"
+                } else {
+                    "deletes it"
+                }
             ));
         }
     }
@@ -357,7 +375,9 @@ fn mismatches(case: &Value) -> Vec<String> {
     for k in list(expect, "keys_not_created") {
         let k = key_of(k);
         if got.created.iter().any(|c| is_under(c, &k)) {
-            out.push(format!("key {k:?}: regedit does not create it, reader does"));
+            out.push(format!(
+                "key {k:?}: regedit does not create it, reader does"
+            ));
         }
     }
     for k in list(expect, "keys_deleted") {
@@ -385,11 +405,15 @@ fn case_file_is_well_formed() {
     ids.dedup();
     assert_eq!(before, ids.len(), "case ids are unique");
     for c in &cases {
-        assert!(str_field(c, "source").starts_with("wine-mirror/wine/programs/regedit/tests/regedit.c@"));
+        assert!(str_field(c, "source")
+            .starts_with("wine-mirror/wine/programs/regedit/tests/regedit.c@"));
         assert!(c.get("expect").is_some(), "{}", str_field(c, "id"));
     }
     for (id, cause) in KNOWN_DISAGREEMENTS {
-        assert!(ids.contains(id), "KNOWN_DISAGREEMENTS names {id}, which is not a case");
+        assert!(
+            ids.contains(id),
+            "KNOWN_DISAGREEMENTS names {id}, which is not a case"
+        );
         for c in cause.split(',') {
             assert!(
                 c.starts_with('R') && c[1..].parse::<u32>().is_ok(),
