@@ -1,11 +1,14 @@
-//! Command-line definitions (clap derive). Doc comments here are the `--help` text.
-//! Values are raw; [`super::settings_from`] turns them into [`crate::settings::Settings`].
+//! Command-line definitions (clap derive). Doc comments here are the `--help` text; the
+//! limit flags come from the table of limits ([`LimitArgs`]). Values are raw;
+//! [`super::settings_from`] turns them into [`crate::settings::Settings`].
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
 
 use crate::report::OutputFormat;
+use crate::settings::{Limit, LIMITS};
 
 /// Lint FTP and e-mail client configurations (Thunderbird, FileZilla, Outlook) against
 /// documented connection limits, and fix what can be fixed.
@@ -91,25 +94,61 @@ pub struct ConfigArgs {
     #[arg(long, conflicts_with = "config")]
     pub isolated: bool,
 
-    /// Most simultaneous FTP transfers (default 3).
-    #[arg(long, value_name = "N")]
-    pub max_transfers: Option<i64>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
 
-    /// Most connections one mail account may keep open (default 3).
-    #[arg(long, value_name = "N")]
-    pub max_connections: Option<i64>,
+/// The limit flags, one per row of the table of limits (`--max-transfers N`, …): their
+/// names and help come from [`LIMITS`], so clap is given them by hand rather than by
+/// derive.
+#[derive(Debug, Default, Clone)]
+pub struct LimitArgs {
+    values: BTreeMap<&'static str, i64>,
+}
 
-    /// Shortest automatic new-mail check interval, in minutes (default 10).
-    #[arg(long, value_name = "N")]
-    pub min_poll_minutes: Option<i64>,
+impl LimitArgs {
+    /// The value given for `limit`, if any.
+    pub fn get(&self, limit: &Limit) -> Option<i64> {
+        self.values.get(limit.key).copied()
+    }
+}
 
-    /// Longest connection timeout, in seconds (default 60).
-    #[arg(long, value_name = "N")]
-    pub ftp_timeout_seconds: Option<i64>,
+impl clap::FromArgMatches for LimitArgs {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let mut args = LimitArgs::default();
+        args.update_from_arg_matches(matches)?;
+        Ok(args)
+    }
 
-    /// Most connections all clients together may open to one server (default 8).
-    #[arg(long, value_name = "N")]
-    pub server_connection_limit: Option<i64>,
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        for limit in LIMITS {
+            let value = matches
+                .try_get_one::<i64>(limit.key)
+                .map_err(|e| clap::Error::raw(clap::error::ErrorKind::ValueValidation, e))?;
+            if let Some(value) = value {
+                self.values.insert(limit.key, *value);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Args for LimitArgs {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        LIMITS.iter().fold(cmd, |cmd, limit| {
+            cmd.arg(
+                clap::Arg::new(limit.key)
+                    .long(limit.key)
+                    .value_name("N")
+                    .help(limit.flag_help())
+                    .value_parser(clap::value_parser!(i64)),
+            )
+        })
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
 }
 
 /// When to colour the output.
