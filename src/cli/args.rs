@@ -1,6 +1,7 @@
 //! Command-line definitions (clap derive). Doc comments here are the `--help` text; the
-//! limit flags come from the table of limits ([`LimitArgs`]). Values are raw;
-//! [`super::settings_from`] turns them into [`crate::settings::Settings`].
+//! limit flags come from the table of limits ([`LimitArgs`]). Values are raw, except that
+//! limits are range-checked; [`super::settings_from`] turns them into
+//! [`crate::settings::Settings`].
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -99,8 +100,8 @@ pub struct ConfigArgs {
 }
 
 /// The limit flags, one per row of the table of limits (`--max-transfers N`, …): their
-/// names and help come from [`LIMITS`], so clap is given them by hand rather than by
-/// derive.
+/// names, help and accepted ranges come from [`LIMITS`], so clap is given them by hand
+/// rather than by derive. A value outside the range is refused while parsing.
 #[derive(Debug, Default, Clone)]
 pub struct LimitArgs {
     values: BTreeMap<&'static str, i64>,
@@ -141,7 +142,7 @@ impl Args for LimitArgs {
                     .long(limit.key)
                     .value_name("N")
                     .help(limit.flag_help())
-                    .value_parser(clap::value_parser!(i64)),
+                    .value_parser(move |text: &str| limit.parse_flag(text)),
             )
         })
     }

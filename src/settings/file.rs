@@ -5,7 +5,8 @@
 //! (`~/.config/clientlint/clientlint.toml`, `%APPDATA%\clientlint\clientlint.toml`); then a
 //! system-wide file for managed desktops (`/etc/clientlint.toml`,
 //! `%ProgramData%\clientlint\clientlint.toml`). `--isolated` ignores them all. Unknown keys
-//! and wrong types are errors with a span, rendered by miette.
+//! and wrong types are errors with a span, rendered by miette; values outside a limit's
+//! range are refused when the file is applied ([`super::Settings::apply_config`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

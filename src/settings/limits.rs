@@ -5,6 +5,10 @@
 //! of clientlint.toml ([`super::file`]), command-line overrides and `clientlint config`
 //! (`cli/`), and the limits section of docs/configuration.md ([`markdown`], checked for
 //! drift by the tests). A new limit is one row of the `limits!` invocation below.
+//!
+//! The ranges are validated wherever a value is read (flags and clientlint.toml, per-server
+//! limits too), so a rule never sees a value that would make its fix disable the
+//! protection it checks (a timeout of 0, no transfers at all).
 
 use std::collections::BTreeMap;
 
@@ -151,9 +155,34 @@ impl Limit {
         LIMITS.iter().find(|l| l.key == key)
     }
 
-    /// The `--help` text: the help line with the default.
+    /// True when `value` is inside the accepted range.
+    pub fn accepts(&self, value: i64) -> bool {
+        (self.min..=self.max).contains(&value)
+    }
+
+    /// The message for a refused value of `setting` (the key, or a per-server key that
+    /// shares this range).
+    pub fn refusal(&self, setting: &str, value: &dyn std::fmt::Display) -> String {
+        format!(
+            "{setting} must be a whole number from {} to {}, not {value}",
+            self.min, self.max
+        )
+    }
+
+    /// Parses the value of the command-line flag; the error is [`Limit::refusal`].
+    pub fn parse_flag(&self, text: &str) -> Result<i64, String> {
+        match text.trim().parse::<i64>() {
+            Ok(value) if self.accepts(value) => Ok(value),
+            _ => Err(self.refusal(&format!("--{}", self.key), &text)),
+        }
+    }
+
+    /// The `--help` text: the help line with the default and the range.
     pub fn flag_help(&self) -> String {
-        format!("{} (default {}).", self.help, self.default)
+        format!(
+            "{} (default {}; {} to {}).",
+            self.help, self.default, self.min, self.max
+        )
     }
 }
 
@@ -195,7 +224,7 @@ pub fn markdown() -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{Limits, LIMITS};
+    use super::{Limit, Limits, LIMITS};
 
     #[test]
     fn every_row_is_consistent() {
@@ -204,11 +233,7 @@ mod tests {
         for l in LIMITS {
             assert!(keys.insert(l.key), "{} twice", l.key);
             assert!(l.min >= 1, "{}: 0 would disable a protection", l.key);
-            assert!(
-                (l.min..=l.max).contains(&l.default),
-                "{}: default outside its range",
-                l.key
-            );
+            assert!(l.accepts(l.default), "{}: default outside its range", l.key);
             assert_eq!((l.get)(&defaults), l.default, "{}", l.key);
             let mut limits = Limits::default();
             (l.set)(&mut limits, l.max);
@@ -216,5 +241,17 @@ mod tests {
             let mut others = LIMITS.iter().filter(|o| o.key != l.key);
             assert!(others.all(|o| (o.get)(&limits) == o.default));
         }
+    }
+
+    #[test]
+    fn flags_refuse_values_outside_the_range() {
+        let l = Limit::find("ftp-timeout-seconds").expect("a row");
+        assert_eq!(l.parse_flag("60"), Ok(60));
+        assert_eq!(
+            l.parse_flag("0"),
+            Err("--ftp-timeout-seconds must be a whole number from 10 to 9999, not 0".to_owned())
+        );
+        assert!(l.parse_flag("ten").is_err());
+        assert!(l.parse_flag("99999999999999999999").is_err());
     }
 }

@@ -74,8 +74,8 @@ impl Settings {
             .any(|p| p.rules.iter().any(|r| r == rule || r == "all") && p.matcher.is_match(path))
     }
 
-    /// Applies a configuration file over these settings. Rule names, severities and globs
-    /// are checked here, with errors pointing into the file.
+    /// Applies a configuration file over these settings. Limits, rule names, severities
+    /// and globs are checked here, with errors pointing into the file.
     pub fn apply_config(
         &mut self,
         loaded: &file::LoadedConfig,
@@ -93,19 +93,13 @@ impl Settings {
         self.apply_per_path_ignores(&cx)
     }
 
-    /// The limits of the table.
+    /// The limits of the table, each checked against its range.
     fn apply_limits(&mut self, cx: &Applying<'_>) -> Result<(), Box<file::ConfigError>> {
         for limit in LIMITS {
             if let Some(value) = cx.loaded.file.limits.get(limit.key) {
                 let v = *value.get_ref();
-                if v < 0 {
-                    return Err(cx.error(
-                        value.span(),
-                        format!("`{}` must not be negative", limit.key),
-                        "negative",
-                        None,
-                    ));
-                }
+                let help = format!("the default is {}", limit.default);
+                cx.check_range(limit, &format!("`{}`", limit.key), value, help)?;
                 (limit.set)(&mut self.limits, v);
                 self.origins.insert(limit.key.to_owned(), cx.origin.clone());
             }
@@ -159,10 +153,14 @@ impl Settings {
         Ok(())
     }
 
-    /// `[servers."HOST"] connection-limit`.
+    /// `[servers."HOST"] connection-limit`, in the range of `server-connection-limit`.
     fn apply_servers(&mut self, cx: &Applying<'_>) -> Result<(), Box<file::ConfigError>> {
         for (host, server) in &cx.loaded.file.servers {
             if let Some(limit) = &server.connection_limit {
+                let range = &limits::SERVER_CONNECTION_LIMIT;
+                let setting = format!("`[servers.{host:?}] connection-limit`");
+                let help = format!("a server's own limit has the range of `{}`", range.key);
+                cx.check_range(range, &setting, limit, help)?;
                 self.limits
                     .server_limits
                     .insert(host.to_ascii_lowercase(), *limit.get_ref());
@@ -244,6 +242,25 @@ impl Applying<'_> {
             Some("`clientlint rules` lists every rule".to_owned()),
         ))
     }
+
+    /// Refuses a value of `setting` outside the range of `limit`.
+    fn check_range(
+        &self,
+        limit: &Limit,
+        setting: &str,
+        value: &toml::Spanned<i64>,
+        help: String,
+    ) -> Result<(), Box<file::ConfigError>> {
+        if limit.accepts(*value.get_ref()) {
+            return Ok(());
+        }
+        Err(self.error(
+            value.span(),
+            limit.refusal(setting, value.get_ref()),
+            &format!("outside {}–{}", limit.min, limit.max),
+            Some(format!("{help}; see docs/configuration.md")),
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -274,5 +291,31 @@ mod tests {
         assert_eq!(s.limits.ftp_timeout_seconds, 30);
         assert_eq!(s.limits.connection_limit_for("mail.example.com"), 4);
         assert_eq!(s.origins["ftp-timeout-seconds"], "c.toml");
+    }
+
+    #[test]
+    fn values_outside_a_range_are_refused_at_the_value() {
+        for (text, value, message) in [
+            (
+                "min-poll-minutes = 4294967296\n",
+                "4294967296",
+                "`min-poll-minutes` must be a whole number from 1 to 1440, not 4294967296",
+            ),
+            (
+                "max-transfers = 0\n",
+                "0",
+                "`max-transfers` must be a whole number from 1 to 10, not 0",
+            ),
+            (
+                "[servers.\"h\"]\nconnection-limit = -1\n",
+                "-1",
+                "`[servers.\"h\"] connection-limit` must be a whole number from 1 to 100000, not -1",
+            ),
+        ] {
+            let e = apply(text).expect_err(text);
+            assert_eq!(e.message, message);
+            let span = e.span.expect("span");
+            assert_eq!(&text[span.offset()..span.offset() + span.len()], value);
+        }
     }
 }
