@@ -16,13 +16,78 @@ use crate::settings::{Limit, LIMITS};
 ///
 /// With no subcommand, `clientlint [PATH]...` runs `check`.
 #[derive(Debug, Parser)]
-#[command(name = "clientlint", version, args_conflicts_with_subcommands = true)]
+#[command(name = "clientlint", version)]
 pub struct Cli {
+    // Before `command`: clap's derive takes the subcommand out of the matches, and
+    // `TopLevelArgs` needs to see it.
+    #[command(flatten)]
+    pub check: TopLevelArgs,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
 
-    #[command(flatten)]
-    pub check: CheckArgs,
+/// The `check` options written without a subcommand (`clientlint [OPTIONS] [PATH]...`).
+///
+/// A word that names a subcommand is the subcommand, even after options, so that
+/// `clientlint --config x.toml connections DIR` runs `connections` with that file (issue
+/// 16). Only the global options ([`ConfigArgs`]) may come before a subcommand: any other
+/// is refused, so `clientlint --fix connections DIR` is an error rather than a run that
+/// quietly drops `--fix`.
+#[derive(Debug, Default)]
+pub struct TopLevelArgs(pub CheckArgs);
+
+impl TopLevelArgs {
+    /// Refuses a `check` option given before a subcommand.
+    fn refuse_before_subcommand(matches: &ArgMatches) -> Result<(), clap::Error> {
+        let Some(subcommand) = matches.subcommand_name() else {
+            return Ok(());
+        };
+        // The global options are those of `ConfigArgs`; clap passes them on to the
+        // subcommand itself.
+        let globals = ConfigArgs::augment_args(clap::Command::new("config"));
+        let is_global = |id: &str| globals.get_arguments().any(|a| a.get_id() == id);
+        let given = matches.ids().map(|id| id.as_str()).find(|id| {
+            !is_global(id)
+                && matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine)
+        });
+        match given {
+            Some(id) => Err(clap::Error::raw(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "the option `--{}` cannot be used before the `{subcommand}` subcommand",
+                    id.replace('_', "-")
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+impl clap::FromArgMatches for TopLevelArgs {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        Self::refuse_before_subcommand(matches)?;
+        CheckArgs::from_arg_matches(matches).map(TopLevelArgs)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        Self::refuse_before_subcommand(matches)?;
+        self.0.update_from_arg_matches(matches)
+    }
+}
+
+impl Args for TopLevelArgs {
+    fn group_id() -> Option<clap::Id> {
+        CheckArgs::group_id()
+    }
+
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        CheckArgs::augment_args(cmd)
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        CheckArgs::augment_args_for_update(cmd)
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -85,14 +150,17 @@ pub struct ConnectionsArgs {
 }
 
 /// Where settings come from: clientlint.toml and command-line overrides.
+///
+/// These options are global: written before a subcommand (`clientlint --config x.toml
+/// connections DIR`) they apply to it, as they do after it.
 #[derive(Debug, Args, Default, Clone)]
 pub struct ConfigArgs {
     /// Read this configuration file instead of searching for clientlint.toml.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", global = true)]
     pub config: Option<PathBuf>,
 
     /// Ignore every configuration file.
-    #[arg(long, conflicts_with = "config")]
+    #[arg(long, conflicts_with = "config", global = true)]
     pub isolated: bool,
 
     #[command(flatten)]
@@ -141,6 +209,7 @@ impl Args for LimitArgs {
                 clap::Arg::new(limit.key)
                     .long(limit.key)
                     .value_name("N")
+                    .global(true)
                     .help(limit.flag_help())
                     .value_parser(move |text: &str| limit.parse_flag(text)),
             )

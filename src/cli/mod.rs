@@ -59,7 +59,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result
                 .context("could not render the man page")?;
             Ok(ExitStatus::Success)
         }
-        None => check::check(&cli.check, out, err),
+        None => check::check(&cli.check.0, out, err),
     }
 }
 

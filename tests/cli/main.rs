@@ -369,3 +369,49 @@ fn demo_absolute() -> String {
         .to_string_lossy()
         .into_owned()
 }
+
+// Issue 16, item 12: `connections` after `--config x.toml` was taken for a path.
+#[test]
+fn global_options_before_a_subcommand_apply_to_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("x.toml"), "server-connection-limit = 2\n").expect("toml");
+    let demo = &demo_absolute();
+    let (code, out, err) = run_in(
+        dir.path(),
+        &[
+            "--config",
+            "x.toml",
+            "connections",
+            "--format",
+            "json",
+            demo,
+        ],
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let limits: Vec<i64> = v
+        .as_array()
+        .expect("servers")
+        .iter()
+        .filter_map(|s| s["limit"].as_i64())
+        .collect();
+    assert!(
+        !limits.is_empty() && limits.iter().all(|l| *l == 2),
+        "{out}"
+    );
+
+    let (code, out, _) = run_in(
+        dir.path(),
+        &["--max-transfers", "5", "config", "--isolated"],
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("max-transfers = 5  # command line"), "{out}");
+
+    // Any other option before a subcommand is refused, not silently dropped.
+    let (code, _, err) = run_in(dir.path(), &["--fix", "connections", demo]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("the option `--fix` cannot be used before the `connections` subcommand"),
+        "{err}"
+    );
+}
