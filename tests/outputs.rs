@@ -118,6 +118,33 @@ fn rules_page_is_complete_and_in_sync() {
     }
 }
 
+/// The generated limits section of docs/configuration.md, between its two marker lines.
+const LIMITS_BEGIN: &str = "<!-- begin limits:";
+const LIMITS_END: &str = "<!-- end limits -->";
+
+#[test]
+fn configuration_page_limits_are_in_sync() {
+    let path = "docs/configuration.md";
+    let page = std::fs::read_to_string(path).expect("docs/configuration.md");
+    let begin = page.find(LIMITS_BEGIN).expect("the begin marker");
+    let body = begin + page[begin..].find('\n').expect("a marker line") + 1;
+    let end = page.find(LIMITS_END).expect("the end marker");
+    let generated = format!("\n{}\n", clientlint::settings::limits::markdown());
+    if page[body..end] == generated {
+        return;
+    }
+    // `CLIENTLINT_UPDATE_DOCS=1 cargo test --test outputs configuration_page` rewrites it.
+    if std::env::var_os("CLIENTLINT_UPDATE_DOCS").is_some() {
+        let updated = format!("{}{generated}{}", &page[..body], &page[end..]);
+        std::fs::write(path, updated).expect("write docs/configuration.md");
+        return;
+    }
+    panic!(
+        "the limits section of docs/configuration.md is stale: run \
+         `CLIENTLINT_UPDATE_DOCS=1 cargo test --test outputs configuration_page`"
+    );
+}
+
 #[test]
 fn man_page_and_completions_render() {
     let out = clientlint().arg("manpage").output().expect("runs");

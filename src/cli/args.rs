@@ -1,24 +1,93 @@
-//! Command-line definitions (clap derive). Doc comments here are the `--help` text.
-//! Values are raw; [`super::settings_from`] turns them into [`crate::settings::Settings`].
+//! Command-line definitions (clap derive). Doc comments here are the `--help` text; the
+//! limit flags come from the table of limits ([`LimitArgs`]). Values are raw, except that
+//! limits are range-checked; [`super::settings_from`] turns them into
+//! [`crate::settings::Settings`].
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgMatches, Args, Parser, Subcommand, ValueEnum};
 
 use crate::report::OutputFormat;
+use crate::settings::{Limit, LIMITS};
 
 /// Lint FTP and e-mail client configurations (Thunderbird, FileZilla, Outlook) against
 /// documented connection limits, and fix what can be fixed.
 ///
 /// With no subcommand, `clientlint [PATH]...` runs `check`.
 #[derive(Debug, Parser)]
-#[command(name = "clientlint", version, args_conflicts_with_subcommands = true)]
+#[command(name = "clientlint", version)]
 pub struct Cli {
+    // Before `command`: clap's derive takes the subcommand out of the matches, and
+    // `TopLevelArgs` needs to see it.
+    #[command(flatten)]
+    pub check: TopLevelArgs,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
 
-    #[command(flatten)]
-    pub check: CheckArgs,
+/// The `check` options written without a subcommand (`clientlint [OPTIONS] [PATH]...`).
+///
+/// A word that names a subcommand is the subcommand, even after options, so that
+/// `clientlint --config x.toml connections DIR` runs `connections` with that file (issue
+/// 16). Only the global options ([`ConfigArgs`]) may come before a subcommand: any other
+/// is refused, so `clientlint --fix connections DIR` is an error rather than a run that
+/// quietly drops `--fix`.
+#[derive(Debug, Default)]
+pub struct TopLevelArgs(pub CheckArgs);
+
+impl TopLevelArgs {
+    /// Refuses a `check` option given before a subcommand.
+    fn refuse_before_subcommand(matches: &ArgMatches) -> Result<(), clap::Error> {
+        let Some(subcommand) = matches.subcommand_name() else {
+            return Ok(());
+        };
+        // The global options are those of `ConfigArgs`; clap passes them on to the
+        // subcommand itself.
+        let globals = ConfigArgs::augment_args(clap::Command::new("config"));
+        let is_global = |id: &str| globals.get_arguments().any(|a| a.get_id() == id);
+        let given = matches.ids().map(|id| id.as_str()).find(|id| {
+            !is_global(id)
+                && matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine)
+        });
+        match given {
+            Some(id) => Err(clap::Error::raw(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "the option `--{}` cannot be used before the `{subcommand}` subcommand",
+                    id.replace('_', "-")
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+impl clap::FromArgMatches for TopLevelArgs {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        Self::refuse_before_subcommand(matches)?;
+        CheckArgs::from_arg_matches(matches).map(TopLevelArgs)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        Self::refuse_before_subcommand(matches)?;
+        self.0.update_from_arg_matches(matches)
+    }
+}
+
+impl Args for TopLevelArgs {
+    fn group_id() -> Option<clap::Id> {
+        CheckArgs::group_id()
+    }
+
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        CheckArgs::augment_args(cmd)
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        CheckArgs::augment_args_for_update(cmd)
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -81,35 +150,75 @@ pub struct ConnectionsArgs {
 }
 
 /// Where settings come from: clientlint.toml and command-line overrides.
+///
+/// These options are global: written before a subcommand (`clientlint --config x.toml
+/// connections DIR`) they apply to it, as they do after it.
 #[derive(Debug, Args, Default, Clone)]
 pub struct ConfigArgs {
     /// Read this configuration file instead of searching for clientlint.toml.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", global = true)]
     pub config: Option<PathBuf>,
 
     /// Ignore every configuration file.
-    #[arg(long, conflicts_with = "config")]
+    #[arg(long, conflicts_with = "config", global = true)]
     pub isolated: bool,
 
-    /// Most simultaneous FTP transfers (default 3).
-    #[arg(long, value_name = "N")]
-    pub max_transfers: Option<i64>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
 
-    /// Most connections one mail account may keep open (default 3).
-    #[arg(long, value_name = "N")]
-    pub max_connections: Option<i64>,
+/// The limit flags, one per row of the table of limits (`--max-transfers N`, …): their
+/// names, help and accepted ranges come from [`LIMITS`], so clap is given them by hand
+/// rather than by derive. A value outside the range is refused while parsing.
+#[derive(Debug, Default, Clone)]
+pub struct LimitArgs {
+    values: BTreeMap<&'static str, i64>,
+}
 
-    /// Shortest automatic new-mail check interval, in minutes (default 10).
-    #[arg(long, value_name = "N")]
-    pub min_poll_minutes: Option<i64>,
+impl LimitArgs {
+    /// The value given for `limit`, if any.
+    pub fn get(&self, limit: &Limit) -> Option<i64> {
+        self.values.get(limit.key).copied()
+    }
+}
 
-    /// Longest connection timeout, in seconds (default 60).
-    #[arg(long, value_name = "N")]
-    pub ftp_timeout_seconds: Option<i64>,
+impl clap::FromArgMatches for LimitArgs {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let mut args = LimitArgs::default();
+        args.update_from_arg_matches(matches)?;
+        Ok(args)
+    }
 
-    /// Most connections all clients together may open to one server (default 8).
-    #[arg(long, value_name = "N")]
-    pub server_connection_limit: Option<i64>,
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        for limit in LIMITS {
+            let value = matches
+                .try_get_one::<i64>(limit.key)
+                .map_err(|e| clap::Error::raw(clap::error::ErrorKind::ValueValidation, e))?;
+            if let Some(value) = value {
+                self.values.insert(limit.key, *value);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Args for LimitArgs {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        LIMITS.iter().fold(cmd, |cmd, limit| {
+            cmd.arg(
+                clap::Arg::new(limit.key)
+                    .long(limit.key)
+                    .value_name("N")
+                    .global(true)
+                    .help(limit.flag_help())
+                    .value_parser(move |text: &str| limit.parse_flag(text)),
+            )
+        })
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
 }
 
 /// When to colour the output.

@@ -23,14 +23,9 @@ pub(super) fn show(args: &ConfigArgs, out: &mut dyn Write) -> anyhow::Result<Exi
         None => writeln!(out, "# no configuration file found")?,
     }
     let l = &s.limits;
-    for (key, value) in [
-        ("max-transfers", l.max_transfers),
-        ("max-connections", l.max_connections),
-        ("min-poll-minutes", l.min_poll_minutes),
-        ("ftp-timeout-seconds", l.ftp_timeout_seconds),
-        ("server-connection-limit", l.server_connection_limit),
-    ] {
-        writeln!(out, "{key} = {value}  # {}", origin(key))?;
+    for limit in crate::settings::LIMITS {
+        let key = limit.key;
+        writeln!(out, "{key} = {}  # {}", (limit.get)(l), origin(key))?;
     }
     let list = |v: &[String]| {
         v.iter()

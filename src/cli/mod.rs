@@ -59,7 +59,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result
                 .context("could not render the man page")?;
             Ok(ExitStatus::Success)
         }
-        None => check::check(&cli.check, out, err),
+        None => check::check(&cli.check.0, out, err),
     }
 }
 
@@ -80,44 +80,13 @@ pub fn resolve_settings(config: &ConfigArgs, cwd: &std::path::Path) -> anyhow::R
                 .insert("config-file".to_owned(), loaded.path.display().to_string());
         }
     }
-    let overrides = [
-        (
-            "max-transfers",
-            config.max_transfers,
-            &mut settings.limits.max_transfers,
-        ),
-        (
-            "max-connections",
-            config.max_connections,
-            &mut settings.limits.max_connections,
-        ),
-        (
-            "min-poll-minutes",
-            config.min_poll_minutes,
-            &mut settings.limits.min_poll_minutes,
-        ),
-        (
-            "ftp-timeout-seconds",
-            config.ftp_timeout_seconds,
-            &mut settings.limits.ftp_timeout_seconds,
-        ),
-        (
-            "server-connection-limit",
-            config.server_connection_limit,
-            &mut settings.limits.server_connection_limit,
-        ),
-    ];
-    let mut cli_keys = Vec::new();
-    for (key, value, slot) in overrides {
-        if let Some(v) = value {
-            *slot = v;
-            cli_keys.push(key);
+    for limit in crate::settings::LIMITS {
+        if let Some(value) = config.limits.get(limit) {
+            (limit.set)(&mut settings.limits, value);
+            settings
+                .origins
+                .insert(limit.key.to_owned(), "command line".to_owned());
         }
-    }
-    for key in cli_keys {
-        settings
-            .origins
-            .insert(key.to_owned(), "command line".to_owned());
     }
     Ok(settings)
 }

@@ -5,41 +5,120 @@
 //! (`~/.config/clientlint/clientlint.toml`, `%APPDATA%\clientlint\clientlint.toml`); then a
 //! system-wide file for managed desktops (`/etc/clientlint.toml`,
 //! `%ProgramData%\clientlint\clientlint.toml`). `--isolated` ignores them all. Unknown keys
-//! and wrong types are errors with a span, rendered by miette.
+//! and wrong types are errors with a span, rendered by miette; values outside a limit's
+//! range are refused when the file is applied ([`super::Settings::apply_config`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::limits::{Limit, LIMITS};
+
 /// The file as written. Every field is optional so that "unset" differs from a value.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+///
+/// The limits are the keys of the table of limits ([`super::limits::LIMITS`]); serde reads
+/// them through [`Key`], which refuses any other name with an error on the key's bytes, as
+/// `deny_unknown_fields` would.
+#[derive(Debug, Default)]
 pub struct ConfigFile {
-    /// Most simultaneous FTP transfers.
-    pub max_transfers: Option<Spanned<i64>>,
-    /// Most connections one mail account may keep open.
-    pub max_connections: Option<Spanned<i64>>,
-    /// Shortest automatic new-mail check interval, in minutes.
-    pub min_poll_minutes: Option<Spanned<i64>>,
-    /// Longest connection timeout, in seconds.
-    pub ftp_timeout_seconds: Option<Spanned<i64>>,
-    /// Most connections all clients together may open to one server.
-    pub server_connection_limit: Option<Spanned<i64>>,
+    /// The limits set in the file, by key (`max-transfers = 2`).
+    pub limits: BTreeMap<&'static str, Spanned<i64>>,
     /// Run only these rules.
     pub select: Option<Vec<Spanned<String>>>,
     /// Never run these rules.
     pub ignore: Option<Vec<Spanned<String>>>,
     /// Severity per rule: "error", "warning" or "info".
-    #[serde(default)]
     pub severity: BTreeMap<String, Spanned<String>>,
     /// Limits per server host.
-    #[serde(default)]
     pub servers: BTreeMap<String, ServerConfig>,
     /// Rules to ignore for paths matching a glob.
-    #[serde(default)]
     pub per_path_ignores: BTreeMap<String, Vec<Spanned<String>>>,
+}
+
+/// A top-level key of clientlint.toml.
+enum Key {
+    Limit(&'static Limit),
+    Select,
+    Ignore,
+    Severity,
+    Servers,
+    PerPathIgnores,
+}
+
+/// The top-level keys other than the limits, in the order of the docs.
+const OTHER_KEYS: [(&str, Key); 5] = [
+    ("select", Key::Select),
+    ("ignore", Key::Ignore),
+    ("severity", Key::Severity),
+    ("servers", Key::Servers),
+    ("per-path-ignores", Key::PerPathIgnores),
+];
+
+/// Every top-level key, for "expected one of …".
+fn key_names() -> &'static [&'static str] {
+    static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        LIMITS
+            .iter()
+            .map(|l| l.key)
+            .chain(OTHER_KEYS.iter().map(|(name, _)| *name))
+            .collect()
+    })
+}
+
+impl<'de> Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = Key;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a clientlint.toml key")
+            }
+            // Raised while the key is read, so toml points the error at the key's bytes.
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<Key, E> {
+                if let Some(limit) = Limit::find(name) {
+                    return Ok(Key::Limit(limit));
+                }
+                match OTHER_KEYS.into_iter().find(|(n, _)| *n == name) {
+                    Some((_, key)) => Ok(key),
+                    None => Err(E::unknown_field(name, key_names())),
+                }
+            }
+        }
+        deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for ConfigFile {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FileVisitor;
+        impl<'de> Visitor<'de> for FileVisitor {
+            type Value = ConfigFile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a clientlint.toml table")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ConfigFile, A::Error> {
+                let mut file = ConfigFile::default();
+                while let Some(key) = map.next_key::<Key>()? {
+                    match key {
+                        Key::Limit(limit) => {
+                            file.limits.insert(limit.key, map.next_value()?);
+                        }
+                        Key::Select => file.select = Some(map.next_value()?),
+                        Key::Ignore => file.ignore = Some(map.next_value()?),
+                        Key::Severity => file.severity = map.next_value()?,
+                        Key::Servers => file.servers = map.next_value()?,
+                        Key::PerPathIgnores => file.per_path_ignores = map.next_value()?,
+                    }
+                }
+                Ok(file)
+            }
+        }
+        deserializer.deserialize_map(FileVisitor)
+    }
 }
 
 /// `[servers."mail.example.com"]`.
@@ -172,7 +251,10 @@ mod tests {
             "max-connections = 2\nselect = [\"smtp-port-25\"]\n[severity]\nsmtp-port-25 = \"error\"\n[servers.\"imap.example.com\"]\nconnection-limit = 4\n[per-path-ignores]\n\"**/user.js\" = [\"poll-interval-too-short\"]\n",
         )
         .expect("valid");
-        assert_eq!(c.max_connections.map(|s| *s.get_ref()), Some(2));
+        assert_eq!(
+            c.limits.get("max-connections").map(|s| *s.get_ref()),
+            Some(2)
+        );
         assert_eq!(
             c.servers["imap.example.com"]
                 .connection_limit

@@ -3,54 +3,18 @@
 //! [`file`] reads clientlint.toml; this module applies it. Rule names are checked against
 //! the registry by a function the caller passes, so settings know no rule.
 //!
-//! Every threshold a rule uses lives here with the default RULES.md documents; rules read
-//! them from [`Limits`] and never hold literals of their own.
+//! Every threshold a rule uses is a row of the table of [`limits`], with the default
+//! RULES.md documents and its accepted range; rules read them from [`Limits`] and never
+//! hold literals of their own.
 
 use std::collections::BTreeMap;
 
 use crate::diagnostic::Severity;
 
 pub mod file;
+pub mod limits;
 
-/// The configurable limits of RULES.md.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Limits {
-    /// Most simultaneous FTP transfers (`max-transfers`).
-    pub max_transfers: i64,
-    /// Most connections one mail account may keep open (`max-connections`).
-    pub max_connections: i64,
-    /// Shortest automatic new-mail check interval in minutes (`min-poll-minutes`).
-    pub min_poll_minutes: i64,
-    /// Longest connection timeout in seconds (`ftp-timeout-seconds`).
-    pub ftp_timeout_seconds: i64,
-    /// Most connections all clients together may open to one server.
-    pub server_connection_limit: i64,
-    /// Per-host overrides of `server_connection_limit` (host names lower-cased).
-    pub server_limits: BTreeMap<String, i64>,
-}
-
-impl Limits {
-    /// The connection limit of one server.
-    pub fn connection_limit_for(&self, host: &str) -> i64 {
-        self.server_limits
-            .get(&host.to_ascii_lowercase())
-            .copied()
-            .unwrap_or(self.server_connection_limit)
-    }
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_transfers: 3,
-            max_connections: 3,
-            min_poll_minutes: 10,
-            ftp_timeout_seconds: 60,
-            server_connection_limit: 8,
-            server_limits: BTreeMap::new(),
-        }
-    }
-}
+pub use limits::{Limit, Limits, LIMITS};
 
 /// Everything that decides what a run reports.
 #[derive(Debug, Clone)]
@@ -110,98 +74,64 @@ impl Settings {
             .any(|p| p.rules.iter().any(|r| r == rule || r == "all") && p.matcher.is_match(path))
     }
 
-    /// Applies a configuration file over these settings. Rule names, severities and globs
-    /// are checked here, with errors pointing into the file.
+    /// Applies a configuration file over these settings. Limits, rule names, severities
+    /// and globs are checked here, with errors pointing into the file.
     pub fn apply_config(
         &mut self,
         loaded: &file::LoadedConfig,
         is_rule: &dyn Fn(&str) -> bool,
     ) -> Result<(), Box<file::ConfigError>> {
-        use file::ConfigError;
-        let origin = format!("{}", loaded.path.display());
-        let err =
-            |span: std::ops::Range<usize>, message: String, label: &str, help: Option<String>| {
-                Box::new(ConfigError::at(
-                    &loaded.path,
-                    &loaded.text,
-                    Some(span),
-                    message,
-                    label,
-                    help,
-                ))
-            };
-        let check_rule = |name: &toml::Spanned<String>| {
-            let n = name.get_ref();
-            if n == "all" || is_rule(n) {
-                Ok(())
-            } else {
-                Err(err(
-                    name.span(),
-                    format!("unknown rule `{n}` in `{}`", loaded.path.display()),
-                    "no such rule",
-                    Some("`clientlint rules` lists every rule".to_owned()),
-                ))
-            }
+        let cx = Applying {
+            loaded,
+            origin: loaded.path.display().to_string(),
+            is_rule,
         };
-        let f = &loaded.file;
-        let limits: [(&str, &Option<toml::Spanned<i64>>, &mut i64); 5] = [
-            (
-                "max-transfers",
-                &f.max_transfers,
-                &mut self.limits.max_transfers,
-            ),
-            (
-                "max-connections",
-                &f.max_connections,
-                &mut self.limits.max_connections,
-            ),
-            (
-                "min-poll-minutes",
-                &f.min_poll_minutes,
-                &mut self.limits.min_poll_minutes,
-            ),
-            (
-                "ftp-timeout-seconds",
-                &f.ftp_timeout_seconds,
-                &mut self.limits.ftp_timeout_seconds,
-            ),
-            (
-                "server-connection-limit",
-                &f.server_connection_limit,
-                &mut self.limits.server_connection_limit,
-            ),
-        ];
-        for (key, value, slot) in limits {
-            if let Some(v) = value {
-                if *v.get_ref() < 0 {
-                    return Err(err(
-                        v.span(),
-                        format!("`{key}` must not be negative"),
-                        "negative",
-                        None,
-                    ));
-                }
-                *slot = *v.get_ref();
-                self.origins.insert(key.to_owned(), origin.clone());
+        self.apply_limits(&cx)?;
+        self.apply_rule_lists(&cx)?;
+        self.apply_severities(&cx)?;
+        self.apply_servers(&cx)?;
+        self.apply_per_path_ignores(&cx)
+    }
+
+    /// The limits of the table, each checked against its range.
+    fn apply_limits(&mut self, cx: &Applying<'_>) -> Result<(), Box<file::ConfigError>> {
+        for limit in LIMITS {
+            if let Some(value) = cx.loaded.file.limits.get(limit.key) {
+                let v = *value.get_ref();
+                let help = format!("the default is {}", limit.default);
+                cx.check_range(limit, &format!("`{}`", limit.key), value, help)?;
+                (limit.set)(&mut self.limits, v);
+                self.origins.insert(limit.key.to_owned(), cx.origin.clone());
             }
         }
+        Ok(())
+    }
+
+    /// `select` and `ignore`.
+    fn apply_rule_lists(&mut self, cx: &Applying<'_>) -> Result<(), Box<file::ConfigError>> {
+        let f = &cx.loaded.file;
         if let Some(select) = &f.select {
             for r in select {
-                check_rule(r)?;
+                cx.check_rule(r)?;
             }
             self.select = Some(select.iter().map(|r| r.get_ref().clone()).collect());
-            self.origins.insert("select".to_owned(), origin.clone());
+            self.origins.insert("select".to_owned(), cx.origin.clone());
         }
         if let Some(ignore) = &f.ignore {
             for r in ignore {
-                check_rule(r)?;
+                cx.check_rule(r)?;
             }
             self.ignore = ignore.iter().map(|r| r.get_ref().clone()).collect();
-            self.origins.insert("ignore".to_owned(), origin.clone());
+            self.origins.insert("ignore".to_owned(), cx.origin.clone());
         }
-        for (rule, severity) in &f.severity {
-            if !is_rule(rule) {
-                return Err(err(
+        Ok(())
+    }
+
+    /// `[severity]`.
+    fn apply_severities(&mut self, cx: &Applying<'_>) -> Result<(), Box<file::ConfigError>> {
+        for (rule, severity) in &cx.loaded.file.severity {
+            if !(cx.is_rule)(rule) {
+                return Err(cx.error(
                     severity.span(),
                     format!("unknown rule `{rule}` in [severity]"),
                     "for an unknown rule",
@@ -209,7 +139,7 @@ impl Settings {
                 ));
             }
             let Some(level) = Severity::parse(severity.get_ref()) else {
-                return Err(err(
+                return Err(cx.error(
                     severity.span(),
                     format!("unknown severity `{}`", severity.get_ref()),
                     "not a severity",
@@ -218,27 +148,41 @@ impl Settings {
             };
             self.severity.insert(rule.clone(), level);
             self.origins
-                .insert(format!("severity.{rule}"), origin.clone());
+                .insert(format!("severity.{rule}"), cx.origin.clone());
         }
-        for (host, server) in &f.servers {
+        Ok(())
+    }
+
+    /// `[servers."HOST"] connection-limit`, in the range of `server-connection-limit`.
+    fn apply_servers(&mut self, cx: &Applying<'_>) -> Result<(), Box<file::ConfigError>> {
+        for (host, server) in &cx.loaded.file.servers {
             if let Some(limit) = &server.connection_limit {
+                let range = &limits::SERVER_CONNECTION_LIMIT;
+                let setting = format!("`[servers.{host:?}] connection-limit`");
+                let help = format!("a server's own limit has the range of `{}`", range.key);
+                cx.check_range(range, &setting, limit, help)?;
                 self.limits
                     .server_limits
                     .insert(host.to_ascii_lowercase(), *limit.get_ref());
                 self.origins.insert(
                     format!("servers.\"{host}\".connection-limit"),
-                    origin.clone(),
+                    cx.origin.clone(),
                 );
             }
         }
-        for (glob, rules) in &f.per_path_ignores {
+        Ok(())
+    }
+
+    /// `[per-path-ignores]`.
+    fn apply_per_path_ignores(&mut self, cx: &Applying<'_>) -> Result<(), Box<file::ConfigError>> {
+        for (glob, rules) in &cx.loaded.file.per_path_ignores {
             for r in rules {
-                check_rule(r)?;
+                cx.check_rule(r)?;
             }
             let matcher = globset::Glob::new(glob)
                 .map_err(|e| {
                     let span = rules.first().map(|r| r.span()).unwrap_or(0..0);
-                    err(
+                    cx.error(
                         span,
                         format!("invalid glob `{glob}`: {e}"),
                         "for this glob",
@@ -252,8 +196,126 @@ impl Settings {
                 rules: rules.iter().map(|r| r.get_ref().clone()).collect(),
             });
             self.origins
-                .insert(format!("per-path-ignores.\"{glob}\""), origin.clone());
+                .insert(format!("per-path-ignores.\"{glob}\""), cx.origin.clone());
         }
         Ok(())
+    }
+}
+
+/// A configuration file being applied: its text for errors, its path as the origin of
+/// each value, and the rule names it may use.
+struct Applying<'a> {
+    loaded: &'a file::LoadedConfig,
+    origin: String,
+    is_rule: &'a dyn Fn(&str) -> bool,
+}
+
+impl Applying<'_> {
+    /// An error pointing at `span` of the file.
+    fn error(
+        &self,
+        span: std::ops::Range<usize>,
+        message: String,
+        label: &str,
+        help: Option<String>,
+    ) -> Box<file::ConfigError> {
+        Box::new(file::ConfigError::at(
+            &self.loaded.path,
+            &self.loaded.text,
+            Some(span),
+            message,
+            label,
+            help,
+        ))
+    }
+
+    /// Refuses a rule name that is neither a rule nor `all`.
+    fn check_rule(&self, name: &toml::Spanned<String>) -> Result<(), Box<file::ConfigError>> {
+        let n = name.get_ref();
+        if n == "all" || (self.is_rule)(n) {
+            return Ok(());
+        }
+        Err(self.error(
+            name.span(),
+            format!("unknown rule `{n}` in `{}`", self.loaded.path.display()),
+            "no such rule",
+            Some("`clientlint rules` lists every rule".to_owned()),
+        ))
+    }
+
+    /// Refuses a value of `setting` outside the range of `limit`.
+    fn check_range(
+        &self,
+        limit: &Limit,
+        setting: &str,
+        value: &toml::Spanned<i64>,
+        help: String,
+    ) -> Result<(), Box<file::ConfigError>> {
+        if limit.accepts(*value.get_ref()) {
+            return Ok(());
+        }
+        Err(self.error(
+            value.span(),
+            limit.refusal(setting, value.get_ref()),
+            &format!("outside {}–{}", limit.min, limit.max),
+            Some(format!("{help}; see docs/configuration.md")),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::file::{parse, LoadedConfig};
+    use super::Settings;
+
+    fn apply(text: &str) -> Result<Settings, Box<super::file::ConfigError>> {
+        let path = Path::new("c.toml");
+        let loaded = LoadedConfig {
+            path: PathBuf::from(path),
+            text: text.to_owned(),
+            file: parse(path, text)?,
+        };
+        let mut settings = Settings::default();
+        settings.apply_config(&loaded, &|_| true)?;
+        Ok(settings)
+    }
+
+    #[test]
+    fn limits_fill_their_fields_and_record_the_file() {
+        let s = apply(
+            "ftp-timeout-seconds = 30\n[servers.\"Mail.Example.com\"]\nconnection-limit = 4\n",
+        )
+        .expect("valid");
+        assert_eq!(s.limits.ftp_timeout_seconds, 30);
+        assert_eq!(s.limits.connection_limit_for("mail.example.com"), 4);
+        assert_eq!(s.origins["ftp-timeout-seconds"], "c.toml");
+    }
+
+    #[test]
+    fn values_outside_a_range_are_refused_at_the_value() {
+        for (text, value, message) in [
+            (
+                "min-poll-minutes = 4294967296\n",
+                "4294967296",
+                "`min-poll-minutes` must be a whole number from 1 to 1440, not 4294967296",
+            ),
+            (
+                "max-transfers = 0\n",
+                "0",
+                "`max-transfers` must be a whole number from 1 to 10, not 0",
+            ),
+            (
+                "[servers.\"h\"]\nconnection-limit = -1\n",
+                "-1",
+                "`[servers.\"h\"] connection-limit` must be a whole number from 1 to 100000, not -1",
+            ),
+        ] {
+            let e = apply(text).expect_err(text);
+            assert_eq!(e.message, message);
+            let span = e.span.expect("span");
+            assert_eq!(&text[span.offset()..span.offset() + span.len()], value);
+        }
     }
 }

@@ -265,3 +265,153 @@ fn a_profile_directory_brings_in_user_js() {
     ]));
     assert!(out.contains("[overridden-setting]"), "{out}");
 }
+
+/// Runs `clientlint ARGS` in `dir` and returns (exit code, stdout, stderr).
+fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = clientlint()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+// Issue 16, items 8 and 9: a limit of 0 made `--fix` write the very value a rule reports
+// (`Timeout 0`), then fail with an internal error. Each flag is now refused up front.
+#[test]
+fn limit_flags_outside_their_range_are_refused_before_anything_runs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases = [
+        (
+            "ftp-timeout-seconds",
+            "fixtures/rules/timeout-too-long/filezilla.bad.xml",
+            "filezilla.xml",
+            "from 10 to 9999",
+        ),
+        (
+            "max-connections",
+            "fixtures/rules/too-many-cached-connections/thunderbird.bad.js",
+            "prefs.js",
+            "from 1 to 100",
+        ),
+        (
+            "max-transfers",
+            "fixtures/rules/too-many-transfers/filezilla.bad.xml",
+            "filezilla.xml",
+            "from 1 to 10",
+        ),
+    ];
+    for (key, fixture, name, range) in cases {
+        let case = dir.path().join(key);
+        std::fs::create_dir_all(&case).expect("mkdir");
+        let file = case.join(name);
+        std::fs::copy(fixture, &file).expect("copy");
+        let before = std::fs::read(&file).expect("read");
+        let flag = format!("--{key}");
+        let path = file.to_string_lossy().into_owned();
+        let (code, out, err) = run_in(dir.path(), &[&flag, "0", "--fix", &path]);
+        assert_eq!(code, 2, "{key}: {out}{err}");
+        assert!(
+            err.starts_with(&format!("error: invalid value '0' for '{flag} <N>': {flag} must be a whole number {range}, not 0")),
+            "{err}"
+        );
+        assert!(!err.contains("internal error"), "{err}");
+        assert_eq!(
+            std::fs::read(&file).expect("read"),
+            before,
+            "{key}: written"
+        );
+        // The same refusal for every command that reads limits.
+        let (code, _, err) = run_in(dir.path(), &["config", &flag, "0"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(range), "{err}");
+    }
+}
+
+#[test]
+fn config_values_outside_their_range_point_into_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let toml = dir.path().join("clientlint.toml");
+    std::fs::write(&toml, "min-poll-minutes = 4294967296\n").expect("toml");
+    let (code, _, err) = run_in(dir.path(), &[&demo_absolute()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("`min-poll-minutes` must be a whole number from 1 to 1440, not 4294967296"),
+        "{err}"
+    );
+    assert!(err.contains("clientlint.toml:1:20"), "{err}");
+    assert!(!err.contains("internal error"), "{err}");
+
+    std::fs::write(
+        &toml,
+        "[servers.\"imap.example.com\"]\nconnection-limit = -4\n",
+    )
+    .expect("toml");
+    let (code, _, err) = run_in(dir.path(), &["connections", &demo_absolute()]);
+    assert_eq!(code, 2, "{err}");
+    // miette wraps the message at 100 columns.
+    assert!(
+        err.contains("`[servers.\"imap.example.com\"] connection-limit` must be a whole number from 1 to 100000"),
+        "{err}"
+    );
+    assert!(err.contains("outside 1–100000"), "{err}");
+    assert!(err.contains("clientlint.toml:2:20"), "{err}");
+}
+
+/// The demo profile as an absolute path, for runs in another directory.
+fn demo_absolute() -> String {
+    std::fs::canonicalize(DEMO)
+        .expect("demo")
+        .to_string_lossy()
+        .into_owned()
+}
+
+// Issue 16, item 12: `connections` after `--config x.toml` was taken for a path.
+#[test]
+fn global_options_before_a_subcommand_apply_to_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("x.toml"), "server-connection-limit = 2\n").expect("toml");
+    let demo = &demo_absolute();
+    let (code, out, err) = run_in(
+        dir.path(),
+        &[
+            "--config",
+            "x.toml",
+            "connections",
+            "--format",
+            "json",
+            demo,
+        ],
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let limits: Vec<i64> = v
+        .as_array()
+        .expect("servers")
+        .iter()
+        .filter_map(|s| s["limit"].as_i64())
+        .collect();
+    assert!(
+        !limits.is_empty() && limits.iter().all(|l| *l == 2),
+        "{out}"
+    );
+
+    let (code, out, _) = run_in(
+        dir.path(),
+        &["--max-transfers", "5", "config", "--isolated"],
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("max-transfers = 5  # command line"), "{out}");
+
+    // Any other option before a subcommand is refused, not silently dropped.
+    let (code, _, err) = run_in(dir.path(), &["--fix", "connections", demo]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("the option `--fix` cannot be used before the `connections` subcommand"),
+        "{err}"
+    );
+}
