@@ -9,6 +9,11 @@ use assert_cmd::Command;
 
 fn clientlint() -> Command {
     let mut cmd = Command::cargo_bin("clientlint").expect("binary builds");
+    // This machine's own Thunderbird (the interop suite installs one) is not the test's.
+    cmd.env(
+        clientlint::engine::discover::MACHINE_ROOT_ENV,
+        "/nonexistent/clientlint-test-machine",
+    );
     cmd.env_remove("NO_COLOR");
     cmd
 }

@@ -150,14 +150,47 @@ fn profiles_ini_whose_profile_dirs_are_missing_says_so() {
     assert_eq!(rules("nobuto-dotfiles-profiles.ini"), vec!["invalid-value"]);
 }
 
+/// Issue 15: policies.json, AutoConfig and default prefs files are read as what they are
+/// (they were skipped as "not a configuration file" before), with findings where due.
 #[test]
-fn autoconfig_and_policies_files_are_not_read_as_prefs() {
-    for name in [
-        "kowith337-autoconfig-defaultPref.cfg",
-        "malnova-dotfiles-autoconfig-lockPref.cfg",
-        "commcentral-tb-snap-policies.json",
+fn autoconfig_and_policies_files_are_read_as_managing_layers() {
+    for (name, format, expected) in [
+        (
+            "kowith337-autoconfig-defaultPref.cfg",
+            "autoconfig-cfg",
+            vec![],
+        ),
+        (
+            "malnova-dotfiles-autoconfig-lockPref.cfg",
+            "autoconfig-cfg",
+            vec![],
+        ),
+        ("commcentral-tb-snap-policies.json", "policies-json", vec![]),
+        (
+            "kowith337-distribution-policies.json",
+            "policies-json",
+            vec![],
+        ),
+        (
+            "kowith337-defaults-pref-autoconfig.js",
+            "default-prefs-js",
+            vec![],
+        ),
+        // The devtools prefs are outside what the Preferences policy accepts; the `"//"`
+        // comment keys are not reported.
+        (
+            "joendres-nextcloud-filelink-policies-dupkeys.json",
+            "policies-json",
+            vec![
+                ("unknown-setting".to_owned(), 13),
+                ("unknown-setting".to_owned(), 16),
+                ("unknown-setting".to_owned(), 19),
+            ],
+        ),
     ] {
         let analysis = lint_paths(&[corpus(name)], &Settings::default());
-        assert!(analysis.files.is_empty(), "{name} should be skipped");
+        let info = analysis.infos.first().copied().flatten();
+        assert_eq!(info.map(|i| i.format), Some(format), "{name}");
+        assert_eq!(findings(name), expected, "{name}");
     }
 }

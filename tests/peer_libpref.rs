@@ -37,13 +37,7 @@ const KNOWN_DISAGREEMENTS: &[(&str, &str)] = &[
     ("Parser.cpp:315", "P2"),
     ("Parser.cpp:323", "P2"),
     ("Parser.cpp:351", "P1,P2"),
-    ("Parser.cpp:359", "P1"),
     ("Parser.cpp:444", "P4"),
-    ("Parser.cpp:465", "P1"),
-    ("Parser.cpp:562", "P1"),
-    ("Parser.cpp:567", "P1"),
-    ("Parser.cpp:572", "P1"),
-    ("Parser.cpp:577", "P1"),
     ("test_parser.js:run_test", "P1,P3"),
     ("test_parsePrefs.js:data/testPref.js", "P3"),
 ];

@@ -127,6 +127,14 @@ pub struct HomeArgs {
     /// Treat every subdirectory of DIR as a home (`/home`, an image's `Users`).
     #[arg(long, value_name = "DIR")]
     pub root: Vec<PathBuf>,
+
+    /// Treat DIR as a whole machine's file system (a mounted image): its system-wide
+    /// layers (Thunderbird's default prefs, AutoConfig and enterprise policies; FileZilla's
+    /// fzdefaults.xml) under DIR/etc, DIR/usr/lib, DIR/opt, DIR/Program Files…, and its
+    /// homes (DIR/home/*, DIR/root, DIR/Users/*). PATHs given with it are paths inside
+    /// the image.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["home", "root"])]
+    pub sysroot: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -31,7 +31,8 @@ pub(super) fn check(
     err: &mut dyn Write,
 ) -> anyhow::Result<ExitStatus> {
     let settings = settings_from(args)?;
-    let discovery = discover::discover(&args.paths, &args.homes.home, &args.homes.root);
+    let h = &args.homes;
+    let discovery = discover::from_args(&args.paths, &h.home, &h.root, h.sysroot.as_deref());
     let mut tool_error = false;
     for e in &discovery.errors {
         writeln!(err, "error: {e}")?;
@@ -44,7 +45,9 @@ pub(super) fn check(
             path.display()
         )?;
     }
-    if discovery.units.is_empty() && args.paths.is_empty() && discovery.errors.is_empty() {
+    // Machine-wide layers alone (an installed Thunderbird) are no client configuration.
+    let found_any = discovery.units.iter().any(|u| !u.machine_wide);
+    if !found_any && args.paths.is_empty() && discovery.errors.is_empty() {
         writeln!(err, "No client configuration found. Looked in:")?;
         for p in &discovery.searched {
             writeln!(err, "  {}", p.display())?;

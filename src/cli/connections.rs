@@ -18,7 +18,8 @@ pub(super) fn show(
 ) -> anyhow::Result<ExitStatus> {
     let cwd = std::env::current_dir().context("could not read the current directory")?;
     let settings = resolve_settings(&args.config, &cwd)?;
-    let discovery = discover::discover(&args.paths, &args.homes.home, &args.homes.root);
+    let h = &args.homes;
+    let discovery = discover::from_args(&args.paths, &h.home, &h.root, h.sysroot.as_deref());
     let mut tool_error = false;
     for e in &discovery.errors {
         writeln!(err, "error: {e}")?;

@@ -11,9 +11,11 @@ pub mod outlook;
 pub mod thunderbird;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::model::{ClientId, Profile};
 use crate::source::{FileId, Files, Span};
+pub use crate::tree::Layout;
 use crate::tree::Tree;
 
 /// Every client: the only list that names them all.
@@ -60,6 +62,30 @@ pub struct Recognised {
     pub path: PathBuf,
     pub format: Format,
     pub seen: Seen,
+    /// For a machine-wide file: the set of layers it belongs to (a client install), named
+    /// by the client.
+    pub set: Option<Arc<str>>,
+}
+
+impl Recognised {
+    /// A file of no particular set.
+    pub fn new(path: PathBuf, format: Format, seen: Seen) -> Recognised {
+        Recognised {
+            path,
+            format,
+            seen,
+            set: None,
+        }
+    }
+
+    /// The unit file it becomes.
+    pub fn unit_file(&self) -> UnitFile {
+        UnitFile {
+            path: self.path.clone(),
+            format: self.format,
+            set: self.set.clone(),
+        }
+    }
 }
 
 /// One file of a unit.
@@ -67,6 +93,18 @@ pub struct Recognised {
 pub struct UnitFile {
     pub path: PathBuf,
     pub format: Format,
+    /// The set of machine-wide layers the file belongs to (see [`Recognised::set`]).
+    pub set: Option<Arc<str>>,
+}
+
+impl UnitFile {
+    pub fn new(path: PathBuf, format: Format) -> UnitFile {
+        UnitFile {
+            path,
+            format,
+            set: None,
+        }
+    }
 }
 
 /// The files one client reads as one instance (a Thunderbird profile directory, a
@@ -81,6 +119,13 @@ pub struct Unit {
     /// Machine-wide files the client reads under this unit (e.g. a system fzdefaults.xml).
     /// Another unit owns each of them: it is read once per run, reported and fixed there.
     pub shared: Vec<UnitFile>,
+    /// Files the client looked for and did not find, which matters to it (an AutoConfig
+    /// file a default prefs file names).
+    pub absent: Vec<UnitFile>,
+    /// True for a unit of machine-wide files discovery found on its own (system defaults,
+    /// policies): reported, never written — only files a user names, or the trees they
+    /// give, are fixed.
+    pub machine_wide: bool,
 }
 
 impl Unit {
@@ -91,6 +136,8 @@ impl Unit {
             name,
             files,
             shared: Vec::new(),
+            absent: Vec::new(),
+            machine_wide: false,
         }
     }
 
@@ -152,30 +199,6 @@ pub struct Built {
     pub formats: Vec<(FileId, Format)>,
 }
 
-/// The operating-system layouts a home directory may have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Layout {
-    Linux,
-    MacOs,
-    Windows,
-}
-
-impl Layout {
-    /// Every layout: an image may come from any system.
-    pub const ALL: [Layout; 3] = [Layout::Linux, Layout::MacOs, Layout::Windows];
-
-    /// The layout of the machine clientlint runs on.
-    pub fn current() -> Layout {
-        if cfg!(windows) {
-            Layout::Windows
-        } else if cfg!(target_os = "macos") {
-            Layout::MacOs
-        } else {
-            Layout::Linux
-        }
-    }
-}
-
 /// A home directory to search, in one layout.
 #[derive(Debug, Clone, Copy)]
 pub struct Home<'a> {
@@ -217,12 +240,18 @@ pub trait Client: Sync {
     /// The formats this client reads.
     fn formats(&self) -> &'static [Format];
 
-    /// True when a file of this lower-cased name, met while walking, may be this client's:
-    /// only such files are opened to be recognised.
-    fn wants_when_walking(&self, name: &str) -> bool;
+    /// True when a file met while walking may be this client's, by its path (its
+    /// lower-cased name is `name`): only such files are opened to be recognised.
+    fn wants_when_walking(&self, path: &Path, name: &str) -> bool;
 
-    /// Recognises a file by its lower-cased name and its first bytes.
-    fn recognise(&self, name: &str, head: &[u8], seen: Seen) -> Option<(Format, Confidence)>;
+    /// Recognises a file by its path (lower-cased name `name`) and its first bytes.
+    fn recognise(
+        &self,
+        path: &Path,
+        name: &str,
+        head: &[u8],
+        seen: Seen,
+    ) -> Option<(Format, Confidence)>;
 
     /// Finds this client's files in their default locations under `home`.
     fn locate(&self, tree: &Tree, home: &Home<'_>, found: &mut Found);

@@ -68,9 +68,9 @@ impl<'t> Collector<'t> {
         let claims: Vec<(usize, crate::clients::Format, Confidence)> = CLIENTS
             .iter()
             .enumerate()
-            .filter(|(_, c)| seen == Seen::Named || c.wants_when_walking(&name))
+            .filter(|(_, c)| seen == Seen::Named || c.wants_when_walking(path, &name))
             .filter_map(|(i, c)| {
-                c.recognise(&name, head, seen)
+                c.recognise(path, &name, head, seen)
                     .map(|(format, confidence)| (i, format, confidence))
             })
             .collect();
@@ -79,11 +79,8 @@ impl<'t> Collector<'t> {
         };
         for (i, format, _) in claims.into_iter().filter(|c| c.2 == best) {
             if let Some(slot) = self.recognised.get_mut(i) {
-                slot.0.push(Recognised {
-                    path: path.to_path_buf(),
-                    format,
-                    seen,
-                });
+                slot.0
+                    .push(Recognised::new(path.to_path_buf(), format, seen));
             }
         }
         true
@@ -170,7 +167,7 @@ impl<'t> Collector<'t> {
 
     fn walked_file(&mut self, path: &Path) {
         let name = file_name(path);
-        if !CLIENTS.iter().any(|c| c.wants_when_walking(&name)) {
+        if !CLIENTS.iter().any(|c| c.wants_when_walking(path, &name)) {
             return;
         }
         match self.tree.read_head(path, SNIFF_BYTES) {
@@ -343,10 +340,71 @@ pub fn from_default_locations() -> Discovery {
         };
         c.locate(&home);
     }
+    // The machine's own layers; tests point them at a directory of their own, so that
+    // what this machine has installed does not change their results.
+    let machine = match std::env::var_os(MACHINE_ROOT_ENV) {
+        Some(root) => Tree::image(Path::new(&root)),
+        None => Tree::host(),
+    };
+    for (i, client) in CLIENTS.iter().enumerate() {
+        let mut found = Found::default();
+        client.locate_machine(&machine, &mut found);
+        c.take_located(i, found, true);
+    }
+    c.finish()
+}
+
+/// Environment variable naming the directory that stands for this machine's `/` when
+/// machine-wide layers are looked for without a path (for tests).
+pub const MACHINE_ROOT_ENV: &str = "CLIENTLINT_MACHINE_ROOT";
+
+/// What the command line names: `--sysroot` with paths inside the image, or paths, homes
+/// and roots (with none, this machine's default locations).
+pub fn from_args(
+    paths: &[PathBuf],
+    homes: &[PathBuf],
+    roots: &[PathBuf],
+    sysroot: Option<&Path>,
+) -> Discovery {
+    match sysroot {
+        Some(root) => from_sysroot(root, paths),
+        None => discover(paths, homes, roots),
+    }
+}
+
+/// A whole machine's image: its machine-wide layers, and either the paths given (paths
+/// inside the image) or every home in it (`home/*`, `root`, `Users/*`).
+pub fn from_sysroot(root: &Path, paths: &[PathBuf]) -> Discovery {
+    let tree = Tree::image(root);
+    let mut c = Collector::new(&tree);
+    if !tree.is_dir(root) {
+        c.found
+            .errors
+            .push(format!("cannot read `{}`: not a directory", root.display()));
+        return c.finish();
+    }
     for (i, client) in CLIENTS.iter().enumerate() {
         let mut found = Found::default();
         client.locate_machine(&tree, &mut found);
         c.take_located(i, found, true);
+    }
+    if paths.is_empty() {
+        for homes in ["/home", "/Users"] {
+            let dir = tree.machine_path(homes);
+            if tree.is_dir(&dir) {
+                add_root(&mut c, &dir);
+            }
+        }
+        let root_home = tree.machine_path("/root");
+        if tree.is_dir(&root_home) {
+            c.home(&root_home, &Layout::ALL);
+        }
+    } else {
+        let inside: Vec<PathBuf> = paths
+            .iter()
+            .map(|p| tree.machine_path(&p.to_string_lossy()))
+            .collect();
+        add_paths(&mut c, &inside);
     }
     c.finish()
 }
@@ -381,7 +439,7 @@ pub fn recognise(path: &Path, head: &[u8]) -> Option<crate::clients::Format> {
     let name = file_name(path);
     let mut best: Option<(crate::clients::Format, Confidence)> = None;
     for c in CLIENTS {
-        if let Some((format, confidence)) = c.recognise(&name, head, Seen::Named) {
+        if let Some((format, confidence)) = c.recognise(path, &name, head, Seen::Named) {
             if best.map(|(_, b)| confidence > b).unwrap_or(true) {
                 best = Some((format, confidence));
             }
@@ -394,11 +452,7 @@ pub fn recognise(path: &Path, head: &[u8]) -> Option<crate::clients::Format> {
 /// no sibling is looked for): for linting bytes held in memory.
 pub fn unit_for(path: &Path, format: crate::clients::Format) -> Option<Unit> {
     let client = CLIENTS.iter().find(|c| c.formats().contains(&format))?;
-    let file = Recognised {
-        path: path.to_path_buf(),
-        format,
-        seen: Seen::Walked,
-    };
+    let file = Recognised::new(path.to_path_buf(), format, Seen::Walked);
     let mut found = Found::default();
     client
         .group(&Tree::host(), vec![file], Vec::new(), &mut found)

@@ -117,8 +117,9 @@ impl Job<'_> {
 
     /// Builds the unit from `files` and runs every enabled rule on it. The client's
     /// secrets are registered with the files first, so nothing drawn later shows them.
-    /// A fix that edits a file the unit does not own (a machine-wide file it shares) is
-    /// dropped here: the unit that owns the file offers it.
+    /// Findings outside the unit's own files are dropped, and so are fixes that would
+    /// edit a file the unit does not own or may not write (machine-wide files discovery
+    /// found on its own are reported, never written).
     pub fn lint(&self, unit: &Unit, mut files: Files) -> LintedUnit {
         let Built {
             profiles,
@@ -154,12 +155,16 @@ impl Job<'_> {
             .owned_paths()
             .filter_map(|p| self.ids.get(p).copied())
             .collect();
+        // A unit reports what is in its own files: a finding in a file it shares (a
+        // machine-wide layer) is the owning unit's, and one about a value no file sets
+        // (an artefact's hypothetical account) is nobody's.
+        diagnostics.retain(|d| owned.contains(&d.file));
         for d in &mut diagnostics {
             let foreign = d
                 .fix
                 .as_ref()
                 .is_some_and(|f| f.edits.iter().any(|e| !owned.contains(&e.file)));
-            if foreign {
+            if foreign || unit.machine_wide {
                 d.fix = None;
             }
         }

@@ -49,7 +49,7 @@ pub fn shares(profile: &Profile) -> Vec<Share> {
     let mut out: Vec<Share> = Vec::new();
     let mut bookmarks: HashMap<ServerKey, usize> = HashMap::new();
     for server in &profile.servers {
-        if server.usage == Usage::History {
+        if matches!(server.usage, Usage::History | Usage::Hypothetical) {
             continue;
         }
         let host = server.host_name().trim().to_ascii_lowercase();

@@ -218,11 +218,26 @@ pub struct Insertion {
     pub writer: ValueWriter,
 }
 
+/// A value decided by a layer that manages the client from outside the user's own files:
+/// a lock, or a value set or cleared again at every start (Thunderbird's enterprise
+/// policies, AutoConfig, system default prefs). Editing the user's files has no effect on
+/// it; only the managing file can change it.
+#[derive(Debug, Clone)]
+pub struct Managed {
+    /// The managing value's bytes (and how to write that file).
+    pub location: Location,
+    /// What the layer does, with its place, for messages: `locked by
+    /// /etc/thunderbird/policies/policies.json:5 (Preferences, Status "locked")`.
+    pub how: String,
+}
+
 /// Where a setting's effective value comes from.
 #[derive(Debug, Clone)]
 pub enum Origin {
     /// Set in a file, at these bytes.
     Explicit(Box<Location>),
+    /// Decided by a managing layer (see [`Managed`]).
+    Managed(Box<Managed>),
     /// Not set (or set to a value the client ignores): the client uses a built-in value.
     Default {
         /// Why this value applies, for messages ("absent: Thunderbird uses 5").
@@ -254,12 +269,22 @@ impl<T> Setting<T> {
     pub fn anchor(&self) -> (FileId, Span) {
         match &self.origin {
             Origin::Explicit(loc) => (loc.file, loc.value_span),
+            Origin::Managed(m) => (m.location.file, m.location.value_span),
             Origin::Default { anchor, .. } => *anchor,
         }
     }
 
+    /// True when a file names this value (the user's own, or a managing layer's).
     pub fn is_explicit(&self) -> bool {
-        matches!(self.origin, Origin::Explicit(_))
+        matches!(self.origin, Origin::Explicit(_) | Origin::Managed(_))
+    }
+
+    /// The managing layer that decides this value, if one does.
+    pub fn managed(&self) -> Option<&Managed> {
+        match &self.origin {
+            Origin::Managed(m) => Some(m),
+            _ => None,
+        }
     }
 
     /// "`check_time` in user.js" or "`check_time` is absent: Thunderbird uses 10". A
@@ -269,14 +294,19 @@ impl<T> Setting<T> {
     }
 
     /// The edit that makes this setting's effective value `value`: replace the explicit
-    /// value in place, or insert the key where the format says it goes.
+    /// value in place (for a managed value: in the managing file, which only a run that was
+    /// given that file may write), or insert the key where the format says it goes.
     pub fn edit_to(&self, value: &Value) -> Option<Edit> {
-        match &self.origin {
-            Origin::Explicit(loc) => Some(Edit {
+        let replace = |loc: &Location| {
+            Some(Edit {
                 file: loc.file,
                 span: loc.value_span,
                 replacement: (loc.writer)(value)?,
-            }),
+            })
+        };
+        match &self.origin {
+            Origin::Explicit(loc) => replace(loc),
+            Origin::Managed(m) => replace(&m.location),
             Origin::Default {
                 insert: Some(ins), ..
             } => Some(Edit {
@@ -292,6 +322,7 @@ impl<T> Setting<T> {
     pub fn target_file_name(&self) -> Option<&str> {
         match &self.origin {
             Origin::Explicit(loc) => Some(&loc.file_name),
+            Origin::Managed(m) => Some(&m.location.file_name),
             Origin::Default {
                 insert: Some(ins), ..
             } => Some(&ins.file_name),
@@ -307,6 +338,7 @@ impl std::fmt::Display for Provenance<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.0 {
             Origin::Explicit(loc) => write!(f, "`{}` in {}", loc.key, loc.file_name),
+            Origin::Managed(m) => write!(f, "`{}` is {}", m.location.key, m.how),
             Origin::Default { note, .. } => f.write_str(note),
         }
     }
@@ -323,6 +355,9 @@ pub enum Usage {
     OnDemand,
     /// History (FileZilla recent servers): not counted.
     History,
+    /// An account that stands for every account a managing file applies to (a
+    /// policies.json or AutoConfig file linted on its own): not counted.
+    Hypothetical,
 }
 
 /// One server (incoming or outgoing) of a profile, as the client will use it.
@@ -461,6 +496,14 @@ pub enum FileFindingKind {
     DuplicateSetting,
     OverriddenSetting,
     UnmappedPrfKey,
+    /// Line 1 of an AutoConfig file holds more than a comment (Thunderbird skips it).
+    AutoconfigFirstLine,
+    /// AutoConfig code clientlint does not evaluate.
+    AutoconfigNotEvaluated,
+    /// The AutoConfig file a default prefs file names is not in the install directory.
+    AutoconfigMissing,
+    /// A distribution policies.json that a system one hides.
+    PoliciesShadowed,
 }
 
 /// A secondary place a finding refers to.

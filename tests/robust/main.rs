@@ -27,6 +27,11 @@ use clientlint::Analysis;
 fn clientlint() -> Command {
     let mut cmd = Command::cargo_bin("clientlint").expect("binary builds");
     cmd.env_remove("NO_COLOR")
+        // This machine's own Thunderbird (the interop suite installs one) is not the test's.
+        .env(
+            clientlint::engine::discover::MACHINE_ROOT_ENV,
+            "/nonexistent/clientlint-test-machine",
+        )
         .env_remove(clientlint::fix::FAILPOINT_ENV)
         .timeout(Duration::from_secs(60));
     cmd

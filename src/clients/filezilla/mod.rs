@@ -281,11 +281,17 @@ impl Client for FileZilla {
         &FORMATS
     }
 
-    fn wants_when_walking(&self, name: &str) -> bool {
+    fn wants_when_walking(&self, _path: &Path, name: &str) -> bool {
         FILE_NAMES.contains(&name)
     }
 
-    fn recognise(&self, name: &str, head: &[u8], seen: Seen) -> Option<(Format, Confidence)> {
+    fn recognise(
+        &self,
+        _path: &Path,
+        name: &str,
+        head: &[u8],
+        seen: Seen,
+    ) -> Option<(Format, Confidence)> {
         if seen != Seen::Named && !FILE_NAMES.contains(&name) {
             return None;
         }
@@ -310,11 +316,7 @@ impl Client for FileZilla {
         let first = system.iter().find(|p| tree.is_file(p)).and_then(|path| {
             let head = tree.read_head(path, SNIFF_BYTES).ok()?;
             let kind = sniff(FZDEFAULTS, &head)?;
-            Some(Recognised {
-                path: path.clone(),
-                format: kind.format(),
-                seen: Seen::Located,
-            })
+            Some(Recognised::new(path.clone(), kind.format(), Seen::Located))
         });
         found.searched.extend(system);
         found.files.extend(first);
@@ -338,10 +340,7 @@ impl Client for FileZilla {
                 units.push(Unit::new(
                     &FILEZILLA,
                     r.path.display().to_string(),
-                    vec![UnitFile {
-                        path: r.path,
-                        format: r.format,
-                    }],
+                    vec![r.unit_file()],
                 ));
                 continue;
             }
@@ -360,7 +359,7 @@ impl Client for FileZilla {
         for (dir, members) in dirs {
             let mut files: Vec<UnitFile> = members
                 .into_iter()
-                .map(|(path, format)| UnitFile { path, format })
+                .map(|(path, format)| UnitFile::new(path, format))
                 .collect();
             files.sort_by(|a, b| {
                 (FzFileKind::of(a.format), &a.path).cmp(&(FzFileKind::of(b.format), &b.path))
@@ -372,22 +371,20 @@ impl Client for FileZilla {
                 .any(|f| f.format == FzFileKind::Defaults.format());
             if !has_defaults {
                 // The system-wide fzdefaults.xml applies; its own unit reports and fixes it.
-                unit.shared.extend(machine.iter().map(|m| UnitFile {
-                    path: m.path.clone(),
-                    format: m.format,
-                }));
+                unit.shared
+                    .extend(machine.iter().map(Recognised::unit_file));
             }
             units.push(unit);
         }
         for m in machine {
-            units.push(Unit::new(
+            // Found by discovery, not named: reported, never written.
+            let mut unit = Unit::new(
                 &FILEZILLA,
                 m.path.display().to_string(),
-                vec![UnitFile {
-                    path: m.path,
-                    format: m.format,
-                }],
-            ));
+                vec![m.unit_file()],
+            );
+            unit.machine_wide = true;
+            units.push(unit);
         }
         units
     }
@@ -444,11 +441,7 @@ fn dir_files(tree: &Tree, dir: &Path, seen: Seen, found: &mut Found) -> Vec<Reco
             }
         };
         if let Some(kind) = sniff(name, &head) {
-            out.push(Recognised {
-                path,
-                format: kind.format(),
-                seen,
-            });
+            out.push(Recognised::new(path, kind.format(), seen));
         }
     }
     out

@@ -8,9 +8,7 @@ mod prf;
 mod reg;
 mod values;
 
-use crate::clients::{
-    Built, Client, Confidence, Format, Found, Home, Recognised, Seen, Unit, UnitFile,
-};
+use crate::clients::{Built, Client, Confidence, Format, Found, Home, Recognised, Seen, Unit};
 use crate::model::ClientId;
 use crate::source::{Files, SourceFile};
 use crate::tree::Tree;
@@ -37,14 +35,20 @@ impl Client for Outlook {
         &[PRF, REG]
     }
 
-    fn wants_when_walking(&self, name: &str) -> bool {
+    fn wants_when_walking(&self, _path: &std::path::Path, name: &str) -> bool {
         name.ends_with(".prf") || name.ends_with(".reg")
     }
 
     /// A PRF or `.reg` export by its extension, else by its start: a Regedit header, or a
     /// PRF's `[Internet Account List]`. Both are often UTF-16LE, so the start is decoded.
     /// Walking is stricter than naming a file: a `.reg` must carry a Regedit header.
-    fn recognise(&self, name: &str, head: &[u8], seen: Seen) -> Option<(Format, Confidence)> {
+    fn recognise(
+        &self,
+        _path: &std::path::Path,
+        name: &str,
+        head: &[u8],
+        seen: Seen,
+    ) -> Option<(Format, Confidence)> {
         let start = SourceFile::new("", head.get(..4096).unwrap_or(head).to_vec());
         let text = start.text.trim_start();
         let is_reg = text.starts_with("Windows Registry Editor Version 5.00")
@@ -82,16 +86,7 @@ impl Client for Outlook {
     ) -> Vec<Unit> {
         files
             .into_iter()
-            .map(|r| {
-                Unit::new(
-                    &OUTLOOK,
-                    r.path.display().to_string(),
-                    vec![UnitFile {
-                        path: r.path,
-                        format: r.format,
-                    }],
-                )
-            })
+            .map(|r| Unit::new(&OUTLOOK, r.path.display().to_string(), vec![r.unit_file()]))
             .collect()
     }
 

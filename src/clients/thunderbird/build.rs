@@ -1,67 +1,108 @@
-//! Thunderbird profiles: prefs.js and user.js layers → the common model.
+//! Thunderbird profiles: every layer that decides a pref → the common model.
 //!
-//! Facts from `reference/thunderbird.md`: user.js is read after prefs.js at every start, so
-//! it wins (§1.1); inside one file the last statement wins; a value whose type differs from
-//! the pref's type is rejected; per-server reads fall back from `mail.server.<key>.<name>`
-//! to `mail.server.default.<name>` and then to built-in defaults (§3); the account list is
+//! Facts from `reference/thunderbird.md` and `tests/interop/layers/FACTS.md`: default prefs
+//! files (install directory, then the system directories) set the default branch; prefs.js
+//! and then user.js set the user value at every start, so user.js wins (§1.1) and inside
+//! one file the last statement wins; AutoConfig and enterprise policies come after them and
+//! may lock, set or clear values; a value whose type differs from the pref's type is
+//! rejected; per-server reads fall back from `mail.server.<key>.<name>` to
+//! `mail.server.default.<name>` and then to built-in defaults (§3). The account list is
 //! `mail.accountmanager.accounts` → `mail.account.X.server` → `mail.server.Y.*`, outgoing
-//! servers are `mail.smtpservers` → `mail.smtpserver.Z.*`. The servers themselves are read
-//! in `servers.rs`, the value vocabulary is in `values.rs`.
+//! servers are `mail.smtpservers` → `mail.smtpserver.Z.*`. The pref table is `layers.rs`,
+//! the servers are read in `servers.rs`, the value vocabulary is in `values.rs`.
 
-// Pref names come from files we lint, but a map per profile lives for one build:
-// collision flooding is not a concern, and SipHash was 5 % of a fleet-wide run.
-use foldhash::{HashMap, HashMapExt};
-
+use super::autoconfig::Cfg;
+use super::layers::{Effective, How, Src, Stmt, Table};
+use super::policies::Policies;
 use super::values::{expected_type, write_value};
 use super::{is_secret_pref, Layer};
 use crate::model::{
-    FileFinding, FileFindingKind, Insertion, Location, Note, Origin, Profile, Protocol, Setting,
+    FileFinding, FileFindingKind, Insertion, Location, Managed, Origin, Profile, Protocol, Setting,
+    Usage, ValueWriter,
 };
 use crate::source::{FileId, Files, Span};
 use crate::syntax::prefs::{self, ParsedPrefs, PrefEntry, PrefErrorKind, PrefValue};
 
-/// One applied statement: which layer and which entry.
-#[derive(Clone, Copy)]
-pub(super) struct Applied<'a> {
-    pub(super) file: FileId,
-    pub(super) layer: Layer,
-    pub(super) entry: &'a PrefEntry,
-}
-
-/// A parsed layer of a profile.
+/// A parsed prefs.js or user.js of a profile (or a prefs file named on its own).
 pub(super) struct LayerInput<'a> {
     pub file: FileId,
     pub layer: Layer,
     pub parsed: &'a ParsedPrefs,
-    /// False for a default prefs file (defaults/pref/*.js), where `pref(` is the norm.
-    pub user_file: bool,
 }
 
-/// Builds the model of one Thunderbird profile from its layers (lowest first).
-pub(super) fn build_profile(name: String, files: &Files, layers: &[LayerInput<'_>]) -> Profile {
+/// The machine-wide layers of one Thunderbird install, parsed, in the order Thunderbird
+/// applies them.
+#[derive(Default)]
+pub(super) struct MachineInput<'a> {
+    /// Default prefs files: the install directory's, then the system directories'.
+    pub defaults: Vec<(FileId, &'a ParsedPrefs)>,
+    pub cfg: Option<(FileId, &'a Cfg)>,
+    pub policies: Option<(FileId, &'a Policies)>,
+}
+
+/// What is being modelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Subject {
+    /// A profile: its accounts, as the layers leave them.
+    Profile,
+    /// Machine layers or a deployment artefact on their own: applied to one account per
+    /// protocol (and to each server they name) that has no value of its own.
+    Artefact,
+}
+
+/// Builds the model of one Thunderbird profile (or artefact) from its layers.
+pub(super) fn build_profile(
+    name: String,
+    files: &Files,
+    profile_layers: &[LayerInput<'_>],
+    machine: &MachineInput<'_>,
+    subject: Subject,
+) -> Profile {
     let mut profile = Profile::new(super::ID, name);
-    profile.files = layers.iter().map(|l| l.file).collect();
-    for l in layers {
-        report_parse_errors(&mut profile, l);
+    profile.files = profile_layers.iter().map(|l| l.file).collect();
+    for l in profile_layers {
+        report_parse_errors(&mut profile, l.file, l.parsed, Some(l.layer));
     }
-    let effective = apply_layers(&mut profile, layers);
-    let insert_target = choose_insert_target(layers);
-    let ctx = Builder {
+    for (file, parsed) in &machine.defaults {
+        report_parse_errors(&mut profile, *file, parsed, None);
+    }
+    let mut table = Table::new();
+    apply_defaults_files(&mut profile, &mut table, machine);
+    apply_profile_layers(&mut profile, &mut table, profile_layers);
+    apply_managing_layers(&mut profile, &mut table, machine);
+    report_managed_profile_values(&mut profile, files, &table);
+    let insert_target = choose_insert_target(profile_layers);
+    let builder = Builder {
         files,
-        effective,
+        table,
         insert_target_sorted: insert_target.map(|t| is_sorted(files, t)).unwrap_or(false),
         insert_target,
-        fallback_anchor: layers
-            .first()
-            .map(|l| (l.file, Span::empty(0)))
-            .unwrap_or((0, Span::empty(0))),
+        fallback_anchor: match subject {
+            // Values nobody set are not the artefact's: anchored nowhere, so no finding
+            // about them is reported (the engine keeps only findings in a unit's files).
+            Subject::Artefact => (FileId::MAX, Span::empty(0)),
+            Subject::Profile => profile_layers
+                .first()
+                .map(|l| (l.file, Span::empty(0)))
+                .unwrap_or((FileId::MAX, Span::empty(0))),
+        },
+        subject,
+        cfg_obscured: machine.cfg.is_some_and(|(_, c)| c.obscured),
     };
-    ctx.build_servers(&mut profile);
+    match subject {
+        Subject::Profile => builder.build_servers(&mut profile),
+        Subject::Artefact => builder.build_hypothetical_servers(&mut profile),
+    }
     profile
 }
 
-fn report_parse_errors(profile: &mut Profile, l: &LayerInput<'_>) {
-    for err in &l.parsed.errors {
+fn report_parse_errors(
+    profile: &mut Profile,
+    file: FileId,
+    parsed: &ParsedPrefs,
+    layer: Option<Layer>,
+) {
+    for err in &parsed.errors {
         let lost: Vec<String> = err.lost.iter().map(|(n, _)| format!("`{n}`")).collect();
         let loses = if lost.is_empty() {
             "no pref is lost".to_owned()
@@ -80,163 +121,303 @@ fn report_parse_errors(profile: &mut Profile, l: &LayerInput<'_>) {
                 format!("{}: {loses}", err.message),
             ),
         };
-        let mut notes = Vec::new();
+        let help = match layer {
+            Some(Layer::Prefs) => "Thunderbird skips to the next `;`, copies the file to Invalidprefs.js and rewrites prefs.js without the skipped text when it exits; correct the statement (with Thunderbird closed)",
+            Some(Layer::User) => "Thunderbird skips to the next `;` and applies the rest; correct the statement",
+            None => "Thunderbird skips to the next `;`, applies the rest and reports `prefs parse error` on its console only; correct the statement",
+        };
+        let mut f = FileFinding::new(kind, file, err.span, err.message, message).help(help);
         if err.skipped.len() > err.span.len() {
-            notes.push(Note {
-                file: l.file,
-                span: err.skipped,
-                text: "Thunderbird skips everything up to the next `;`".to_owned(),
+            f = f.note(
+                file,
+                err.skipped,
+                "Thunderbird skips everything up to the next `;`",
+            );
+        }
+        profile.findings.push(f);
+    }
+    for e in &parsed.entries {
+        if e.value_not_utf8 {
+            profile.findings.push(
+                FileFinding::new(
+                    FileFindingKind::InvalidValue,
+                    file,
+                    e.value_span,
+                    "not valid UTF-8",
+                    format!(
+                        "the value of `{}` is not valid UTF-8: Thunderbird stores the bytes as they are and shows them garbled",
+                        e.name
+                    ),
+                )
+                .help("save the file as UTF-8, or write non-ASCII characters as \\uNNNN escapes"),
+            );
+        }
+    }
+}
+
+/// A statement of a prefs-grammar file.
+fn entry_stmt(file: FileId, src: Src, e: &PrefEntry) -> Stmt<'_> {
+    Stmt {
+        file,
+        src,
+        name: &e.name,
+        value: Some(&e.value),
+        name_span: e.name_span,
+        value_span: e.value_span,
+        statement_span: e.statement_span,
+        as_bool: false,
+    }
+}
+
+/// Default prefs files: `pref`/`sticky_pref` set the default branch, `, locked` locks it;
+/// a `user_pref` there is accepted and has no effect at all (FACTS fact 5).
+fn apply_defaults_files<'a>(
+    profile: &mut Profile,
+    table: &mut Table<'a>,
+    machine: &MachineInput<'a>,
+) {
+    for (file, parsed) in &machine.defaults {
+        for e in &parsed.entries {
+            if !e.default_branch {
+                profile.findings.push(
+                    FileFinding::new(
+                        FileFindingKind::InvalidValue,
+                        *file,
+                        Span::new(e.statement_span.start, e.name_span.start),
+                        "has no effect",
+                        format!("`{}` is set with `user_pref(` in a default prefs file: Thunderbird accepts the line and ignores it", e.name),
+                    )
+                    .help("write `pref(` to set the default, or `pref(…, locked)` to lock it"),
+                );
+                continue;
+            }
+            if wrong_type(profile, *file, e) {
+                continue;
+            }
+            table.apply(entry_stmt(*file, Src::Defaults { locked: e.locked }, e));
+        }
+    }
+}
+
+/// True (and reported) when a pref that rules read has a value of the wrong type, which
+/// Thunderbird rejects.
+fn wrong_type(profile: &mut Profile, file: FileId, entry: &PrefEntry) -> bool {
+    let name = entry.name.as_str();
+    let Some(want) = expected_type(name) else {
+        return false;
+    };
+    if entry.value.type_name() == want {
+        return false;
+    }
+    let shown = if is_secret_pref(name) {
+        "a value".to_owned()
+    } else {
+        format!(
+            "{} {}",
+            entry.value.type_name(),
+            display_value(&entry.value)
+        )
+    };
+    profile.findings.push(
+        FileFinding::new(
+            FileFindingKind::InvalidValue,
+            file,
+            entry.value_span,
+            format!("a {}, not an {want}", entry.value.type_name()),
+            format!(
+                "`{name}` must be {} {want}, but is {shown}: Thunderbird rejects the value and keeps the previous one or the default",
+                if want == "int" { "an" } else { "a" }
+            ),
+        )
+        .help(format!("write it as {}", example_of(want))),
+    );
+    true
+}
+
+/// prefs.js then user.js; reports duplicates, overrides, type mismatches and `pref(` in a
+/// user file.
+fn apply_profile_layers<'a>(
+    profile: &mut Profile,
+    table: &mut Table<'a>,
+    layers: &'a [LayerInput<'a>],
+) {
+    // The last profile statement of each name, for duplicates and overrides.
+    let mut last: foldhash::HashMap<&'a str, (FileId, Layer, &'a PrefEntry)> =
+        foldhash::HashMap::default();
+    for l in layers {
+        for entry in &l.parsed.entries {
+            let name = entry.name.as_str();
+            if wrong_type(profile, l.file, entry) {
+                continue;
+            }
+            if entry.default_branch {
+                profile.findings.push(pref_keyword_finding(l, entry));
+            }
+            if let Some(&(prev_file, prev_layer, prev)) = last.get(name) {
+                // A default-branch value never overrides a user value, whatever the order.
+                if entry.default_branch && !prev.default_branch {
+                    table.apply(entry_stmt(
+                        l.file,
+                        Src::Profile {
+                            layer: l.layer,
+                            default: true,
+                        },
+                        entry,
+                    ));
+                    continue;
+                }
+                if prev_file == l.file {
+                    profile.findings.push(
+                        FileFinding::new(
+                            FileFindingKind::DuplicateSetting,
+                            prev_file,
+                            prev.name_span,
+                            "set here first",
+                            format!(
+                                "`{name}` is set twice in {}: Thunderbird uses the last one",
+                                l.layer.file_label()
+                            ),
+                        )
+                        .help("delete the first statement so the file says what Thunderbird does")
+                        .note(
+                            l.file,
+                            entry.name_span,
+                            "this later value wins",
+                        ),
+                    );
+                } else if prev.value != entry.value {
+                    profile.findings.push(
+                        FileFinding::new(
+                            FileFindingKind::OverriddenSetting,
+                            prev_file,
+                            prev.value_span,
+                            "overridden",
+                            format!(
+                                "`{name}` in {} is overridden by {}, which Thunderbird reads after it at every start: editing this value has no effect",
+                                prev_layer.file_label(),
+                                l.layer.file_label()
+                            ),
+                        )
+                        .help(format!("change the value in {} instead", l.layer.file_label()))
+                        .note(l.file, entry.value_span, "this value wins"),
+                    );
+                }
+            }
+            last.insert(name, (l.file, l.layer, entry));
+            let src = Src::Profile {
+                layer: l.layer,
+                default: entry.default_branch,
+            };
+            table.apply(entry_stmt(l.file, src, entry));
+        }
+    }
+}
+
+fn pref_keyword_finding(l: &LayerInput<'_>, entry: &PrefEntry) -> FileFinding {
+    let name = &entry.name;
+    FileFinding::new(
+        FileFindingKind::InvalidValue,
+        l.file,
+        Span::new(entry.statement_span.start, entry.name_span.start),
+        "a default, not a user value",
+        match l.layer {
+            Layer::Prefs => format!(
+                "`{name}` is set with `pref(`, which sets a default, not a user value: Thunderbird applies it only until it next rewrites prefs.js, then the line is gone"
+            ),
+            Layer::User => format!(
+                "`{name}` is set with `pref(`, which sets only the default value: a user value of the same pref (in prefs.js or the settings dialog) wins over it"
+            ),
+        },
+    )
+    .help("write `user_pref(` instead")
+}
+
+/// AutoConfig, then enterprise policies: they run after the profile's files are read.
+fn apply_managing_layers<'a>(
+    profile: &mut Profile,
+    table: &mut Table<'a>,
+    machine: &MachineInput<'a>,
+) {
+    if let Some((file, cfg)) = machine.cfg {
+        profile.findings.extend(cfg.findings.iter().cloned());
+        for p in &cfg.prefs {
+            table.apply(Stmt {
+                file,
+                src: Src::Cfg(p.op),
+                name: &p.name,
+                value: p.value.as_ref(),
+                name_span: p.name_span,
+                value_span: p.value_span,
+                statement_span: p.statement_span,
+                as_bool: false,
             });
         }
-        profile.findings.push(FileFinding {
-            kind,
-            file: l.file,
-            span: err.span,
-            label: err.message.to_owned(),
-            message,
-            help: Some(match l.layer {
-                Layer::Prefs => "Thunderbird skips to the next `;`, copies the file to Invalidprefs.js and rewrites prefs.js without the skipped text when it exits; correct the statement (with Thunderbird closed)".to_owned(),
-                Layer::User => "Thunderbird skips to the next `;` and applies the rest; correct the statement".to_owned(),
-            }),
-            notes,
-            account: None,
-        });
     }
-    for e in &l.parsed.entries {
-        if e.value_not_utf8 {
-            profile.findings.push(FileFinding {
-                kind: FileFindingKind::InvalidValue,
-                file: l.file,
-                span: e.value_span,
-                label: "not valid UTF-8".to_owned(),
-                message: format!(
-                    "the value of `{}` is not valid UTF-8: Thunderbird stores the bytes as they are and shows them garbled",
-                    e.name
-                ),
-                help: Some("save the file as UTF-8, or write non-ASCII characters as \\uNNNN escapes".to_owned()),
-                notes: Vec::new(),
-                account: None,
+    if let Some((file, policies)) = machine.policies {
+        profile.findings.extend(policies.findings.iter().cloned());
+        for p in policies.prefs.iter().filter(|_| policies.active) {
+            table.apply(Stmt {
+                file,
+                src: Src::Policy(p.op),
+                name: &p.name,
+                value: p.value.as_ref(),
+                name_span: p.name_span,
+                value_span: p.value_span,
+                statement_span: p.statement_span,
+                as_bool: false,
             });
         }
     }
 }
 
-/// Applies the layers in order; reports duplicates, overrides and type mismatches.
-fn apply_layers<'a>(
-    profile: &mut Profile,
-    layers: &'a [LayerInput<'a>],
-) -> HashMap<&'a str, Applied<'a>> {
-    let mut effective: HashMap<&'a str, Applied<'a>> = HashMap::new();
-    for l in layers {
-        for entry in &l.parsed.entries {
-            let name = entry.name.as_str();
-            if let Some(want) = expected_type(name) {
-                if entry.value.type_name() != want {
-                    let shown = if is_secret_pref(name) {
-                        "a value".to_owned()
-                    } else {
-                        format!(
-                            "{} {}",
-                            entry.value.type_name(),
-                            display_value(&entry.value)
-                        )
-                    };
-                    profile.findings.push(FileFinding {
-                        kind: FileFindingKind::InvalidValue,
-                        file: l.file,
-                        span: entry.value_span,
-                        label: format!("a {}, not an {want}", entry.value.type_name()),
-                        message: format!(
-                            "`{name}` must be {} {want}, but is {shown}: Thunderbird rejects the value and keeps the previous one or the default",
-                            if want == "int" { "an" } else { "a" }
-                        ),
-                        help: Some(format!("write it as {}", example_of(want))),
-                        notes: Vec::new(),
-                        account: None,
-                    });
-                    continue;
-                }
-            }
-            if entry.default_branch && l.user_file {
-                profile.findings.push(FileFinding {
-                    kind: FileFindingKind::InvalidValue,
-                    file: l.file,
-                    span: Span::new(entry.statement_span.start, entry.name_span.start),
-                    label: "a default, not a user value".to_owned(),
-                    message: match l.layer {
-                        Layer::Prefs => format!(
-                            "`{name}` is set with `pref(`, which sets a default, not a user value: Thunderbird applies it only until it next rewrites prefs.js, then the line is gone"
-                        ),
-                        Layer::User => format!(
-                            "`{name}` is set with `pref(`, which sets only the default value: a user value of the same pref (in prefs.js or the settings dialog) wins over it"
-                        ),
-                    },
-                    help: Some("write `user_pref(` instead".to_owned()),
-                    notes: Vec::new(),
-                    account: None,
-                });
-            }
-            if let Some(prev) = effective.get(name) {
-                // A default-branch value never overrides a user value, whatever the order.
-                if entry.default_branch && !prev.entry.default_branch {
-                    continue;
-                }
-                if prev.file == l.file {
-                    profile.findings.push(FileFinding {
-                        kind: FileFindingKind::DuplicateSetting,
-                        file: prev.file,
-                        span: prev.entry.name_span,
-                        label: "set here first".to_owned(),
-                        message: format!(
-                            "`{name}` is set twice in {}: Thunderbird uses the last one",
-                            l.layer.file_label()
-                        ),
-                        help: Some(
-                            "delete the first statement so the file says what Thunderbird does"
-                                .to_owned(),
-                        ),
-                        notes: vec![Note {
-                            file: l.file,
-                            span: entry.name_span,
-                            text: "this later value wins".to_owned(),
-                        }],
-                        account: None,
-                    });
-                } else if prev.entry.value != entry.value {
-                    profile.findings.push(FileFinding {
-                        kind: FileFindingKind::OverriddenSetting,
-                        file: prev.file,
-                        span: prev.entry.value_span,
-                        label: "overridden".to_owned(),
-                        message: format!(
-                            "`{name}` in {} is overridden by {}, which Thunderbird reads after it at every start: editing this value has no effect",
-                            prev.layer.file_label(),
-                            l.layer.file_label()
-                        ),
-                        help: Some(format!(
-                            "change the value in {} instead",
-                            l.layer.file_label()
-                        )),
-                        notes: vec![Note {
-                            file: l.file,
-                            span: entry.value_span,
-                            text: "this value wins".to_owned(),
-                        }],
-                        account: None,
-                    });
-                }
-            }
-            effective.insert(
-                name,
-                Applied {
-                    file: l.file,
-                    layer: l.layer,
-                    entry,
-                },
-            );
-        }
+/// "path:line" of a statement, for messages.
+fn place(files: &Files, stmt: &Stmt<'_>) -> String {
+    match files.get(stmt.file) {
+        Some(f) => format!(
+            "{}:{}",
+            f.display_path(),
+            f.line_col(stmt.name_span.start).0
+        ),
+        None => "a managing file".to_owned(),
     }
-    effective
+}
+
+/// The profile's own values that a managing layer makes irrelevant: under a lock, or
+/// replaced or cleared at every start. Each is an overridden-setting, pointing at the
+/// profile's value and naming the managing line.
+fn report_managed_profile_values(profile: &mut Profile, files: &Files, table: &Table<'_>) {
+    let mut found: Vec<FileFinding> = Vec::new();
+    for (name, state) in table.iter() {
+        let (own, by, what) = match (state.locked_by, state.user, state.replaced_profile_value) {
+            (Some(lock), Some(user), _) if user.src.is_profile() => (user, lock, "it is locked by"),
+            (_, _, Some((own, by))) if by.value.is_none() => {
+                (own, by, "it is cleared at every start by")
+            }
+            (_, _, Some((own, by))) => (own, by, "it is replaced at every start by"),
+            _ => continue,
+        };
+        let Src::Profile { layer, .. } = own.src else {
+            continue;
+        };
+        found.push(
+            FileFinding::new(
+                FileFindingKind::OverriddenSetting,
+                own.file,
+                own.value_span,
+                "ignored",
+                format!(
+                    "`{name}` in {} is ignored: {what} {} ({}), so editing this value has no effect",
+                    layer.file_label(),
+                    place(files, &by),
+                    by.src.describe()
+                ),
+            )
+            .help("change the value in the managing file, or remove this line")
+            .note(by.file, by.value_span, "the managing value"),
+        );
+    }
+    found.sort_by_key(|f| (f.file, f.span.start));
+    profile.findings.extend(found);
 }
 
 fn display_value(v: &PrefValue) -> String {
@@ -281,39 +462,99 @@ fn is_sorted(files: &Files, layer: &LayerInput<'_>) -> bool {
 
 pub(super) struct Builder<'a> {
     files: &'a Files,
-    effective: HashMap<&'a str, Applied<'a>>,
+    table: Table<'a>,
     insert_target: Option<&'a LayerInput<'a>>,
     /// Whether the insert target is sorted, computed once.
     insert_target_sorted: bool,
     fallback_anchor: (FileId, Span),
+    subject: Subject,
+    /// The AutoConfig file's bytes are shifted (`obscure_value`): not rewritable in place.
+    cfg_obscured: bool,
 }
 
 impl<'a> Builder<'a> {
-    pub(super) fn get(&self, name: &str) -> Option<Applied<'a>> {
-        self.effective.get(name).copied()
+    pub(super) fn get(&self, name: &str) -> Option<Effective<'a>> {
+        self.table.effective(name)
     }
 
     pub(super) fn get_str(&self, name: &str) -> Option<&'a str> {
-        match &self.get(name)?.entry.value {
-            PrefValue::Str(s) => Some(s.as_str()),
-            _ => None,
+        self.get(name)?.stmt.str()
+    }
+
+    /// The file a statement is in, as messages name it.
+    fn file_label(&self, stmt: &Stmt<'_>) -> String {
+        match stmt.src {
+            Src::Profile { layer, .. } => layer.file_label().to_owned(),
+            _ => self
+                .files
+                .get(stmt.file)
+                .and_then(|f| f.path.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_default(),
         }
     }
 
-    pub(super) fn location(&self, a: Applied<'a>) -> Location {
+    /// How a value in the statement's file is rewritten: numbers and booleans are written
+    /// the same in prefs files, AutoConfig and JSON; an obscured AutoConfig file cannot be
+    /// rewritten in place.
+    fn writer(&self, stmt: &Stmt<'_>) -> ValueWriter {
+        fn none(_: &crate::model::Value) -> Option<String> {
+            None
+        }
+        match stmt.src {
+            Src::Cfg(_) if self.cfg_obscured => none,
+            _ => write_value,
+        }
+    }
+
+    fn location(&self, stmt: &Stmt<'_>) -> Location {
         Location {
-            file: a.file,
-            file_name: a.layer.file_label().to_owned(),
-            key: a
-                .entry
-                .name
-                .rsplit('.')
-                .next()
-                .unwrap_or(&a.entry.name)
-                .to_owned(),
-            key_span: a.entry.name_span,
-            value_span: a.entry.value_span,
-            writer: write_value,
+            file: stmt.file,
+            file_name: self.file_label(stmt),
+            key: stmt.name.rsplit('.').next().unwrap_or(stmt.name).to_owned(),
+            key_span: stmt.name_span,
+            value_span: stmt.value_span,
+            writer: self.writer(stmt),
+        }
+    }
+
+    /// Where the effective value `e` comes from, for a setting whose own pref is `own`.
+    pub(super) fn origin(&self, e: &Effective<'a>, own: &str) -> Origin {
+        let stmt = &e.stmt;
+        let managed = |how: String| {
+            Origin::Managed(Box::new(Managed {
+                location: self.location(stmt),
+                how,
+            }))
+        };
+        match e.how {
+            How::ProfileValue => Origin::Explicit(Box::new(self.location(stmt))),
+            How::Locked => {
+                let by = e.locked_by.unwrap_or(*stmt);
+                managed(format!(
+                    "locked by {} ({})",
+                    place(self.files, &by),
+                    by.src.describe()
+                ))
+            }
+            How::Reapplied => managed(format!(
+                "set at every start by {} ({})",
+                place(self.files, stmt),
+                stmt.src.describe()
+            )),
+            // `pref(` in a profile file, or the artefact's own default: its bytes.
+            How::Default if stmt.src.is_profile() || self.subject == Subject::Artefact => {
+                Origin::Explicit(Box::new(self.location(stmt)))
+            }
+            How::Default => Origin::Default {
+                note: format!(
+                    "`{}` is a default from {} ({}); a value in the profile would win",
+                    stmt.name.rsplit('.').next().unwrap_or(stmt.name),
+                    place(self.files, stmt),
+                    stmt.src.describe()
+                ),
+                anchor: (stmt.file, stmt.value_span),
+                insert: self.insertion(own).map(Box::new),
+            },
         }
     }
 
@@ -368,7 +609,7 @@ impl<'a> Builder<'a> {
     }
 
     /// An int pref of a server, falling back to the branch's `default` key, then to
-    /// `builtin`.
+    /// `builtin`. The bool is true when a layer names the value.
     pub(super) fn server_int(
         &self,
         branch: &str,
@@ -379,39 +620,73 @@ impl<'a> Builder<'a> {
     ) -> (Setting<i64>, bool) {
         let own = format!("{branch}.{key}.{name}");
         for candidate in [own.clone(), format!("{branch}.default.{name}")] {
-            if let Some(a) = self.get(&candidate) {
-                if let PrefValue::Int(v) = a.entry.value {
-                    return (Setting::explicit(i64::from(v), self.location(a)), true);
+            if let Some(e) = self.get(&candidate) {
+                if let Some(v) = e.stmt.int() {
+                    let setting = Setting {
+                        value: i64::from(v),
+                        origin: self.origin(&e, &own),
+                    };
+                    return (setting, true);
                 }
             }
         }
-        (
-            Setting {
-                value: builtin,
-                origin: Origin::Default {
-                    note: format!("`{name}` is absent: Thunderbird uses {builtin}"),
-                    anchor,
-                    insert: (self.insertion(&own)).map(Box::new),
-                },
-            },
-            false,
-        )
+        (self.builtin(&own, name, builtin, anchor), false)
     }
 
-    pub(super) fn server_bool(&self, key: &str, name: &str) -> Option<Setting<bool>> {
-        let a = self.get(&format!("mail.server.{key}.{name}"))?;
-        match a.entry.value {
-            PrefValue::Bool(b) => Some(Setting::explicit(b, self.location(a))),
-            _ => None,
+    /// The built-in value of a pref no layer sets (or one a managing layer clears at
+    /// every start, which no value in the profile can change).
+    fn builtin<T: std::fmt::Display>(
+        &self,
+        own: &str,
+        name: &str,
+        builtin: T,
+        anchor: (FileId, Span),
+    ) -> Setting<T> {
+        let cleared = self.table.state(own).and_then(|s| s.cleared_by);
+        let origin = match cleared {
+            Some(by) => Origin::Default {
+                note: format!(
+                    "`{name}` is cleared at every start by {} ({}): Thunderbird uses {builtin}",
+                    place(self.files, &by),
+                    by.src.describe()
+                ),
+                anchor: (by.file, by.name_span),
+                insert: None,
+            },
+            None => Origin::Default {
+                note: format!("`{name}` is absent: Thunderbird uses {builtin}"),
+                anchor,
+                insert: self.insertion(own).map(Box::new),
+            },
+        };
+        Setting {
+            value: builtin,
+            origin,
         }
+    }
+
+    /// A bool pref of an incoming server, falling back to `mail.server.default.`.
+    pub(super) fn server_bool(&self, key: &str, name: &str) -> Option<Setting<bool>> {
+        let own = format!("mail.server.{key}.{name}");
+        [own.clone(), format!("mail.server.default.{name}")]
+            .iter()
+            .find_map(|candidate| {
+                let e = self.get(candidate)?;
+                let value = e.stmt.bool()?;
+                Some(Setting {
+                    value,
+                    origin: self.origin(&e, &own),
+                })
+            })
     }
 
     pub(super) fn string_setting(&self, name: &str) -> Option<Setting<String>> {
-        let a = self.get(name)?;
-        match &a.entry.value {
-            PrefValue::Str(s) => Some(Setting::explicit(s.clone(), self.location(a))),
-            _ => None,
-        }
+        let e = self.get(name)?;
+        let value = e.stmt.str()?.to_owned();
+        Some(Setting {
+            value,
+            origin: self.origin(&e, name),
+        })
     }
 
     /// Where diagnostics about a server as a whole point: its hostname, else its type.
@@ -419,7 +694,8 @@ impl<'a> Builder<'a> {
         ["hostname", "type", "name"]
             .iter()
             .find_map(|n| self.get(&format!("{branch}.{key}.{n}")))
-            .map(|a| (a.file, a.entry.statement_span))
+            .filter(|e| e.stmt.src.is_profile() || self.subject == Subject::Artefact)
+            .map(|e| (e.stmt.file, e.stmt.statement_span))
             .unwrap_or(self.fallback_anchor)
     }
 
@@ -457,6 +733,61 @@ impl<'a> Builder<'a> {
             }
         }
     }
+
+    /// An artefact's accounts: one per protocol with no value of its own (what every
+    /// account on a machine that gets the file inherits), and each server key the layers
+    /// name. None of them counts towards a connection budget.
+    fn build_hypothetical_servers(&self, profile: &mut Profile) {
+        let mut incoming: Vec<(String, Protocol)> = vec![
+            ("default".to_owned(), Protocol::Imap),
+            ("default".to_owned(), Protocol::Pop3),
+        ];
+        let mut outgoing: Vec<String> = vec!["default".to_owned()];
+        let mut named: Vec<&str> = self.table.iter().map(|(n, _)| *n).collect();
+        named.sort_unstable();
+        for name in named {
+            if let Some(key) = server_key(name, "mail.server.") {
+                if key != "default" && !incoming.iter().any(|(k, _)| k == key) {
+                    let protocol = match self.get_str(&format!("mail.server.{key}.type")) {
+                        Some("pop3") => Protocol::Pop3,
+                        Some("nntp") => Protocol::Nntp,
+                        _ => Protocol::Imap,
+                    };
+                    incoming.push((key.to_owned(), protocol));
+                }
+            } else if let Some(key) = server_key(name, "mail.smtpserver.") {
+                if !outgoing.iter().any(|k| k == key) {
+                    outgoing.push(key.to_owned());
+                }
+            }
+        }
+        for (key, protocol) in incoming {
+            let account = if key == "default" {
+                format!("every {} account", protocol.name())
+            } else {
+                format!("server {key}")
+            };
+            if let Some(mut server) = self.incoming(profile, &account, &key, protocol) {
+                server.usage = Usage::Hypothetical;
+                profile.servers.push(server);
+            }
+        }
+        for key in outgoing {
+            if let Some(mut server) = self.outgoing(profile, &key) {
+                server.usage = Usage::Hypothetical;
+                if key == "default" {
+                    server.account = Some("every SMTP server".to_owned());
+                }
+                profile.servers.push(server);
+            }
+        }
+    }
+}
+
+/// `server1` of `mail.server.server1.check_time`.
+fn server_key<'n>(name: &'n str, prefix: &str) -> Option<&'n str> {
+    let rest = name.strip_prefix(prefix)?;
+    rest.split_once('.').map(|(k, _)| k)
 }
 
 fn split_list(s: &str) -> Vec<&str> {

@@ -2,7 +2,12 @@
 //! prefs files are recognised and grouped, which prefs are secret, and when a running
 //! Thunderbird holds a profile. The model is built in [`build`] (reference thunderbird.md).
 
+mod assemble;
+mod autoconfig;
 mod build;
+mod layers;
+mod machine;
+mod policies;
 mod profiles_ini;
 mod servers;
 mod values;
@@ -14,9 +19,10 @@ use crate::clients::{
     file_name, Built, Client, Confidence, Format, Found, Home, Layout, Recognised, Seen, Unit,
     UnitFile,
 };
+
 use crate::model::ClientId;
 use crate::source::{Files, SourceFile, Span};
-use crate::syntax::prefs::{self, ParsedPrefs, PrefFileKind};
+use crate::syntax::prefs::ParsedPrefs;
 use crate::tree::Tree;
 
 pub(crate) use profiles_ini::profile_dirs;
@@ -35,6 +41,11 @@ pub const PREFS_JS: Format = Format("prefs-js");
 pub const DEFAULT_PREFS_JS: Format = Format("default-prefs-js");
 /// profiles.ini.
 pub const PROFILES_INI: Format = Format("profiles-ini");
+/// An enterprise policies file (policies.json).
+pub const POLICIES_JSON: Format = Format("policies-json");
+/// An AutoConfig file (named by `general.config.filename`, usually `*.cfg`).
+pub const AUTOCONFIG: Format = Format("autoconfig-cfg");
+const POLICIES: &str = "policies.json";
 
 const PREFS: &str = "prefs.js";
 const USER: &str = "user.js";
@@ -73,26 +84,65 @@ impl Client for Thunderbird {
     }
 
     fn formats(&self) -> &'static [Format] {
-        &[PREFS_JS, DEFAULT_PREFS_JS, PROFILES_INI]
+        &[
+            PREFS_JS,
+            DEFAULT_PREFS_JS,
+            PROFILES_INI,
+            POLICIES_JSON,
+            AUTOCONFIG,
+        ]
     }
 
-    fn wants_when_walking(&self, name: &str) -> bool {
-        matches!(name, PREFS | USER | PROFILES)
+    fn wants_when_walking(&self, path: &Path, name: &str) -> bool {
+        matches!(name, PREFS | USER | PROFILES | POLICIES)
+            || name.ends_with(".cfg")
+            || (name.ends_with(".js") && in_pref_dir(path))
     }
 
-    fn recognise(&self, name: &str, head: &[u8], seen: Seen) -> Option<(Format, Confidence)> {
+    fn recognise(
+        &self,
+        path: &Path,
+        name: &str,
+        head: &[u8],
+        seen: Seen,
+    ) -> Option<(Format, Confidence)> {
         match name {
             PREFS | USER => return Some((PREFS_JS, Confidence::Sure)),
             PROFILES => return Some((PROFILES_INI, Confidence::Sure)),
+            POLICIES => return Some((POLICIES_JSON, Confidence::Sure)),
+            // A file in a default prefs directory is read with that grammar, whatever it
+            // holds (Gecko takes the grammar from where it reads the file, not from it).
+            _ if name.ends_with(".js") && in_pref_dir(path) => {
+                return Some((DEFAULT_PREFS_JS, Confidence::Sure))
+            }
+            _ if name.ends_with(".cfg") && machine::looks_like_autoconfig(head) => {
+                return Some((AUTOCONFIG, Confidence::Sure))
+            }
             _ if seen != Seen::Named => return None,
             _ => {}
         }
-        let has = |needle: &[u8]| memchr::memmem::find(head, needle).is_some();
-        if has(b"user_pref") {
-            Some((PREFS_JS, Confidence::Guess))
-        } else if name.ends_with(".js") && (has(b"pref(") || has(b"sticky_pref")) {
+        let text = String::from_utf8_lossy(head);
+        if name.ends_with(".json") && text.contains("\"policies\"") {
+            return Some((POLICIES_JSON, Confidence::Guess));
+        }
+        // The grammar is the one most statements are written in: a default prefs file
+        // may hold a stray `user_pref`, a user file a stray `pref(` (issue 17, P1).
+        let calls = |word: &str| {
+            text.match_indices(&format!("{word}("))
+                .filter(|(i, _)| {
+                    !text
+                        .get(..*i)
+                        .unwrap_or("")
+                        .ends_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                })
+                .count()
+        };
+        let (defaults, users) = (calls("pref") + calls("sticky_pref"), calls("user_pref"));
+        if name.ends_with(".js") && defaults > users {
             Some((DEFAULT_PREFS_JS, Confidence::Guess))
-        } else if name.ends_with(".ini") && has(b"[Profile") {
+        } else if text.contains("user_pref") {
+            Some((PREFS_JS, Confidence::Guess))
+        } else if name.ends_with(".ini") && text.contains("[Profile") {
             Some((PROFILES_INI, Confidence::Guess))
         } else {
             None
@@ -103,21 +153,23 @@ impl Client for Thunderbird {
         for root in roots(home) {
             let ini = root.join(PROFILES);
             if tree.is_file(&ini) {
-                found.files.push(Recognised {
-                    path: ini,
-                    format: PROFILES_INI,
-                    seen: Seen::Located,
-                });
+                found
+                    .files
+                    .push(Recognised::new(ini, PROFILES_INI, Seen::Located));
             }
             found.searched.push(root);
         }
+    }
+
+    fn locate_machine(&self, tree: &Tree, found: &mut Found) {
+        machine::locate(tree, found);
     }
 
     fn group(
         &self,
         tree: &Tree,
         files: Vec<Recognised>,
-        _machine: Vec<Recognised>,
+        machine: Vec<Recognised>,
         _found: &mut Found,
     ) -> Vec<Unit> {
         let mut profiles = ProfileDirs::default();
@@ -128,18 +180,9 @@ impl Client for Thunderbird {
                 PREFS_JS if name == PREFS || name == USER => {
                     profiles.add_file(tree, &r.path, r.seen == Seen::Named)
                 }
-                // A prefs file under another name: a profile of its own, one layer.
-                PREFS_JS | DEFAULT_PREFS_JS => units.push(Unit::new(
-                    &THUNDERBIRD,
-                    r.path.display().to_string(),
-                    vec![UnitFile {
-                        path: r.path,
-                        format: r.format,
-                    }],
-                )),
-                _ => {
-                    // profiles.ini: its own findings, and the profiles it lists. An
-                    // unreadable or oversized file is reported when the unit is read.
+                PROFILES_INI => {
+                    // Its own findings, and the profiles it lists. An unreadable or
+                    // oversized file is reported when the unit is read.
                     if let Ok(bytes) = tree.read(&r.path) {
                         let text = String::from_utf8_lossy(&bytes);
                         for entry in profile_dirs(&r.path, &text) {
@@ -151,68 +194,23 @@ impl Client for Thunderbird {
                     units.push(Unit::new(
                         &THUNDERBIRD,
                         r.path.display().to_string(),
-                        vec![UnitFile {
-                            path: r.path,
-                            format: PROFILES_INI,
-                        }],
+                        vec![r.unit_file()],
                     ));
                 }
+                // A prefs file under another name, a default prefs file, a policies.json
+                // or an AutoConfig file on its own: a deployment artefact, checked as
+                // what every account on a machine that gets it inherits.
+                _ => units.push(assemble::artefact_unit(tree, r)),
             }
         }
-        units.extend(profiles.into_units());
+        let installs = assemble::install_units(tree, machine);
+        units.extend(profiles.into_units(&installs));
+        units.extend(installs);
         units
     }
 
     fn build(&self, unit: &Unit, files: &Files) -> Built {
-        let mut built = Built::default();
-        let Some(first) = unit.files.first() else {
-            return built;
-        };
-        match first.format {
-            PROFILES_INI => {
-                let id = files.find(&first.path);
-                if let Some((id, file)) = id.and_then(|id| Some((id, files.get(id)?))) {
-                    built.formats.push((id, PROFILES_INI));
-                    built.profiles.push(profiles_ini::build_profile(id, file));
-                }
-            }
-            format => {
-                let kind = if format == DEFAULT_PREFS_JS {
-                    PrefFileKind::Default
-                } else {
-                    PrefFileKind::User
-                };
-                let mut parsed = Vec::new();
-                for f in &unit.files {
-                    let Some(id) = files.find(&f.path) else {
-                        continue;
-                    };
-                    let Some(file) = files.get(id) else { continue };
-                    let p = prefs::parse(file, kind);
-                    built
-                        .secrets
-                        .extend(secrets(file, &p).into_iter().map(|s| (id, s)));
-                    built.formats.push((id, format));
-                    parsed.push((id, Layer::of(&f.path), p));
-                }
-                let inputs: Vec<build::LayerInput<'_>> = parsed
-                    .iter()
-                    .map(|(file, layer, parsed)| build::LayerInput {
-                        file: *file,
-                        layer: *layer,
-                        parsed,
-                        user_file: kind == PrefFileKind::User,
-                    })
-                    .collect();
-                let mut profile = build::build_profile(unit.name.clone(), files, &inputs);
-                if kind == PrefFileKind::Default {
-                    // Default prefs are not a profile: only their syntax matters.
-                    profile.servers.clear();
-                }
-                built.profiles.push(profile);
-            }
-        }
-        built
+        assemble::build(unit, files)
     }
 
     fn lock_held(&self, unit: &Unit) -> Option<String> {
@@ -286,20 +284,23 @@ impl ProfileDirs {
         }
     }
 
-    fn into_units(self) -> Vec<Unit> {
+    /// One unit per profile directory, sharing the layers of the installs that use it.
+    fn into_units(self, installs: &[Unit]) -> Vec<Unit> {
         self.0
             .into_iter()
             .filter_map(|(dir, (prefs, user))| {
                 let files: Vec<UnitFile> = prefs
                     .into_iter()
                     .chain(user)
-                    .map(|path| UnitFile {
-                        path,
-                        format: PREFS_JS,
-                    })
+                    .map(|path| UnitFile::new(path, PREFS_JS))
                     .collect();
-                (!files.is_empty())
-                    .then(|| Unit::new(&THUNDERBIRD, dir.display().to_string(), files))
+                if files.is_empty() {
+                    return None;
+                }
+                let name = dir.display().to_string();
+                let mut unit = Unit::new(&THUNDERBIRD, name, files);
+                unit.shared = assemble::layers_for_profile(&unit.name, installs);
+                Some(unit)
             })
             .collect()
     }
@@ -351,6 +352,13 @@ pub fn is_secret_pref(name: &str) -> bool {
             _ => false,
         }
     })
+}
+
+/// True when `path` is in a default prefs directory (`defaults/pref`, or the system's
+/// `pref` directory): its `.js` files are default prefs files.
+fn in_pref_dir(path: &Path) -> bool {
+    path.parent()
+        .is_some_and(|p| file_name(p) == "pref" || file_name(p) == "syspref")
 }
 
 /// The secret values of a parsed prefs file, including values of statements that a

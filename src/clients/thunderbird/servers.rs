@@ -9,7 +9,6 @@ use crate::model::{
     Security, Server, Setting, Usage,
 };
 use crate::source::{FileId, Span};
-use crate::syntax::prefs::PrefValue;
 
 impl Builder<'_> {
     fn security(
@@ -116,7 +115,7 @@ impl Builder<'_> {
             protocol.plain_port()
         };
         let own = format!("{branch}.{key}.port");
-        let Some(a) = self.get(&own) else {
+        let Some(e) = self.get(&own) else {
             let setting = Setting {
                 value: default_port,
                 origin: Origin::Default {
@@ -132,26 +131,28 @@ impl Builder<'_> {
             return (setting, true);
         };
         // Only ints reach here (a string is rejected by `expected_type`).
-        let p = match a.entry.value {
-            PrefValue::Int(p) => i64::from(p),
-            _ => -1,
-        };
+        let p = e.stmt.int().map(i64::from).unwrap_or(-1);
+        let origin = self.origin(&e, &own);
         if p == -1 || p == 0 {
-            return (Setting::explicit(default_port, self.location(a)), true);
+            let setting = Setting {
+                value: default_port,
+                origin,
+            };
+            return (setting, true);
         }
         if !(1..=65535).contains(&p) {
-            profile.findings.push(FileFinding {
-                kind: FileFindingKind::InvalidValue,
-                file: a.file,
-                span: a.entry.value_span,
-                label: "not a port".to_owned(),
-                message: format!("port {p} is outside 1–65535: the connection fails"),
-                help: Some(format!("use {default_port}, or -1 for the default")),
-                notes: Vec::new(),
-                account: account.map(str::to_owned),
-            });
+            let mut f = FileFinding::new(
+                FileFindingKind::InvalidValue,
+                e.stmt.file,
+                e.stmt.value_span,
+                "not a port",
+                format!("port {p} is outside 1–65535: the connection fails"),
+            )
+            .help(format!("use {default_port}, or -1 for the default"));
+            f.account = account.map(str::to_owned);
+            profile.findings.push(f);
         }
-        (Setting::explicit(p, self.location(a)), false)
+        (Setting { value: p, origin }, false)
     }
 
     pub(super) fn incoming(

@@ -1,0 +1,355 @@
+//! From units to models: which Thunderbird files form a unit (a profile with the layers
+//! of the installs that use it, an install's own layers, a deployment artefact on its
+//! own), and how a unit's files are parsed and handed to [`super::build`].
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::autoconfig::{self, Cfg};
+use super::build::{self, LayerInput, MachineInput, Subject};
+use super::machine;
+use super::policies::{self, Policies};
+use super::{
+    secrets, Layer, AUTOCONFIG, DEFAULT_PREFS_JS, POLICIES_JSON, PREFS_JS, PROFILES_INI,
+    THUNDERBIRD,
+};
+use crate::clients::{Built, Recognised, Unit, UnitFile};
+use crate::model::{FileFinding, FileFindingKind};
+use crate::source::{FileId, Files, Span};
+use crate::syntax::json;
+use crate::syntax::prefs::{self, ParsedPrefs, PrefFileKind, PrefValue};
+use crate::tree::Tree;
+
+/// A file linted on its own as a deployment artefact. A default prefs file that sits in an
+/// install's `defaults/pref` also brings the AutoConfig file it names when that is
+/// missing, to say so.
+pub(super) fn artefact_unit(tree: &Tree, r: Recognised) -> Unit {
+    let mut unit = Unit::new(
+        &THUNDERBIRD,
+        r.path.display().to_string(),
+        vec![r.unit_file()],
+    );
+    if r.format == DEFAULT_PREFS_JS {
+        if let Some(install) = machine::install_of_defaults_file(&r.path) {
+            if let Some(name) = machine::autoconfig_name(tree, std::iter::once(r.path.as_path())) {
+                let cfg = install.join(&name);
+                if !tree.is_file(&cfg) {
+                    unit.absent.push(UnitFile::new(cfg, AUTOCONFIG));
+                }
+            }
+        }
+    }
+    unit
+}
+
+/// One unit per install: its layer files, in order. Found by discovery, they are reported
+/// but never written.
+pub(super) fn install_units(tree: &Tree, machine: Vec<Recognised>) -> Vec<Unit> {
+    let mut units: Vec<Unit> = Vec::new();
+    for r in machine {
+        let Some(set) = r.set.clone() else { continue };
+        match units.iter_mut().find(|u| u.name == *set) {
+            Some(unit) => unit.files.push(r.unit_file()),
+            None => {
+                let mut unit = Unit::new(&THUNDERBIRD, set.to_string(), vec![r.unit_file()]);
+                unit.machine_wide = true;
+                units.push(unit);
+            }
+        }
+    }
+    for unit in &mut units {
+        let has_cfg = unit.files.iter().any(|f| f.format == AUTOCONFIG);
+        if has_cfg {
+            continue;
+        }
+        let defaults = unit
+            .files
+            .iter()
+            .filter(|f| f.format == DEFAULT_PREFS_JS)
+            .map(|f| f.path.as_path());
+        if let Some(name) = machine::autoconfig_name(tree, defaults) {
+            let cfg = Path::new(&unit.name).join(name);
+            unit.absent.push(UnitFile::new(cfg, AUTOCONFIG));
+        }
+    }
+    units
+}
+
+/// The layers a profile's directory takes: those of every install of its kind (a snap
+/// profile the snap's, a Flatpak one the Flatpak's, any other the native installs'). A
+/// profile is built once per install when there are several: which one runs it cannot be
+/// known from its files.
+pub(super) fn layers_for_profile(profile: &str, installs: &[Unit]) -> Vec<UnitFile> {
+    let kind = machine::install_kind(profile);
+    installs
+        .iter()
+        .filter(|i| machine::install_kind(&i.name) == kind)
+        .flat_map(|i| i.files.iter().cloned())
+        .collect()
+}
+
+/// Parsed machine layers, owned, for one install (or one artefact).
+#[derive(Default)]
+struct Parsed {
+    defaults: Vec<(FileId, ParsedPrefs)>,
+    cfg: Option<(FileId, Cfg)>,
+    policies: Option<(FileId, Policies)>,
+    /// Policies files that another one hides: (file, is it identical to the one used).
+    hidden_policies: Vec<(FileId, bool)>,
+}
+
+impl Parsed {
+    fn input(&self) -> MachineInput<'_> {
+        MachineInput {
+            defaults: self.defaults.iter().map(|(id, p)| (*id, p)).collect(),
+            cfg: self.cfg.as_ref().map(|(id, c)| (*id, c)),
+            policies: self.policies.as_ref().map(|(id, p)| (*id, p)),
+        }
+    }
+}
+
+/// Builds a unit's profiles.
+pub(super) fn build(unit: &Unit, files: &Files) -> Built {
+    let mut built = Built::default();
+    let Some(first) = unit.files.first() else {
+        return built;
+    };
+    if first.format == PROFILES_INI {
+        let id = files.find(&first.path);
+        if let Some((id, file)) = id.and_then(|id| Some((id, files.get(id)?))) {
+            built.formats.push((id, PROFILES_INI));
+            built
+                .profiles
+                .push(super::profiles_ini::build_profile(id, file));
+        }
+        return built;
+    }
+    if first.format == PREFS_JS {
+        build_profiles(unit, files, &mut built);
+    } else {
+        build_artefact(unit, files, &mut built);
+    }
+    built
+}
+
+/// A profile: its prefs.js/user.js, under the layers of each install that uses it.
+fn build_profiles(unit: &Unit, files: &Files, built: &mut Built) {
+    let mut parsed = Vec::new();
+    for f in &unit.files {
+        let Some((id, file)) = files
+            .find(&f.path)
+            .and_then(|id| Some((id, files.get(id)?)))
+        else {
+            continue;
+        };
+        let p = prefs::parse(file, PrefFileKind::User);
+        built
+            .secrets
+            .extend(secrets(file, &p).into_iter().map(|s| (id, s)));
+        built.formats.push((id, PREFS_JS));
+        parsed.push((id, Layer::of(&f.path), p));
+    }
+    let layers: Vec<LayerInput<'_>> = parsed
+        .iter()
+        .map(|(file, layer, parsed)| LayerInput {
+            file: *file,
+            layer: *layer,
+            parsed,
+        })
+        .collect();
+    let mut sets: Vec<(Arc<str>, Vec<&UnitFile>)> = Vec::new();
+    for f in &unit.shared {
+        let Some(set) = &f.set else { continue };
+        match sets.iter_mut().find(|(s, _)| s == set) {
+            Some((_, list)) => list.push(f),
+            None => sets.push((Arc::clone(set), vec![f])),
+        }
+    }
+    if sets.is_empty() {
+        let machine = MachineInput::default();
+        let profile = build::build_profile(
+            unit.name.clone(),
+            files,
+            &layers,
+            &machine,
+            Subject::Profile,
+        );
+        built.profiles.push(profile);
+        return;
+    }
+    let several = sets.len() > 1;
+    for (set, set_files) in &sets {
+        let machine = parse_machine(set_files.iter().copied(), Some(set), files, built);
+        let name = if several {
+            format!("{} (under {set})", unit.name)
+        } else {
+            unit.name.clone()
+        };
+        let profile =
+            build::build_profile(name, files, &layers, &machine.input(), Subject::Profile);
+        built.profiles.push(profile);
+    }
+}
+
+/// An install's layers or a deployment artefact, applied to hypothetical accounts.
+fn build_artefact(unit: &Unit, files: &Files, built: &mut Built) {
+    let set = unit.files.first().and_then(|f| f.set.clone());
+    let machine = parse_machine(unit.files.iter(), set.as_ref(), files, built);
+    let mut profile = build::build_profile(
+        unit.name.clone(),
+        files,
+        &[],
+        &machine.input(),
+        Subject::Artefact,
+    );
+    for f in unit.absent.iter().filter(|f| f.format == AUTOCONFIG) {
+        profile.findings.extend(missing_autoconfig(f, &machine));
+    }
+    for (id, identical) in &machine.hidden_policies {
+        if !identical {
+            profile
+                .findings
+                .push(shadowed_policies(*id, files, &machine));
+        }
+    }
+    built.profiles.push(profile);
+}
+
+/// Parses an install's (or artefact's) layer files, in the order given.
+fn parse_machine<'u>(
+    layer_files: impl Iterator<Item = &'u UnitFile>,
+    set: Option<&Arc<str>>,
+    files: &Files,
+    built: &mut Built,
+) -> Parsed {
+    let mut out = Parsed::default();
+    let mut cfg_file = None;
+    let mut policy_files = Vec::new();
+    for f in layer_files {
+        let Some((id, file)) = files
+            .find(&f.path)
+            .and_then(|id| Some((id, files.get(id)?)))
+        else {
+            continue;
+        };
+        built.formats.push((id, f.format));
+        match f.format {
+            DEFAULT_PREFS_JS => {
+                let p = prefs::parse(file, PrefFileKind::Default);
+                built
+                    .secrets
+                    .extend(secrets(file, &p).into_iter().map(|s| (id, s)));
+                out.defaults.push((id, p));
+            }
+            AUTOCONFIG => cfg_file = Some(id),
+            POLICIES_JSON => policy_files.push((id, in_distribution(&f.path, set))),
+            // A prefs.js-grammar file named on its own.
+            _ => {
+                let p = prefs::parse(file, PrefFileKind::User);
+                built
+                    .secrets
+                    .extend(secrets(file, &p).into_iter().map(|s| (id, s)));
+                out.defaults.push((id, p));
+            }
+        }
+    }
+    if let Some(id) = cfg_file {
+        if let Some(file) = files.get(id) {
+            let cfg = autoconfig::read(id, file, obscure_value(&out.defaults));
+            built.secrets.extend(cfg.secrets.iter().map(|s| (id, *s)));
+            out.cfg = Some((id, cfg));
+        }
+    }
+    // The system policies.json hides the distribution one, even empty (facts 12, 15).
+    policy_files.sort_by_key(|(_, distribution)| *distribution);
+    let mut policy_files = policy_files.into_iter();
+    if let Some((id, _)) = policy_files.next() {
+        if let Some(file) = files.get(id) {
+            let p = policies::read(id, file);
+            built.secrets.extend(p.secrets.iter().map(|s| (id, *s)));
+            out.policies = Some((id, p));
+            for (hidden, _) in policy_files {
+                let identical = files
+                    .get(hidden)
+                    .map(|h| h.bytes() == file.bytes())
+                    .unwrap_or(false);
+                if let Some(h) = files.get(hidden) {
+                    // Masked like the file that is used, though it applies nothing.
+                    let p = policies::read(hidden, h);
+                    built.secrets.extend(p.secrets.iter().map(|s| (hidden, *s)));
+                }
+                out.hidden_policies.push((hidden, identical));
+            }
+        }
+    }
+    out
+}
+
+/// True for `<install>/distribution/policies.json` (the install is the set's name).
+fn in_distribution(path: &Path, set: Option<&Arc<str>>) -> bool {
+    match set {
+        Some(install) => path.starts_with(Path::new(&**install).join("distribution")),
+        None => false,
+    }
+}
+
+/// `general.config.obscure_value` as the default prefs files leave it (Thunderbird's own
+/// default is 0, FACTS fact 32).
+fn obscure_value(defaults: &[(FileId, ParsedPrefs)]) -> i64 {
+    let mut value = 0;
+    for (_, p) in defaults {
+        for e in p.entries.iter().filter(|e| e.default_branch) {
+            if e.name == "general.config.obscure_value" {
+                if let PrefValue::Int(v) = e.value {
+                    value = i64::from(v);
+                }
+            }
+        }
+    }
+    value
+}
+
+/// The AutoConfig file a default prefs file names is not in the install directory.
+fn missing_autoconfig(absent: &UnitFile, machine: &Parsed) -> Option<FileFinding> {
+    let (file, entry) = machine
+        .defaults
+        .iter()
+        .flat_map(|(id, p)| p.entries.iter().map(move |e| (*id, e)))
+        .rfind(|(_, e)| e.default_branch && e.name == "general.config.filename")?;
+    Some(
+        FileFinding::new(
+            FileFindingKind::AutoconfigMissing,
+            file,
+            entry.value_span,
+            "no such file",
+            format!(
+                "`general.config.filename` names `{}`, which is not in the install directory (Thunderbird reads the AutoConfig file only from there): at every start Thunderbird shows \"Configuration Error\" and waits until it is dismissed; started headless, it never starts",
+                absent.path.display()
+            ),
+        )
+        .help("install the AutoConfig file next to the Thunderbird binary, or remove `general.config.filename`"),
+    )
+}
+
+/// A distribution policies.json the system one hides.
+fn shadowed_policies(hidden: FileId, files: &Files, machine: &Parsed) -> FileFinding {
+    let used = machine
+        .policies
+        .as_ref()
+        .and_then(|(id, _)| files.get(*id))
+        .map(|f| f.display_path())
+        .unwrap_or_default();
+    let span = files
+        .get(hidden)
+        .and_then(|f| json::parse(&f.text).value)
+        .and_then(|v| v.get("policies").map(|m| m.key_span))
+        .unwrap_or(Span::empty(0));
+    FileFinding::new(
+        FileFindingKind::PoliciesShadowed,
+        hidden,
+        span,
+        "never read",
+        format!("this policies.json is never read: `{used}` exists, and Thunderbird then uses that file alone (even when it is empty)"),
+    )
+    .help("put the policies in one of the two files, and delete the other")
+}
