@@ -29,7 +29,7 @@ fn clientlint() -> Command {
     cmd.env_remove("NO_COLOR")
         // This machine's own Thunderbird (the interop suite installs one) is not the test's.
         .env(
-            clientlint::engine::discover::MACHINE_ROOT_ENV,
+            discover::MACHINE_ROOT_ENV,
             "/nonexistent/clientlint-test-machine",
         )
         .env_remove(clientlint::fix::FAILPOINT_ENV)
