@@ -91,12 +91,12 @@ pub(super) trait Syntax: Sized {
 pub(super) struct Account<S> {
     pub(super) file: FileId,
     /// The file's short name, for messages.
-    pub(super) file_name: String,
+    file_name: String,
     pub(super) eol: &'static str,
     /// The account as messages name it (`Account1`, `Outlook\00000002`).
     pub(super) name: String,
     /// Where the account is defined: diagnostics about defaults point here.
-    pub(super) anchor: Span,
+    anchor: Span,
     pub(super) values: S,
 }
 
