@@ -1,9 +1,12 @@
 //! Outlook: PRF profile files and `.reg` exports of Outlook profiles. Both are imported by
 //! an administrator (`outlook.exe /importprf`, `reg import`) rather than rewritten by a
 //! running Outlook, so a file is its own unit and no lock applies. What the accounts'
-//! values mean is in [`values`]; the two syntaxes' account readers in [`prf`] and [`reg`]
-//! (reference outlook.md).
+//! numbers mean is in [`values`]; how an account becomes servers, once for both syntaxes,
+//! in [`account`]; what each syntax supplies to it (spellings, lookups, insertions) and
+//! its own structure (the PRF's mapping sections, the export's keys) in [`prf`] and
+//! [`reg`] (reference outlook.md).
 
+mod account;
 mod prf;
 mod reg;
 mod values;

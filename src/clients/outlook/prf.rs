@@ -12,14 +12,9 @@
 //! `GetPrivateProfileString`: section and key names are case-insensitive, the first
 //! section and the first key of a name win, lines without `=` are ignored.
 
-use super::values::{
-    default_port, no_writer, prf_int, prf_secure_connection, prf_use_auth, prf_use_ssl,
-    security_from_secure_connection, security_from_use_ssl, smtp_auth,
-};
-use crate::model::{
-    AuthMethod, Connections, FileFinding, FileFindingKind, Insertion, Location, Note, Origin,
-    Profile, Protocol, Role, Security, Server, Setting, ValueWriter,
-};
+use super::account::{spell, Account, Found, Keys, Syntax};
+use super::values::{secure_connection_legend, Writers, PRF_WRITERS};
+use crate::model::{FileFinding, FileFindingKind, Profile, Protocol};
 use crate::source::{FileId, SourceFile, Span};
 use crate::syntax::ini::{self, IniEntry, IniSection, ParsedIni};
 
@@ -96,25 +91,13 @@ fn known_mapping(key: &str) -> Option<&'static str> {
         .map(|(_, m)| *m)
 }
 
-/// What a PT_LONG key holds.
-enum Long<'a> {
-    Absent,
-    /// A `%placeholder%` or a value that is not a number (already reported).
-    Unusable,
-    Num(&'a IniEntry, i64),
-}
-
-struct Account<'a> {
-    file: FileId,
-    file_name: String,
-    eol: &'static str,
-    /// `Account1` as written in the list.
-    name: String,
+/// An `[AccountN]` section read through the file's own mapping section.
+pub(super) struct Prf<'a> {
     section: &'a IniSection,
     mapping: &'a IniSection,
 }
 
-impl<'a> Account<'a> {
+impl<'a> Prf<'a> {
     /// The first mapped entry of `key`: unmapped keys are written nowhere.
     fn get(&self, key: &str) -> Option<&'a IniEntry> {
         first(self.mapping, key)?;
@@ -124,373 +107,158 @@ impl<'a> Account<'a> {
     fn maps(&self, key: &str) -> bool {
         first(self.mapping, key).is_some()
     }
+}
 
-    fn location(&self, e: &IniEntry, writer: ValueWriter) -> Location {
-        Location {
-            file: self.file,
-            file_name: self.file_name.clone(),
-            key: e.key.clone(),
-            key_span: e.key_span,
-            value_span: e.value_span,
-            writer,
-        }
+fn found(e: &IniEntry) -> Found {
+    Found {
+        key: e.key.clone(),
+        key_span: e.key_span,
+        value_span: e.value_span,
+    }
+}
+
+impl Syntax for Prf<'_> {
+    const KEYS: Keys = Keys {
+        server: "{p}Server",
+        user: "{p}UserName",
+        port: "{p}Port",
+        use_ssl: "{p}UseSSL",
+        secure_connection: "{p}SecureConnection",
+        use_auth: "{p}UseAuth",
+        use_spa: Some("{p}UseSPA"),
+        auth_method: Some("{p}AuthMethod"),
+        timeout: Some("ServerTimeOut"),
+        leave_on_server: Some("LeaveOnServer"),
+    };
+    const WRITERS: Writers = PRF_WRITERS;
+    const NUMBERS_DOCUMENTED: bool = true;
+
+    fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
     }
 
-    fn anchor(&self) -> (FileId, Span) {
-        (self.file, self.section.name_span)
-    }
-
-    /// Adds `key=…` after the last entry of `[AccountN]`, in the file's line endings;
-    /// only when the mapping section maps the key (else Outlook would ignore it too).
-    fn insertion(&self, key: &str, writer: ValueWriter) -> Option<Insertion> {
-        // Outlook reads the first line of a key (`GetPrivateProfileString`), so a line
-        // added after an existing but unusable one (`SMTPSecureConnection=2<junk>`)
-        // would never be read: offer no insertion then; the invalid value is reported
-        // where it is. (Found by the `fix_roundtrip` fuzz target.)
-        if !self.maps(key) || first(self.section, key).is_some() {
-            return None;
-        }
-        let at = self
-            .section
-            .entries
-            .last()
-            .map(|e| e.line_span.end)
-            .unwrap_or(self.section.header_span.end);
-        Some(Insertion {
-            file: self.file,
-            file_name: self.file_name.clone(),
-            at,
-            prefix: format!("{}{key}=", self.eol),
-            suffix: String::new(),
-            writer,
-        })
-    }
-
-    fn finding(
-        &self,
-        kind: FileFindingKind,
-        span: Span,
-        label: &str,
-        message: String,
-    ) -> FileFinding {
-        FileFinding {
-            kind,
-            file: self.file,
-            span,
-            label: label.to_owned(),
-            message,
-            help: None,
-            notes: Vec::new(),
-            account: Some(self.name.clone()),
-        }
-    }
-
-    /// A PT_LONG key; a value that is not a number is reported as invalid.
-    fn long(&self, key: &str, findings: &mut Vec<FileFinding>) -> Long<'a> {
-        let Some(e) = self.get(key) else {
-            return Long::Absent;
-        };
-        if is_placeholder(&e.value) {
-            return Long::Unusable;
-        }
-        match parse_long(&e.value) {
-            Some(v) => Long::Num(e, v),
-            None => {
-                let mut f = self.finding(
-                    FileFindingKind::InvalidValue,
-                    e.value_span,
-                    "not a number",
-                    format!(
-                        "`{}` in `[{}]` is `{}`, not a number: it maps to a PT_LONG property, so Outlook cannot use it",
-                        e.key, self.name, e.value
-                    ),
-                );
-                f.help = Some("write a decimal number (or 0x hex)".to_owned());
-                findings.push(f);
-                Long::Unusable
-            }
-        }
-    }
-
-    fn string(&self, key: &str) -> Option<Setting<String>> {
+    fn text(&self, key: &str) -> Option<(Found, String)> {
         let e = self.get(key)?;
         if e.value.is_empty() || is_placeholder(&e.value) {
             return None;
         }
-        Some(Setting::explicit(
-            e.value.clone(),
-            self.location(e, no_writer),
-        ))
+        Some((found(e), e.value.clone()))
     }
 
-    fn default<T>(&self, value: T, note: String, insert: Option<Insertion>) -> Setting<T> {
-        Setting {
-            value,
-            origin: Origin::Default {
-                note,
-                anchor: self.anchor(),
-                insert: insert.map(Box::new),
-            },
-        }
-    }
-
-    fn port(
-        &self,
+    /// A PT_LONG key; a `%placeholder%` is unusable, a value that is not a number is
+    /// reported as invalid.
+    fn number(
+        account: &Account<Self>,
         key: &str,
-        protocol: Protocol,
-        security: Security,
         findings: &mut Vec<FileFinding>,
-    ) -> Setting<i64> {
-        let fallback = default_port(protocol, security);
-        match self.long(key, findings) {
-            Long::Num(e, p) => {
-                if !(1..=65535).contains(&p) {
-                    let mut f = self.finding(
+    ) -> Option<(Found, i64)> {
+        let e = account.values.get(key)?;
+        if is_placeholder(&e.value) {
+            return None;
+        }
+        let v = parse_long(&e.value);
+        if v.is_none() {
+            findings.push(
+                account
+                    .finding(
                         FileFindingKind::InvalidValue,
                         e.value_span,
-                        "not a port",
-                        format!("`{key}` is {p}, outside 1–65535: the connection fails"),
-                    );
-                    f.help = Some(format!("use {fallback}"));
-                    findings.push(f);
-                }
-                Setting::explicit(p, self.location(e, prf_int))
-            }
-            // [INF] Outlook's default port is not documented; see `default_port`.
-            Long::Absent | Long::Unusable => self.default(
-                fallback,
-                format!(
-                    "`{key}` is not set: Outlook is assumed to use {fallback}, the {} port for {}",
-                    protocol.name(),
-                    security.describe()
-                ),
-                self.insertion(key, prf_int),
-            ),
-        }
-    }
-
-    fn incoming(&self, protocol: Protocol, findings: &mut Vec<FileFinding>) -> Server {
-        let p = protocol.name();
-        let ssl_key = format!("{p}UseSSL");
-        let security = match self.long(&ssl_key, findings) {
-            Long::Num(e, v) => {
-                Setting::explicit(security_from_use_ssl(v), self.location(e, prf_use_ssl))
-            }
-            // [INF] an absent PROP_INET_SSL is read as 0, like the API's "zero" case.
-            Long::Absent | Long::Unusable => self.default(
-                Security::None,
-                format!("`{ssl_key}` is not set: Outlook connects without SSL"),
-                self.insertion(&ssl_key, prf_use_ssl),
-            ),
-        };
-        let port = self.port(&format!("{p}Port"), protocol, security.value, findings);
-        let spa_key = format!("{p}UseSPA");
-        // The incoming login always sends the password, unless SPA (NTLM) is on.
-        let auth = match self.long(&spa_key, findings) {
-            Long::Num(e, v) => Setting::explicit(
-                if v != 0 {
-                    AuthMethod::Ntlm
-                } else {
-                    AuthMethod::PasswordCleartext
-                },
-                self.location(e, no_writer),
-            ),
-            Long::Absent | Long::Unusable => self.default(
-                AuthMethod::PasswordCleartext,
-                format!("`{spa_key}` is not set: Outlook logs in with the password"),
-                None,
-            ),
-        };
-        // [INF] ServerTimeOut's unit is undocumented; samples use 60, read as seconds.
-        let timeout_seconds = match self.long("ServerTimeOut", findings) {
-            Long::Num(e, v) => Some(Setting::explicit(v, self.location(e, prf_int))),
-            Long::Absent | Long::Unusable => None,
-        };
-        if protocol == Protocol::Pop3 {
-            // Only checked for being a number: nothing in the model reads it.
-            let _ = self.long("LeaveOnServer", findings);
-        }
-        Server {
-            account: Some(self.name.clone()),
-            key: format!("{}.{p}", self.name),
-            role: Role::Incoming,
-            protocol,
-            host: self.string(&format!("{p}Server")),
-            user: self.string(&format!("{p}UserName")),
-            port,
-            port_follows_security: false,
-            security,
-            auth: Some(auth),
-            max_connections: None,
-            poll_enabled: None,
-            poll_minutes: None,
-            timeout_seconds,
-            auth_is_mechanism: false,
-            // No setting caps Outlook's connections (reference §1, §2): one per account
-            // is counted, a lower bound. [INF]
-            connections: Connections::Fixed {
-                count: 1,
-                why: "one connection per account (lower bound)",
-            },
-            anchor: self.anchor(),
-            usage: crate::model::Usage::Always,
-        }
-    }
-
-    fn smtp_security(&self, findings: &mut Vec<FileFinding>) -> Setting<Security> {
-        // [INF] When both generations are present, the newer enum is assumed to win.
-        if let Long::Num(e, v) = self.long("SMTPSecureConnection", findings) {
-            match security_from_secure_connection(v) {
-                Some(s) => return Setting::explicit(s, self.location(e, prf_secure_connection)),
-                None => {
-                    let mut f = self.finding(
-                        FileFindingKind::InvalidValue,
-                        e.value_span,
-                        "unknown security mode",
+                        "not a number",
                         format!(
-                            "`SMTPSecureConnection` is {v}, which is not 0 (none), 1 (SSL), 2 (TLS) or 3 (auto): Outlook's behaviour is undefined; clientlint assumes no encryption"
+                            "`{}` in `[{}]` is `{}`, not a number: it maps to a PT_LONG property, so Outlook cannot use it",
+                            e.key, account.name, e.value
                         ),
-                    );
-                    f.help = Some(
-                        "use 2 (TLS, i.e. STARTTLS) on port 587 or 1 (SSL) on port 465".to_owned(),
-                    );
-                    findings.push(f);
-                    return Setting::explicit(
-                        Security::None,
-                        self.location(e, prf_secure_connection),
-                    );
-                }
-            }
-        }
-        if let Long::Num(e, v) = self.long("SMTPUseSSL", findings) {
-            return Setting::explicit(security_from_use_ssl(v), self.location(e, prf_use_ssl));
-        }
-        let insert = self
-            .insertion("SMTPSecureConnection", prf_secure_connection)
-            .or_else(|| self.insertion("SMTPUseSSL", prf_use_ssl));
-        self.default(
-            Security::None,
-            "neither `SMTPSecureConnection` nor `SMTPUseSSL` is set: Outlook sends without encryption".to_owned(),
-            insert,
-        )
-    }
-
-    fn outgoing(&self, findings: &mut Vec<FileFinding>) -> Server {
-        let security = self.smtp_security(findings);
-        let port = self.port("SMTPPort", Protocol::Smtp, security.value, findings);
-        let spa = matches!(self.long("SMTPUseSPA", findings), Long::Num(_, v) if v != 0);
-        let auth = match self.long("SMTPUseAuth", findings) {
-            Long::Num(e, v) => Setting::explicit(smtp_auth(v, spa), self.location(e, prf_use_auth)),
-            // [INF] an absent PROP_SMTP_USE_AUTH is read as 0 (Outlook's dialog starts
-            // with "My outgoing server requires authentication" unticked).
-            Long::Absent | Long::Unusable => self.default(
-                AuthMethod::None,
-                "`SMTPUseAuth` is not set: Outlook sends without logging in".to_owned(),
-                self.insertion("SMTPUseAuth", prf_use_auth),
-            ),
-        };
-        if let Long::Num(e, v) = self.long("SMTPAuthMethod", findings) {
-            if !(0..=2).contains(&v) {
-                let mut f = self.finding(
-                    FileFindingKind::InvalidValue,
-                    e.value_span,
-                    "unknown method",
-                    format!(
-                        "`SMTPAuthMethod` is {v}, which is not 0 (same as incoming), 1 (user name and password) or 2 (log on to incoming first)"
-                    ),
-                );
-                f.help = Some("use 0 or 1".to_owned());
-                findings.push(f);
-            }
-        }
-        Server {
-            account: Some(self.name.clone()),
-            key: format!("{}.SMTP", self.name),
-            role: Role::Outgoing,
-            protocol: Protocol::Smtp,
-            host: self.string("SMTPServer"),
-            user: self.string("SMTPUserName"),
-            port,
-            port_follows_security: false,
-            security,
-            auth: Some(auth),
-            max_connections: None,
-            poll_enabled: None,
-            poll_minutes: None,
-            timeout_seconds: None,
-            auth_is_mechanism: false,
-            // No setting caps Outlook's connections (reference §1, §2): one per account
-            // is counted, a lower bound. [INF]
-            connections: Connections::Fixed {
-                count: 1,
-                why: "one connection per account (lower bound)",
-            },
-            anchor: self.anchor(),
-            usage: crate::model::Usage::Always,
-        }
-    }
-
-    /// Unmapped and duplicate keys of `[AccountN]`.
-    fn check_keys(&self, findings: &mut Vec<FileFinding>) {
-        for (i, e) in self.section.entries.iter().enumerate() {
-            let earlier = self
-                .section
-                .entries
-                .iter()
-                .take(i)
-                .find(|p| p.key.eq_ignore_ascii_case(&e.key));
-            if let Some(prev) = earlier {
-                let mut f = self.finding(
-                    FileFindingKind::DuplicateSetting,
-                    e.key_span,
-                    "ignored copy",
-                    format!(
-                        "`{}` is set twice in `[{}]`: Outlook is assumed to use the first one, like Windows INI readers",
-                        e.key, self.name
-                    ),
-                );
-                f.help = Some("delete one of them so the file says what Outlook does".to_owned());
-                f.notes.push(Note {
-                    file: self.file,
-                    span: prev.key_span,
-                    text: "this first value wins".to_owned(),
-                });
-                findings.push(f);
-                continue;
-            }
-            // A processor directive, not an account property (reference §1.4).
-            if e.key.eq_ignore_ascii_case("UniqueService") || self.maps(&e.key) {
-                continue;
-            }
-            let mut f = self.finding(
-                FileFindingKind::UnmappedPrfKey,
-                e.key_span,
-                "no mapping",
-                format!(
-                    "`{}` in `[{}]` has no entry in this file's mapping section `[{}]`: Outlook ignores it",
-                    e.key, self.name, self.mapping.name
-                ),
+                    )
+                    .help("write a decimal number (or 0x hex)"),
             );
-            f.help = Some(match known_mapping(&e.key) {
-                Some(m) => format!("add `{}={m}` to `[{}]`", e.key, self.mapping.name),
-                None => format!(
-                    "use a key that `[{}]` maps, or add a mapping for `{}`",
-                    self.mapping.name, e.key
-                ),
-            });
-            if e.key.eq_ignore_ascii_case("SMTPUseSSL") && self.maps("SMTPSecureConnection") {
-                f.help = Some(format!(
-                    "this file's mapping uses `SMTPSecureConnection` (0 none, 1 SSL, 2 TLS, 3 auto) instead; or add `SMTPUseSSL=PT_LONG,0x0202` to `[{}]`",
-                    self.mapping.name
-                ));
-            }
-            f.notes.push(Note {
-                file: self.file,
-                span: self.mapping.name_span,
-                text: "the mapping section".to_owned(),
-            });
-            findings.push(f);
         }
+        Some((found(e), v?))
+    }
+
+    /// Adds `key=…` after the last entry of `[AccountN]`, in the file's line endings;
+    /// only when the mapping section maps the key (else Outlook would ignore it too).
+    fn insertion(account: &Account<Self>, key: &str) -> Option<(usize, String)> {
+        let prf = &account.values;
+        // Outlook reads the first line of a key (`GetPrivateProfileString`), so a line
+        // added after an existing but unusable one (`SMTPSecureConnection=2<junk>`)
+        // would never be read: offer no insertion then; the invalid value is reported
+        // where it is. (Found by the `fix_roundtrip` fuzz target.)
+        if !prf.maps(key) || first(prf.section, key).is_some() {
+            return None;
+        }
+        let at = prf
+            .section
+            .entries
+            .last()
+            .map(|e| e.line_span.end)
+            .unwrap_or(prf.section.header_span.end);
+        Some((at, format!("{}{key}=", account.eol)))
+    }
+}
+
+/// Unmapped and duplicate keys of `[AccountN]`.
+fn check_keys(account: &Account<Prf<'_>>, findings: &mut Vec<FileFinding>) {
+    let Prf { section, mapping } = account.values;
+    for (i, e) in section.entries.iter().enumerate() {
+        let earlier = section
+            .entries
+            .iter()
+            .take(i)
+            .find(|p| p.key.eq_ignore_ascii_case(&e.key));
+        if let Some(prev) = earlier {
+            findings.push(
+                account
+                    .finding(
+                        FileFindingKind::DuplicateSetting,
+                        e.key_span,
+                        "ignored copy",
+                        format!(
+                            "`{}` is set twice in `[{}]`: Outlook is assumed to use the first one, like Windows INI readers",
+                            e.key, account.name
+                        ),
+                    )
+                    .help("delete one of them so the file says what Outlook does")
+                    .note(account.file, prev.key_span, "this first value wins"),
+            );
+            continue;
+        }
+        // A processor directive, not an account property (reference §1.4).
+        if e.key.eq_ignore_ascii_case("UniqueService") || account.values.maps(&e.key) {
+            continue;
+        }
+        findings.push(
+            account
+                .finding(
+                    FileFindingKind::UnmappedPrfKey,
+                    e.key_span,
+                    "no mapping",
+                    format!(
+                        "`{}` in `[{}]` has no entry in this file's mapping section `[{}]`: Outlook ignores it",
+                        e.key, account.name, mapping.name
+                    ),
+                )
+                .help(unmapped_help(account, &e.key))
+                .note(account.file, mapping.name_span, "the mapping section"),
+        );
+    }
+}
+
+/// What to do about a key the mapping section lacks: add its mapping line, or, for the
+/// old `SMTPUseSSL` in a file that maps the newer enum, use that enum.
+fn unmapped_help(account: &Account<Prf<'_>>, key: &str) -> String {
+    let mapping = &account.values.mapping.name;
+    let use_ssl = spell(Prf::KEYS.use_ssl, Protocol::Smtp);
+    let secure = spell(Prf::KEYS.secure_connection, Protocol::Smtp);
+    if key.eq_ignore_ascii_case(&use_ssl) && account.values.maps(&secure) {
+        return format!(
+            "this file's mapping uses `{secure}` ({}) instead; or add `{use_ssl}={}` to `[{mapping}]`",
+            secure_connection_legend(),
+            known_mapping(&use_ssl).unwrap_or_default()
+        );
+    }
+    match known_mapping(key) {
+        Some(m) => format!("add `{key}={m}` to `[{mapping}]`"),
+        None => format!("use a key that `[{mapping}]` maps, or add a mapping for `{key}`"),
     }
 }
 
@@ -498,11 +266,6 @@ impl<'a> Account<'a> {
 pub(super) fn build_profile(id: FileId, file: &SourceFile, parsed: &ParsedIni) -> Profile {
     let mut profile = Profile::new(super::ID, file.display_path());
     profile.files = vec![id];
-    let file_name = file
-        .path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
     let list = section(parsed, "Internet Account List");
     report_syntax(id, parsed, list, &mut profile.findings);
     let Some(list) = list else {
@@ -510,86 +273,87 @@ pub(super) fn build_profile(id: FileId, file: &SourceFile, parsed: &ParsedIni) -
     };
     let mut findings = Vec::new();
     for (i, entry) in list.entries.iter().enumerate() {
-        let simple = |kind, span, label: &str, message: String, help: &str| FileFinding {
-            kind,
-            file: id,
-            span,
-            label: label.to_owned(),
-            message,
-            help: Some(help.to_owned()),
-            notes: Vec::new(),
-            account: Some(entry.key.clone()),
+        let Some((prf, protocol)) = listed_account(id, parsed, list, i, &mut findings) else {
+            continue;
         };
-        if let Some(prev) = list
-            .entries
-            .iter()
-            .take(i)
-            .find(|p| p.key.eq_ignore_ascii_case(&entry.key))
-        {
-            let mut f = simple(
+        let account = Account::new(id, file, entry.key.clone(), prf.section.name_span, prf);
+        check_keys(&account, &mut findings);
+        profile
+            .servers
+            .extend(account.servers(Some(protocol), &mut findings));
+    }
+    profile.findings.extend(findings);
+    profile
+}
+
+/// The `i`th entry of `[Internet Account List]` (`Account1=IMAP_I_Mail`): its section,
+/// mapping section and incoming protocol, or `None` when Outlook makes no mail account
+/// of it (reported when the file is at fault).
+fn listed_account<'a>(
+    id: FileId,
+    parsed: &'a ParsedIni,
+    list: &IniSection,
+    i: usize,
+    findings: &mut Vec<FileFinding>,
+) -> Option<(Prf<'a>, Protocol)> {
+    let entry = list.entries.get(i)?;
+    let finding = |kind, span, label: &str, message: String| {
+        FileFinding::new(kind, id, span, label, message).account(entry.key.clone())
+    };
+    if let Some(prev) = list
+        .entries
+        .iter()
+        .take(i)
+        .find(|p| p.key.eq_ignore_ascii_case(&entry.key))
+    {
+        findings.push(
+            finding(
                 FileFindingKind::DuplicateSetting,
                 entry.key_span,
                 "ignored copy",
                 format!("`{}` is listed twice in `[Internet Account List]`: Outlook is assumed to use the first one", entry.key),
-                "delete one of them",
-            );
-            f.notes.push(Note {
-                file: id,
-                span: prev.key_span,
-                text: "this first entry wins".to_owned(),
-            });
-            findings.push(f);
-            continue;
-        }
-        let token = entry.value.as_str();
-        let Some(mapping) = section(parsed, token) else {
-            findings.push(simple(
+            )
+            .help("delete one of them")
+            .note(id, prev.key_span, "this first entry wins"),
+        );
+        return None;
+    }
+    let token = entry.value.as_str();
+    let Some(mapping) = section(parsed, token) else {
+        findings.push(
+            finding(
                 FileFindingKind::UnmappedPrfKey,
                 entry.value_span,
                 "no such mapping section",
                 format!("`{}` uses the account type `{token}`, but the file has no `[{token}]` mapping section: Outlook ignores every key of `[{}]`", entry.key, entry.key),
-                "copy the `[I_Mail]` / `[IMAP_I_Mail]` mapping section from an OCT-generated PRF",
-            ));
-            continue;
-        };
-        let account_type = first(mapping, "AccountType").map(|e| e.value.to_ascii_uppercase());
-        let protocol = match account_type.as_deref() {
-            // One published sample writes `POP` (reference §1.2).
-            Some("POP3") | Some("POP") => Protocol::Pop3,
-            Some("IMAP") => Protocol::Imap,
-            Some(_) => continue, // HTTP (legacy) and others: no servers to lint.
-            None if token.eq_ignore_ascii_case("I_Mail") => Protocol::Pop3,
-            None if token.eq_ignore_ascii_case("IMAP_I_Mail") => Protocol::Imap,
-            None => continue,
-        };
-        let Some(sec) = section(parsed, &entry.key) else {
-            findings.push(simple(
+            )
+            .help("copy the `[I_Mail]` / `[IMAP_I_Mail]` mapping section from an OCT-generated PRF"),
+        );
+        return None;
+    };
+    let account_type = first(mapping, "AccountType").map(|e| e.value.to_ascii_uppercase());
+    let protocol = match account_type.as_deref() {
+        // One published sample writes `POP` (reference §1.2).
+        Some("POP3") | Some("POP") => Protocol::Pop3,
+        Some("IMAP") => Protocol::Imap,
+        Some(_) => return None, // HTTP (legacy) and others: no servers to lint.
+        None if token.eq_ignore_ascii_case("I_Mail") => Protocol::Pop3,
+        None if token.eq_ignore_ascii_case("IMAP_I_Mail") => Protocol::Imap,
+        None => return None,
+    };
+    let Some(section) = section(parsed, &entry.key) else {
+        findings.push(
+            finding(
                 FileFindingKind::InvalidValue,
                 entry.key_span,
                 "no such section",
                 format!("`{}` is listed, but the file has no `[{}]` section: the account gets no server settings", entry.key, entry.key),
-                "add the section, or remove the entry",
-            ));
-            continue;
-        };
-        let account = Account {
-            file: id,
-            file_name: file_name.clone(),
-            eol: file.line_ending.as_str(),
-            name: entry.key.clone(),
-            section: sec,
-            mapping,
-        };
-        account.check_keys(&mut findings);
-        profile
-            .servers
-            .push(account.incoming(protocol, &mut findings));
-        if account.get("SMTPServer").is_some() {
-            profile.servers.push(account.outgoing(&mut findings));
-        }
-    }
-    profile.findings.extend(findings);
-    profile
+            )
+            .help("add the section, or remove the entry"),
+        );
+        return None;
+    };
+    Some((Prf { section, mapping }, protocol))
 }
 
 /// Lines the reader could not place. A header without `]` is always reported; a line
@@ -629,16 +393,16 @@ fn report_syntax(
                 owner.map(|s| s.name.as_str()).unwrap_or("")
             )
         };
-        out.push(FileFinding {
-            kind: FileFindingKind::SyntaxError,
-            file: id,
-            span: err.span,
-            label: err.message.to_owned(),
-            message,
-            help: Some("write it as `Key=Value`, or comment it out with `;`".to_owned()),
-            notes: Vec::new(),
-            account: None,
-        });
+        out.push(
+            FileFinding::new(
+                FileFindingKind::SyntaxError,
+                id,
+                err.span,
+                err.message,
+                message,
+            )
+            .help("write it as `Key=Value`, or comment it out with `;`"),
+        );
     }
 }
 

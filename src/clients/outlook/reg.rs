@@ -11,14 +11,9 @@
 //! Regedit applies a file top to bottom, so a key that appears twice is merged and the
 //! last copy of a value wins; `[-key]` deletes what came before.
 
-use super::values::{
-    default_port, no_writer, reg_int, reg_secure_connection, reg_use_auth, reg_use_ssl,
-    security_from_secure_connection, security_from_use_ssl, smtp_auth,
-};
-use crate::model::{
-    AuthMethod, Connections, FileFinding, FileFindingKind, Insertion, Location, Note, Origin,
-    Profile, Protocol, Role, Security, Server, Setting, ValueWriter,
-};
+use super::account::{Account, Found, Keys, Syntax};
+use super::values::{Writers, REG_WRITERS};
+use crate::model::{FileFinding, FileFindingKind, Profile, Protocol};
 use crate::source::{FileId, SourceFile, Span};
 use crate::syntax::reg::{ParsedReg, RegData, RegErrorKind, RegKey, RegValue};
 
@@ -152,243 +147,99 @@ fn groups(parsed: &ParsedReg) -> Vec<Group<'_>> {
     out
 }
 
-/// A REG_DWORD value as read.
-enum Dword<'a> {
-    Absent,
-    /// Present with another type (already reported).
-    WrongType,
-    Num(&'a RegValue, i64),
-}
-
-struct Account<'a> {
-    file: FileId,
-    file_name: String,
-    eol: &'static str,
-    label: String,
-    anchor: Span,
+/// The values in effect under one account key.
+pub(super) struct Reg<'a> {
     values: Vec<&'a RegValue>,
     /// Where a missing value is added: after the last line of the key's last block.
     insert_at: usize,
 }
 
-impl<'a> Account<'a> {
+impl<'a> Reg<'a> {
     fn get(&self, name: &str) -> Option<&'a RegValue> {
         self.values
             .iter()
             .copied()
             .find(|v| v.name.as_deref().map(|n| n.eq_ignore_ascii_case(name)) == Some(true))
     }
+}
 
-    fn location(&self, v: &RegValue, name: &str, writer: ValueWriter) -> Location {
-        Location {
-            file: self.file,
-            file_name: self.file_name.clone(),
-            key: name.to_owned(),
-            key_span: v.name_span,
-            value_span: v.data_span,
-            writer,
-        }
+fn found(v: &RegValue, name: &str) -> Found {
+    Found {
+        key: name.to_owned(),
+        key_span: v.name_span,
+        value_span: v.data_span,
+    }
+}
+
+impl Syntax for Reg<'_> {
+    const KEYS: Keys = Keys {
+        server: "{p} Server",
+        user: "{p} User",
+        port: "{p} Port",
+        use_ssl: "{p} Use SSL",
+        secure_connection: "{p} Secure Connection",
+        use_auth: "{p} Use Auth",
+        // Not observed in 16.0 account keys (reference §7 q.2).
+        use_spa: None,
+        auth_method: None,
+        // No registry value for the server timeout is known (reference §2.2).
+        timeout: None,
+        leave_on_server: None,
+    };
+    const WRITERS: Writers = REG_WRITERS;
+    const NUMBERS_DOCUMENTED: bool = false;
+
+    fn has(&self, name: &str) -> bool {
+        self.get(name).is_some()
     }
 
-    fn insertion(&self, name: &str, writer: ValueWriter) -> Option<Insertion> {
-        Some(Insertion {
-            file: self.file,
-            file_name: self.file_name.clone(),
-            at: self.insert_at,
-            prefix: format!("{}\"{name}\"=", self.eol),
-            suffix: String::new(),
-            writer,
-        })
-    }
-
-    fn default<T>(&self, value: T, note: String, insert: Option<Insertion>) -> Setting<T> {
-        Setting {
-            value,
-            origin: Origin::Default {
-                note,
-                anchor: (self.file, self.anchor),
-                insert: insert.map(Box::new),
-            },
-        }
-    }
-
-    fn dword(&self, name: &str, findings: &mut Vec<FileFinding>) -> Dword<'a> {
-        let Some(v) = self.get(name) else {
-            return Dword::Absent;
-        };
-        match &v.data {
-            RegData::Dword(n) => Dword::Num(v, i64::from(*n)),
-            // `hex(4):` with 4 bytes is a REG_DWORD written the long way.
-            RegData::Hex { kind: 4, bytes } if bytes.len() == 4 => {
-                let n = bytes
-                    .iter()
-                    .rev()
-                    .fold(0u32, |acc, b| (acc << 8) | u32::from(*b));
-                Dword::Num(v, i64::from(n))
-            }
-            _ => {
-                findings.push(FileFinding {
-                    kind: FileFindingKind::InvalidValue,
-                    file: self.file,
-                    span: v.data_span,
-                    label: "not a dword".to_owned(),
-                    message: format!(
-                        "`{name}` must be a REG_DWORD (`dword:…`), but has another type: Outlook reads it as a number and ignores this value"
-                    ),
-                    help: Some(format!("write it as `\"{name}\"=dword:XXXXXXXX` (8 hex digits)")),
-                    notes: Vec::new(),
-                    account: Some(self.label.clone()),
-                });
-                Dword::WrongType
-            }
-        }
-    }
-
-    fn string(&self, name: &str) -> Option<Setting<String>> {
+    /// REG_SZ, or REG_BINARY holding UTF-16LE.
+    fn text(&self, name: &str) -> Option<(Found, String)> {
         let v = self.get(name)?;
         let s = v.data.as_utf16_string()?;
-        (!s.is_empty()).then(|| Setting::explicit(s, self.location(v, name, no_writer)))
+        (!s.is_empty()).then(|| (found(v, name), s))
     }
 
-    fn port(
-        &self,
+    /// A REG_DWORD; a value of another type is reported.
+    fn number(
+        account: &Account<Self>,
         name: &str,
-        protocol: Protocol,
-        security: Security,
         findings: &mut Vec<FileFinding>,
-    ) -> Setting<i64> {
-        let fallback = default_port(protocol, security);
-        match self.dword(name, findings) {
-            Dword::Num(v, p) => {
-                if !(1..=65535).contains(&p) {
-                    findings.push(FileFinding {
-                        kind: FileFindingKind::InvalidValue,
-                        file: self.file,
-                        span: v.data_span,
-                        label: "not a port".to_owned(),
-                        message: format!("`{name}` is {p}, outside 1–65535: the connection fails"),
-                        help: Some(format!("use {fallback} (`dword:{fallback:08x}`)")),
-                        notes: Vec::new(),
-                        account: Some(self.label.clone()),
-                    });
-                }
-                Setting::explicit(p, self.location(v, name, reg_int))
-            }
-            Dword::Absent | Dword::WrongType => self.default(
-                fallback,
-                format!(
-                    "`{name}` is not set: Outlook is assumed to use {fallback}, the {} port for {}",
-                    protocol.name(),
-                    security.describe()
-                ),
-                self.insertion(name, reg_int),
-            ),
-        }
-    }
-
-    fn server(&self, protocol: Protocol, role: Role, findings: &mut Vec<FileFinding>) -> Server {
-        let p = protocol.name();
-        let security = if role == Role::Outgoing {
-            self.smtp_security(findings)
-        } else {
-            let name = format!("{p} Use SSL");
-            match self.dword(&name, findings) {
-                Dword::Num(v, n) => Setting::explicit(
-                    security_from_use_ssl(n),
-                    self.location(v, &name, reg_use_ssl),
-                ),
-                Dword::Absent | Dword::WrongType => self.default(
-                    Security::None,
-                    format!("`{name}` is not set: Outlook connects without SSL"),
-                    self.insertion(&name, reg_use_ssl),
-                ),
+    ) -> Option<(Found, i64)> {
+        let v = account.values.get(name)?;
+        let n = match &v.data {
+            RegData::Dword(n) => *n,
+            // `hex(4):` with 4 bytes is a REG_DWORD written the long way.
+            RegData::Hex { kind: 4, bytes } if bytes.len() == 4 => bytes
+                .iter()
+                .rev()
+                .fold(0u32, |acc, b| (acc << 8) | u32::from(*b)),
+            _ => {
+                findings.push(
+                    account
+                        .finding(
+                            FileFindingKind::InvalidValue,
+                            v.data_span,
+                            "not a dword",
+                            format!(
+                                "`{name}` must be a REG_DWORD (`dword:…`), but has another type: Outlook reads it as a number and ignores this value"
+                            ),
+                        )
+                        .help(format!("write it as `\"{name}\"=dword:XXXXXXXX` (8 hex digits)")),
+                );
+                return None;
             }
         };
-        let port = self.port(&format!("{p} Port"), protocol, security.value, findings);
-        let auth = if role == Role::Outgoing {
-            match self.dword("SMTP Use Auth", findings) {
-                Dword::Num(v, n) => Setting::explicit(
-                    smtp_auth(n, false),
-                    self.location(v, "SMTP Use Auth", reg_use_auth),
-                ),
-                // [INF] absent is read as 0, as for the PRF key.
-                Dword::Absent | Dword::WrongType => self.default(
-                    AuthMethod::None,
-                    "`SMTP Use Auth` is not set: Outlook sends without logging in".to_owned(),
-                    self.insertion("SMTP Use Auth", reg_use_auth),
-                ),
-            }
-        } else {
-            // [INF] the registry name of the SPA switch is not known (reference §7 q.2):
-            // the incoming login is assumed to send the password.
-            self.default(
-                AuthMethod::PasswordCleartext,
-                "Outlook logs in with the password".to_owned(),
-                None,
-            )
-        };
-        Server {
-            account: Some(self.label.clone()),
-            key: format!("{}.{p}", self.label),
-            role,
-            protocol,
-            host: self.string(&format!("{p} Server")),
-            user: self.string(&format!("{p} User")),
-            port,
-            port_follows_security: false,
-            security,
-            auth: Some(auth),
-            max_connections: None,
-            poll_enabled: None,
-            poll_minutes: None,
-            // No registry value for the server timeout is known (reference §2.2).
-            timeout_seconds: None,
-            auth_is_mechanism: false,
-            // No setting caps Outlook's connections (reference §1, §2): one per account
-            // is counted, a lower bound. [INF]
-            connections: Connections::Fixed {
-                count: 1,
-                why: "one connection per account (lower bound)",
-            },
-            anchor: (self.file, self.anchor),
-            usage: crate::model::Usage::Always,
-        }
+        Some((found(v, name), i64::from(n)))
     }
 
-    fn smtp_security(&self, findings: &mut Vec<FileFinding>) -> Setting<Security> {
-        let name = "SMTP Secure Connection";
-        if let Dword::Num(v, n) = self.dword(name, findings) {
-            let s = match security_from_secure_connection(n) {
-                Some(s) => s,
-                None => {
-                    findings.push(FileFinding {
-                        kind: FileFindingKind::InvalidValue,
-                        file: self.file,
-                        span: v.data_span,
-                        label: "unknown security mode".to_owned(),
-                        message: format!(
-                            "`{name}` is {n}, which is not 0 (none), 1 (SSL), 2 (TLS) or 3 (auto): clientlint assumes no encryption"
-                        ),
-                        help: Some("use dword:00000002 (TLS, i.e. STARTTLS) on port 587 or dword:00000001 (SSL) on port 465".to_owned()),
-                        notes: Vec::new(),
-                        account: Some(self.label.clone()),
-                    });
-                    Security::None
-                }
-            };
-            return Setting::explicit(s, self.location(v, name, reg_secure_connection));
-        }
-        if let Dword::Num(v, n) = self.dword("SMTP Use SSL", findings) {
-            return Setting::explicit(
-                security_from_use_ssl(n),
-                self.location(v, "SMTP Use SSL", reg_use_ssl),
-            );
-        }
-        self.default(
-            Security::None,
-            "neither `SMTP Secure Connection` nor `SMTP Use SSL` is set: Outlook sends without encryption".to_owned(),
-            self.insertion(name, reg_secure_connection),
-        )
+    /// Adds `"name"=…` after the key's last value: Regedit applies the file in order, so
+    /// the added value is the one that stays.
+    fn insertion(account: &Account<Self>, name: &str) -> Option<(usize, String)> {
+        Some((
+            account.values.insert_at,
+            format!("{}\"{name}\"=", account.eol),
+        ))
     }
 }
 
@@ -397,25 +248,15 @@ pub(super) fn build_profile(id: FileId, file: &SourceFile, parsed: &ParsedReg) -
     let mut profile = Profile::new(super::ID, file.display_path());
     profile.files = vec![id];
     for e in &parsed.errors {
-        profile.findings.push(FileFinding {
-            kind: match e.kind {
-                RegErrorKind::Syntax => FileFindingKind::SyntaxError,
-                RegErrorKind::InvalidValue => FileFindingKind::InvalidValue,
-            },
-            file: id,
-            span: e.span,
-            label: e.label.clone(),
-            message: e.message.clone(),
-            help: Some("Regedit skips what it cannot read; correct the line".to_owned()),
-            notes: Vec::new(),
-            account: None,
-        });
+        let kind = match e.kind {
+            RegErrorKind::Syntax => FileFindingKind::SyntaxError,
+            RegErrorKind::InvalidValue => FileFindingKind::InvalidValue,
+        };
+        profile.findings.push(
+            FileFinding::new(kind, id, e.span, e.label.clone(), e.message.clone())
+                .help("Regedit skips what it cannot read; correct the line"),
+        );
     }
-    let file_name = file
-        .path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
     for g in groups(parsed) {
         report_duplicates(id, &g, &mut profile.findings);
         let Some(first) = g.blocks.first() else {
@@ -429,37 +270,20 @@ pub(super) fn build_profile(id: FileId, file: &SourceFile, parsed: &ParsedReg) -
             continue;
         }
         let last = g.blocks.last().copied().unwrap_or(first);
-        let account = Account {
-            file: id,
-            file_name: file_name.clone(),
-            eol: file.line_ending.as_str(),
-            label,
-            anchor: first.path_span,
-            values,
-            insert_at: last
-                .values
-                .last()
-                .map(|v| v.line_span.end)
-                .unwrap_or(last.line_span.end),
-        };
+        let insert_at = last
+            .values
+            .last()
+            .map(|v| v.line_span.end)
+            .unwrap_or(last.line_span.end);
+        let reg = Reg { values, insert_at };
+        let account = Account::new(id, file, label, first.path_span, reg);
+        let incoming = [Protocol::Imap, Protocol::Pop3]
+            .into_iter()
+            .find(|p| account.has_server(*p));
         let mut findings = Vec::new();
-        let incoming = if account.get("IMAP Server").is_some() {
-            Some(Protocol::Imap)
-        } else if account.get("POP3 Server").is_some() {
-            Some(Protocol::Pop3)
-        } else {
-            None
-        };
-        if let Some(p) = incoming {
-            profile
-                .servers
-                .push(account.server(p, Role::Incoming, &mut findings));
-        }
-        if account.get("SMTP Server").is_some() {
-            profile
-                .servers
-                .push(account.server(Protocol::Smtp, Role::Outgoing, &mut findings));
-        }
+        profile
+            .servers
+            .extend(account.servers(incoming, &mut findings));
         profile.findings.extend(findings);
     }
     profile
@@ -479,6 +303,7 @@ fn report_duplicates(id: FileId, g: &Group<'_>, out: &mut Vec<FileFinding>) {
         .skip(start)
         .flat_map(|k| k.values.iter())
         .collect();
+    let account = g.blocks.first().and_then(|k| account_label(&k.path));
     for (i, v) in all.iter().enumerate() {
         if v.data == RegData::Delete {
             continue;
@@ -497,21 +322,19 @@ fn report_duplicates(id: FileId, g: &Group<'_>, out: &mut Vec<FileFinding>) {
             continue;
         }
         out.push(FileFinding {
-            kind: FileFindingKind::DuplicateSetting,
-            file: id,
-            span: v.name_span,
-            label: "overwritten later".to_owned(),
-            message: format!(
-                "{} is set more than once for the same key: Regedit applies them in order, so only the last one stays",
-                v.display_name()
-            ),
-            help: Some("delete the copies that do not count".to_owned()),
-            notes: vec![Note {
-                file: id,
-                span: later.name_span,
-                text: "a later value replaces it".to_owned(),
-            }],
-            account: account_label(&g.blocks.first().map(|k| k.path.clone()).unwrap_or_default()),
+            account: account.clone(),
+            ..FileFinding::new(
+                FileFindingKind::DuplicateSetting,
+                id,
+                v.name_span,
+                "overwritten later",
+                format!(
+                    "{} is set more than once for the same key: Regedit applies them in order, so only the last one stays",
+                    v.display_name()
+                ),
+            )
+            .help("delete the copies that do not count")
+            .note(id, later.name_span, "a later value replaces it")
         });
     }
 }

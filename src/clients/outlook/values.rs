@@ -1,12 +1,12 @@
-//! Outlook facts shared by the PRF (`prf.rs`) and registry (`reg.rs`) readers: what
-//! the account properties' numbers mean, the ports Outlook assumes, and the value writers
-//! that render a fix in PRF (`60`) or `.reg` (`dword:0000003c`) syntax.
+//! Outlook facts shared by the PRF (`prf.rs`) and registry (`reg.rs`) readers through
+//! `account.rs`: what the account properties' numbers mean, the ports Outlook assumes, and
+//! the value writers that render a fix in PRF (`60`) or `.reg` (`dword:0000003c`) syntax.
 //!
 //! Sources: `reference/outlook.md` §1.4 (property IDs and constants from Microsoft's
 //! Account Management API docs) and §2.2 (registry value types). Inferences are marked
 //! [INF] here and in the rule docs.
 
-use crate::model::{AuthMethod, Protocol, Security, Value};
+use crate::model::{AuthMethod, Protocol, Security, Value, ValueWriter};
 
 /// `…UseSSL` / `… Use SSL` (PROP_INET_SSL, PROP_SMTP_SSL): "A zero value means do not use
 /// SSL, otherwise use SSL". [INF] "SSL" is read as implicit TLS: the boolean cannot say
@@ -19,18 +19,53 @@ pub(crate) fn security_from_use_ssl(v: i64) -> Security {
     }
 }
 
-/// `SMTPSecureConnection` (PROP_SMTP_SECURE_CONNECTION): 0 none, 1 SSL, 2 TLS, 3 auto.
-/// TLS is STARTTLS on the plain port (that is how Outlook's UI labels it); [INF] "auto"
-/// may fall back to plain text, which is what "STARTTLS if available" means in the model.
-/// For the registry value `SMTP Secure Connection` the same enum is itself [INF].
+/// `SMTPSecureConnection` (PROP_SMTP_SECURE_CONNECTION): each number (ENCRYPT_CONN_NO_SECURITY,
+/// _SSL, _TLS, _AUTO), its short name in messages and what it means. TLS is STARTTLS on the plain port (that is how
+/// Outlook's UI labels it); [INF] "auto" may fall back to plain text, which is what
+/// "STARTTLS if available" means in the model. For the registry value
+/// `SMTP Secure Connection` the same enum is itself [INF].
+const SECURE_CONNECTION: [(i64, &str, Security); 4] = [
+    (0, "none", Security::None),
+    (1, "SSL", Security::ImplicitTls),
+    (2, "TLS", Security::StartTls),
+    (3, "auto", Security::TryStartTls),
+];
+
+/// What a `SMTPSecureConnection` number means; `None` for a number outside the enum.
 pub(crate) fn security_from_secure_connection(v: i64) -> Option<Security> {
-    Some(match v {
-        0 => Security::None,
-        1 => Security::ImplicitTls,
-        2 => Security::StartTls,
-        3 => Security::TryStartTls,
-        _ => return None,
-    })
+    SECURE_CONNECTION
+        .iter()
+        .find(|(n, _, _)| *n == v)
+        .map(|(_, _, s)| *s)
+}
+
+/// The `SMTPSecureConnection` number that says `security`, if any.
+pub(crate) fn secure_connection_code(security: Security) -> Option<i64> {
+    SECURE_CONNECTION
+        .iter()
+        .find(|(_, _, s)| *s == security)
+        .map(|(n, _, _)| *n)
+}
+
+/// The enum for messages: "0 (none), 1 (SSL), 2 (TLS) or 3 (auto)".
+pub(crate) fn secure_connection_choices() -> String {
+    let all: Vec<String> = SECURE_CONNECTION
+        .iter()
+        .map(|(n, name, _)| format!("{n} ({name})"))
+        .collect();
+    match all.split_last() {
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// The enum as a short legend: "0 none, 1 SSL, 2 TLS, 3 auto".
+pub(crate) fn secure_connection_legend() -> String {
+    let all: Vec<String> = SECURE_CONNECTION
+        .iter()
+        .map(|(n, name, _)| format!("{n} {name}"))
+        .collect();
+    all.join(", ")
 }
 
 /// `SMTPUseAuth` / `SMTP Use Auth`: 0 no authentication, otherwise the account logs in.
@@ -68,10 +103,7 @@ fn use_ssl_number(v: &Value) -> Option<i64> {
 
 fn secure_connection_number(v: &Value) -> Option<i64> {
     match v {
-        Value::Security(Security::None) => Some(0),
-        Value::Security(Security::ImplicitTls) => Some(1),
-        Value::Security(Security::StartTls) => Some(2),
-        Value::Security(Security::TryStartTls) => Some(3),
+        Value::Security(s) => secure_connection_code(*s),
         _ => None,
     }
 }
@@ -104,30 +136,59 @@ fn dword(n: Option<i64>) -> Option<String> {
     Some(format!("dword:{n:08x}"))
 }
 
-pub(crate) fn prf_int(v: &Value) -> Option<String> {
+fn prf_int(v: &Value) -> Option<String> {
     prf(int_number(v))
 }
-pub(crate) fn prf_use_ssl(v: &Value) -> Option<String> {
+fn prf_use_ssl(v: &Value) -> Option<String> {
     prf(use_ssl_number(v))
 }
-pub(crate) fn prf_secure_connection(v: &Value) -> Option<String> {
+fn prf_secure_connection(v: &Value) -> Option<String> {
     prf(secure_connection_number(v))
 }
-pub(crate) fn prf_use_auth(v: &Value) -> Option<String> {
+fn prf_use_auth(v: &Value) -> Option<String> {
     prf(use_auth_number(v))
 }
-pub(crate) fn reg_int(v: &Value) -> Option<String> {
+fn reg_int(v: &Value) -> Option<String> {
     dword(int_number(v))
 }
-pub(crate) fn reg_use_ssl(v: &Value) -> Option<String> {
+fn reg_use_ssl(v: &Value) -> Option<String> {
     dword(use_ssl_number(v))
 }
-pub(crate) fn reg_secure_connection(v: &Value) -> Option<String> {
+fn reg_secure_connection(v: &Value) -> Option<String> {
     dword(secure_connection_number(v))
 }
-pub(crate) fn reg_use_auth(v: &Value) -> Option<String> {
+fn reg_use_auth(v: &Value) -> Option<String> {
     dword(use_auth_number(v))
 }
+
+/// How one syntax writes the values a fix may change.
+pub(crate) struct Writers {
+    /// A number (a port, a timeout).
+    pub(crate) int: ValueWriter,
+    /// `…UseSSL` / `… Use SSL`.
+    pub(crate) use_ssl: ValueWriter,
+    /// `SMTPSecureConnection` / `SMTP Secure Connection`.
+    pub(crate) secure_connection: ValueWriter,
+    /// `SMTPUseAuth` / `SMTP Use Auth`.
+    pub(crate) use_auth: ValueWriter,
+}
+
+/// PT_LONG values in a PRF file (`60`).
+pub(crate) const PRF_WRITERS: Writers = Writers {
+    int: prf_int,
+    use_ssl: prf_use_ssl,
+    secure_connection: prf_secure_connection,
+    use_auth: prf_use_auth,
+};
+
+/// REG_DWORD data in a `.reg` export (`dword:0000003c`).
+pub(crate) const REG_WRITERS: Writers = Writers {
+    int: reg_int,
+    use_ssl: reg_use_ssl,
+    secure_connection: reg_secure_connection,
+    use_auth: reg_use_auth,
+};
+
 /// For settings no fix may write (the incoming login method).
 pub(crate) fn no_writer(_: &Value) -> Option<String> {
     None
