@@ -33,6 +33,6 @@ pub mod tree;
 
 pub use cli::rules_markdown;
 pub use engine::library::{
-    analyze, lint_paths, plan_fixes, read_files, render, render_resolved, unified_diff,
-    write_fixes, Analysis, FixPlan,
+    analyze, lint_paths, lint_sysroot, plan_fixes, read_files, render, render_resolved,
+    unified_diff, write_fixes, Analysis, FixPlan,
 };

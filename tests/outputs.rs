@@ -197,7 +197,7 @@ fn statistics_count_findings_per_rule() {
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| {
-            p.to_string_lossy().contains("thunderbird-") && p.to_string_lossy().contains(".bad")
+            p.to_string_lossy().contains("thunderbird-") && p.to_string_lossy().ends_with(".bad.js")
         })
         .collect();
     let out = clientlint()

@@ -8,7 +8,9 @@ use clientlint::engine::discover;
 use clientlint::report::OutputFormat;
 use clientlint::rules::ALL;
 use clientlint::settings::Settings;
-use clientlint::{lint_paths, plan_fixes, read_files, render, unified_diff};
+use clientlint::{
+    lint_paths, lint_sysroot, plan_fixes, read_files, render, unified_diff, Analysis,
+};
 
 fn fixture_dir(rule: &str) -> PathBuf {
     Path::new("fixtures/rules").join(rule)
@@ -26,6 +28,20 @@ fn cases(rule: &str, marker: &str) -> Vec<PathBuf> {
     });
     out.sort();
     out
+}
+
+/// Lints a fixture case: a file or tree, or (named `*.sysroot`) a whole machine's image,
+/// as `--sysroot` reads one.
+fn lint_case(case: &Path, settings: &Settings) -> Analysis {
+    if is_image(case) {
+        lint_sysroot(case, settings)
+    } else {
+        lint_paths(&[case.to_path_buf()], settings)
+    }
+}
+
+fn is_image(case: &Path) -> bool {
+    case.to_string_lossy().ends_with(".sysroot")
 }
 
 fn only(rule: &str) -> Settings {
@@ -72,7 +88,7 @@ fn bad_fixtures_report_their_rule() {
     settings.bind(|| {
         for rule in ALL {
             for case in cases(rule.name(), ".bad") {
-                let analysis = lint_paths(std::slice::from_ref(&case), &only(rule.name()));
+                let analysis = lint_case(&case, &only(rule.name()));
                 assert!(
                     analysis.diagnostics.iter().any(|d| d.rule == rule.name()),
                     "{} reports nothing for {}",
@@ -122,7 +138,7 @@ fn bad_fixtures_report_their_rule() {
                     }
                 }
                 // The fixed file, as the diff `--unsafe-fixes --diff` prints.
-                if rule.fix_availability() != FixAvailability::Never {
+                if rule.fix_availability() != FixAvailability::Never && !is_image(&case) {
                     let discovery = discover::from_paths(std::slice::from_ref(&case));
                     let (files, _) = read_files(&discovery.units);
                     let plan = plan_fixes(&discovery.units, files, &only(rule.name()), true);
@@ -138,7 +154,7 @@ fn bad_fixtures_report_their_rule() {
 fn good_fixtures_are_clean_under_every_rule() {
     for rule in ALL {
         for case in cases(rule.name(), ".good") {
-            let analysis = lint_paths(std::slice::from_ref(&case), &Settings::default());
+            let analysis = lint_case(&case, &Settings::default());
             assert!(
                 !analysis.files.is_empty(),
                 "{} was not read as a configuration file",

@@ -130,6 +130,14 @@ pub fn lint_paths(paths: &[PathBuf], settings: &Settings) -> Analysis {
     analyze(&discovery.units, files, settings)
 }
 
+/// Lints a whole machine's image, as `--sysroot DIR` does: its machine-wide layers and
+/// every home in it.
+pub fn lint_sysroot(root: &Path, settings: &Settings) -> Analysis {
+    let discovery = super::discover::from_sysroot(root, &[]);
+    let (files, _) = read_files(&discovery.units);
+    analyze(&discovery.units, files, settings)
+}
+
 /// The fixes of a set of units, planned unit by unit as `--fix` plans them, nothing
 /// written.
 #[derive(Debug, Default)]

@@ -243,7 +243,6 @@ struct Merged {
     files: Vec<FileEntry>,
     interner: Interner,
     reported: HashSet<FileId>,
-    excerpts_seen: HashSet<FileId>,
     diffs: Vec<(PathBuf, String)>,
     kept: Kept,
 }
@@ -255,7 +254,6 @@ impl Merged {
             files,
             interner: Interner::default(),
             reported: HashSet::new(),
-            excerpts_seen: HashSet::new(),
             diffs: Vec::new(),
             kept: Kept::default(),
         }
@@ -269,11 +267,9 @@ impl Merged {
                     if info.is_some() {
                         entry.info = info;
                     }
-                    // A file two units share gets the first unit's excerpt; its findings
-                    // are the same in both (and reported once).
-                    if self.excerpts_seen.insert(id) {
-                        entry.excerpt = excerpt;
-                    }
+                    // A file two units read (a machine-wide layer) is drawn by both: one
+                    // points into it from a note, the other owns its findings.
+                    entry.excerpt.merge(excerpt);
                 }
             }
             // Findings and shares are copied on this thread: what outlives the batch is

@@ -334,6 +334,32 @@ impl Excerpt {
             .collect()
     }
 
+    /// Takes in another excerpt of the same file (drawn by another unit that reads it):
+    /// the lines of both.
+    pub fn merge(&mut self, other: Excerpt) {
+        if other.segments.is_empty() {
+            return;
+        }
+        let mut all = std::mem::take(&mut self.segments);
+        all.extend(other.segments);
+        all.sort_by_key(|s| s.offset);
+        let mut merged: Vec<Segment> = Vec::with_capacity(all.len());
+        for seg in all {
+            match merged.last_mut() {
+                Some(last) if seg.offset <= last.offset + last.text.len() => {
+                    let end = seg.offset + seg.text.len();
+                    let last_end = last.offset + last.text.len();
+                    if end > last_end {
+                        let from = last_end - seg.offset;
+                        last.text.push_str(seg.text.get(from..).unwrap_or(""));
+                    }
+                }
+                _ => merged.push(seg),
+            }
+        }
+        self.segments = merged;
+    }
+
     /// The segment holding all of `span`, with the segment's text offset and first line.
     pub fn lookup(&self, span: Span) -> Option<(&str, usize, usize)> {
         let i = self.segments.partition_point(|s| s.offset <= span.start);

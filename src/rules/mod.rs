@@ -41,6 +41,9 @@ macro_rules! declare_rule {
     };
 }
 
+mod autoconfig_file_missing;
+mod autoconfig_first_line_ignored;
+mod autoconfig_not_evaluated;
 mod deprecated_security_mode;
 mod duplicate_account;
 mod duplicate_setting;
@@ -50,6 +53,7 @@ mod keepalive_holds_idle_connections;
 mod not_recommended_port;
 mod overridden_setting;
 mod password_stored_unencrypted;
+mod policies_file_shadowed;
 mod poll_interval_too_short;
 mod port_security_mismatch;
 mod server_connection_budget_exceeded;
@@ -142,6 +146,10 @@ pub static ALL: &[&dyn Rule] = &[
     &duplicate_setting::DuplicateSetting,
     &overridden_setting::OverriddenSetting,
     &unmapped_prf_key::UnmappedPrfKey,
+    &autoconfig_file_missing::AutoconfigFileMissing,
+    &autoconfig_first_line_ignored::AutoconfigFirstLineIgnored,
+    &autoconfig_not_evaluated::AutoconfigNotEvaluated,
+    &policies_file_shadowed::PoliciesFileShadowed,
 ];
 
 /// The rule with this name.

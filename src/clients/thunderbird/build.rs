@@ -66,7 +66,7 @@ pub(super) fn build_profile(
     for (file, parsed) in &machine.defaults {
         report_parse_errors(&mut profile, *file, parsed, None);
     }
-    let mut table = Table::new();
+    let mut table = Table::with_builtin_ints(super::values::builtin_int);
     apply_defaults_files(&mut profile, &mut table, machine);
     apply_profile_layers(&mut profile, &mut table, profile_layers);
     apply_managing_layers(&mut profile, &mut table, machine);
@@ -332,6 +332,66 @@ fn pref_keyword_finding(l: &LayerInput<'_>, entry: &PrefEntry) -> FileFinding {
     .help("write `user_pref(` instead")
 }
 
+/// True (and reported) when a managing layer gives a pref that rules read a value of
+/// another type: a string where a number is needed, say. Thunderbird then keeps the
+/// previous value or the default (a policy's 0 or 1 is another matter: see
+/// [`report_bool_conversions`]).
+fn managed_wrong_type(profile: &mut Profile, stmt: &Stmt<'_>) -> bool {
+    let (Some(want), Some(value)) = (expected_type(stmt.name), stmt.value) else {
+        return false;
+    };
+    // A policy's 0 or 1 becomes a bool for a pref with no int value (FACTS fact 21).
+    let policy_bool = matches!(stmt.src, Src::Policy(_))
+        && want == "bool"
+        && matches!(value, PrefValue::Int(0 | 1));
+    if value.type_name() == want || policy_bool {
+        return false;
+    }
+    profile.findings.push(
+        FileFinding::new(
+            FileFindingKind::InvalidValue,
+            stmt.file,
+            stmt.value_span,
+            format!("a {}, not an {want}", value.type_name()),
+            format!(
+                "`{}` must be {} {want}, but is a {}: Thunderbird does not use it and keeps the previous value or the default",
+                stmt.name,
+                if want == "int" { "an" } else { "a" },
+                value.type_name()
+            ),
+        )
+        .help(format!("write it as {}", example_of(want))),
+    );
+    true
+}
+
+/// A policy's 0 or 1 for an int pref with no int value yet: Thunderbird stores a bool,
+/// which its int getter then refuses (FACTS fact 21).
+fn report_bool_conversions(profile: &mut Profile, table: &Table<'_>) {
+    let mut found = Vec::new();
+    for (name, state) in table.iter() {
+        for stmt in [state.default, state.user].into_iter().flatten() {
+            if !stmt.as_bool || expected_type(name) != Some("int") {
+                continue;
+            }
+            found.push(
+                FileFinding::new(
+                    FileFindingKind::InvalidValue,
+                    stmt.file,
+                    stmt.value_span,
+                    "becomes a boolean",
+                    format!(
+                        "`{name}` is given 0 or 1 while it has no number yet, so Thunderbird stores it as a boolean and ignores it: the server falls back to `mail.server.default` or the built-in value"
+                    ),
+                )
+                .help("set the pref with a value other than 0 or 1, or give it a number in a default prefs file first"),
+            );
+        }
+    }
+    found.sort_by_key(|f| (f.file, f.span.start));
+    profile.findings.extend(found);
+}
+
 /// AutoConfig, then enterprise policies: they run after the profile's files are read.
 fn apply_managing_layers<'a>(
     profile: &mut Profile,
@@ -341,32 +401,48 @@ fn apply_managing_layers<'a>(
     if let Some((file, cfg)) = machine.cfg {
         profile.findings.extend(cfg.findings.iter().cloned());
         for p in &cfg.prefs {
-            table.apply(Stmt {
-                file,
-                src: Src::Cfg(p.op),
-                name: &p.name,
-                value: p.value.as_ref(),
-                name_span: p.name_span,
-                value_span: p.value_span,
-                statement_span: p.statement_span,
-                as_bool: false,
-            });
+            apply_managed(
+                profile,
+                table,
+                Stmt {
+                    file,
+                    src: Src::Cfg(p.op),
+                    name: &p.name,
+                    value: p.value.as_ref(),
+                    name_span: p.name_span,
+                    value_span: p.value_span,
+                    statement_span: p.statement_span,
+                    as_bool: false,
+                },
+            );
         }
     }
     if let Some((file, policies)) = machine.policies {
         profile.findings.extend(policies.findings.iter().cloned());
         for p in policies.prefs.iter().filter(|_| policies.active) {
-            table.apply(Stmt {
-                file,
-                src: Src::Policy(p.op),
-                name: &p.name,
-                value: p.value.as_ref(),
-                name_span: p.name_span,
-                value_span: p.value_span,
-                statement_span: p.statement_span,
-                as_bool: false,
-            });
+            apply_managed(
+                profile,
+                table,
+                Stmt {
+                    file,
+                    src: Src::Policy(p.op),
+                    name: &p.name,
+                    value: p.value.as_ref(),
+                    name_span: p.name_span,
+                    value_span: p.value_span,
+                    statement_span: p.statement_span,
+                    as_bool: false,
+                },
+            );
         }
+    }
+    report_bool_conversions(profile, table);
+}
+
+/// Applies a managing layer's statement unless its value has the wrong type.
+fn apply_managed<'a>(profile: &mut Profile, table: &mut Table<'a>, stmt: Stmt<'a>) {
+    if !managed_wrong_type(profile, &stmt) {
+        table.apply(stmt);
     }
 }
 

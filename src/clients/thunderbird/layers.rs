@@ -164,15 +164,28 @@ pub(super) struct Effective<'a> {
 }
 
 /// Every pref the layers name.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Table<'a> {
     prefs: HashMap<&'a str, State<'a>>,
+    /// True for a pref Thunderbird itself gives an int default (before any layer).
+    builtin_int: fn(&str) -> bool,
 }
 
 impl<'a> Table<'a> {
+    /// A table that knows no built-in pref (for tests).
+    #[cfg(test)]
     pub(super) fn new() -> Self {
         Table {
             prefs: HashMap::new(),
+            builtin_int: |_| false,
+        }
+    }
+
+    /// A table that knows which prefs Thunderbird's own defaults make ints.
+    pub(super) fn with_builtin_ints(builtin_int: fn(&str) -> bool) -> Self {
+        Table {
+            prefs: HashMap::new(),
+            builtin_int,
         }
     }
 
@@ -188,9 +201,10 @@ impl<'a> Table<'a> {
     /// True when the pref has an int value on either branch (what decides whether a
     /// policy's 0/1 stays an int).
     fn has_int(&self, name: &str) -> bool {
-        self.prefs.get(name).is_some_and(|s| {
-            s.default.and_then(|d| d.int()).is_some() || s.user.and_then(|u| u.int()).is_some()
-        })
+        (self.builtin_int)(name)
+            || self.prefs.get(name).is_some_and(|s| {
+                s.default.and_then(|d| d.int()).is_some() || s.user.and_then(|u| u.int()).is_some()
+            })
     }
 
     /// Applies one statement, as Thunderbird does at this point of its start.

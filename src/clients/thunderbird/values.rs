@@ -89,3 +89,11 @@ pub(super) fn security_from_number(n: i64) -> Option<Security> {
         _ => return None,
     })
 }
+
+/// True for a pref Thunderbird's own default prefs (omni.ja) give an int value, so that a
+/// policy's 0 or 1 for it stays an int. Only prefs the model reads are listed: observed on
+/// Thunderbird 140.12.0 (tests/interop/layers, case 00: `mail.server.default.check_time`
+/// is an int 10; `mail.server.default.max_cached_connections` has no default at all).
+pub(super) fn builtin_int(name: &str) -> bool {
+    matches!(name, "mail.server.default.check_time")
+}
