@@ -5,6 +5,7 @@
 mod assemble;
 mod autoconfig;
 mod build;
+mod builder;
 mod layers;
 mod machine;
 mod policies;

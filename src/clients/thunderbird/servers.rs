@@ -2,7 +2,7 @@
 //! with their effective security mode, port, authentication, poll interval and connection
 //! cache (reference thunderbird.md §3–§6).
 
-use super::build::Builder;
+use super::builder::Builder;
 use super::values::{auth_from_number, security_from_number};
 use crate::model::{
     AuthMethod, Connections, FileFinding, FileFindingKind, Origin, Profile, Protocol, Role,
