@@ -107,4 +107,8 @@ pub struct Diagnostic {
     pub client: ClientId,
     pub account: Option<String>,
     pub fix: Option<Fix>,
+    /// When the flagged value is decided by a layer that manages the client (a lock, a
+    /// policy): which and how, e.g. `locked by /etc/thunderbird/policies/policies.json:5
+    /// (Preferences, Status "locked")`. Set by the engine from the model.
+    pub managed_by: Option<String>,
 }

@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use crate::clients::{Built, Unit};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{self, Linted, Plan};
-use crate::model::Profile;
+use crate::model::{Profile, Setting};
 use crate::report::FileInfo;
 use crate::rules::{Context, Rule};
 use crate::settings::Settings;
-use crate::source::{self, FileId, Files, SourceFile};
+use crate::source::{self, FileId, Files, SourceFile, Span};
 
 /// What a unit's lint keeps besides its files and findings.
 #[derive(Debug, Default)]
@@ -155,6 +155,7 @@ impl Job<'_> {
             .owned_paths()
             .filter_map(|p| self.ids.get(p).copied())
             .collect();
+        mark_managed(&profiles, &mut diagnostics);
         // A unit reports what is in its own files: a finding in a file it shares (a
         // machine-wide layer) is the owning unit's, and one about a value no file sets
         // (an artefact's hypothetical account) is nobody's.
@@ -187,6 +188,50 @@ impl Job<'_> {
     /// Plans the fixes of a linted unit.
     pub fn plan(&self, unit: &Unit, linted: LintedUnit, unsafe_fixes: bool) -> Plan<Model> {
         fix::plan(linted, unsafe_fixes, &|files| self.lint(unit, files))
+    }
+}
+
+/// Says, on each diagnostic about a value a managing layer decides, which layer and how
+/// (the model knows it; the rules need not).
+fn mark_managed(profiles: &[Profile], diagnostics: &mut [Diagnostic]) {
+    fn how<T>(s: &Setting<T>) -> Option<(FileId, Span, &str)> {
+        let m = s.managed()?;
+        Some((m.location.file, m.location.value_span, m.how.as_str()))
+    }
+    let mut managed: Vec<(FileId, Span, &str)> = Vec::new();
+    for p in profiles {
+        let g = &p.globals;
+        let globals = [
+            g.transfers.as_ref().and_then(how),
+            g.keepalive.as_ref().and_then(how),
+            g.timeout_seconds.as_ref().and_then(how),
+        ];
+        managed.extend(globals.into_iter().flatten());
+        for s in &p.servers {
+            let settings = [
+                how(&s.port),
+                how(&s.security),
+                s.host.as_ref().and_then(how),
+                s.user.as_ref().and_then(how),
+                s.auth.as_ref().and_then(how),
+                s.max_connections.as_ref().and_then(how),
+                s.poll_enabled.as_ref().and_then(how),
+                s.poll_minutes.as_ref().and_then(how),
+                s.timeout_seconds.as_ref().and_then(how),
+            ];
+            managed.extend(settings.into_iter().flatten());
+        }
+    }
+    if managed.is_empty() {
+        return;
+    }
+    for d in diagnostics.iter_mut() {
+        if let Some((_, _, how)) = managed
+            .iter()
+            .find(|(f, s, _)| *f == d.file && *s == d.span)
+        {
+            d.managed_by = Some((*how).to_owned());
+        }
     }
 }
 

@@ -40,6 +40,9 @@ struct Diagnostic<'a> {
     byte_length: usize,
     client: &'static str,
     account: Option<&'a str>,
+    /// Only when a managing layer decides the value (additive: absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    managed_by: Option<&'a str>,
     fix: Option<Fix<'a>>,
 }
 
@@ -73,6 +76,7 @@ fn view<'a>(report: &'a Report<'a>, f: &'a Finding) -> Diagnostic<'a> {
         byte_length: f.at.original.len(),
         client: f.client.name(),
         account: f.account.as_deref(),
+        managed_by: f.managed_by.as_deref(),
         fix: f.fix.as_ref().map(|fix| Fix {
             applicability: fix.applicability.name(),
             description: &fix.description,

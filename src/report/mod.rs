@@ -121,6 +121,8 @@ pub struct Finding {
     /// Drawn under `at` by the text reporter.
     pub label: Box<str>,
     pub account: Option<Box<str>>,
+    /// The managing layer that decides the flagged value, if one does.
+    pub managed_by: Option<Box<str>>,
     /// Where the diagnostic points.
     pub at: Place,
     pub notes: Box<[ResolvedNote]>,
@@ -203,6 +205,7 @@ impl Finding {
             help: d.help.as_deref().map(|h| interner.intern(h)),
             label: d.label.into_boxed_str(),
             account: d.account.map(String::into_boxed_str),
+            managed_by: d.managed_by.map(String::into_boxed_str),
             at,
             notes: d
                 .notes

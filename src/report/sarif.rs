@@ -90,6 +90,9 @@ fn result(report: &Report<'_>, f: &Finding) -> Value {
     } else {
         result["properties"] = json!({ "client": f.client.name() });
     }
+    if let Some(how) = &f.managed_by {
+        result["properties"]["managedBy"] = json!(how);
+    }
     if let Some(fix) = &f.fix {
         let mut by_file: Vec<(&str, Vec<Value>)> = Vec::new();
         for e in fix.edits.iter() {

@@ -177,6 +177,7 @@ pub(crate) fn diagnostic(
         client: profile.client,
         account: None,
         fix: None,
+        managed_by: None,
     }
 }
 

@@ -91,6 +91,7 @@ impl Rule for ServerConnectionBudgetExceeded {
                 client: first.client,
                 account: Some(first.account.clone()),
                 fix: None,
+                managed_by: None,
             });
         }
     }
