@@ -32,6 +32,9 @@ pub struct Contributor {
     pub why: String,
     /// Minutes between automatic checks, when the client polls.
     pub poll_minutes: Option<i64>,
+    /// The managing layer that decides the count, if one does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub managed_by: Option<String>,
     pub path: String,
     pub line: usize,
 }
@@ -59,6 +62,7 @@ pub fn budgets(
                         connections: c.connections,
                         why: c.why.clone(),
                         poll_minutes: c.poll_minutes,
+                        managed_by: c.managed_by.as_deref().map(str::to_owned),
                         path,
                         line,
                     }
@@ -108,9 +112,14 @@ pub fn write_text(budgets: &[ServerBudget], out: &mut dyn Write) -> std::io::Res
                 .poll_minutes
                 .map(|m| format!("polls every {m} min"))
                 .unwrap_or_else(|| "no polling".to_owned());
+            let managed = c
+                .managed_by
+                .as_deref()
+                .map(|m| format!(", {m}"))
+                .unwrap_or_default();
             writeln!(
                 out,
-                "  {:>3}  {:<11} {}  [{}]  {} — {}:{} ({})",
+                "  {:>3}  {:<11} {}  [{}{managed}]  {} — {}:{} ({})",
                 c.connections, c.client, c.account, c.why, poll, c.path, c.line, c.profile
             )?;
         }

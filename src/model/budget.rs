@@ -37,6 +37,9 @@ pub struct Share {
     pub account: String,
     /// Minutes between automatic checks, when the client polls.
     pub poll_minutes: Option<i64>,
+    /// The managing layer that decides the connection count, if one does ("locked by
+    /// /etc/thunderbird/policies/policies.json:5 (…)").
+    pub managed_by: Option<Arc<str>>,
     /// Where the server is defined.
     pub anchor: (FileId, Span),
 }
@@ -74,6 +77,11 @@ pub fn shares(profile: &Profile) -> Vec<Share> {
             label: server.label(),
             account: server.account.clone().unwrap_or_else(|| server.key.clone()),
             poll_minutes,
+            managed_by: server
+                .max_connections
+                .as_ref()
+                .and_then(|m| m.managed())
+                .map(|m| Arc::from(m.how.as_str())),
             anchor: server.anchor,
         };
         if server.usage == Usage::OnDemand {
@@ -161,6 +169,7 @@ mod tests {
             label: format!("{host}/{user}/{connections}"),
             account: String::new(),
             poll_minutes: None,
+            managed_by: None,
             anchor: (0, Span::empty(0)),
         }
     }
