@@ -80,17 +80,32 @@ fn fz_candidates(path: &std::path::Path) -> Vec<PathBuf> {
 }
 
 fn main() -> anyhow::Result<()> {
-    let path: PathBuf = std::env::args_os()
-        .nth(1)
+    let mut args = std::env::args_os().skip(1);
+    let first: PathBuf = args
+        .next()
         .map(PathBuf::from)
-        .ok_or_else(|| anyhow::anyhow!("usage: dump_model FILE"))?;
-    let analysis = clientlint::lint_paths(std::slice::from_ref(&path), &Settings::default());
+        .ok_or_else(|| anyhow::anyhow!("usage: dump_model FILE | dump_model --sysroot DIR"))?;
+    // `--sysroot DIR`: a whole machine's image (machine-wide layers and every home), as
+    // the machine-layer interop cases lay it out.
+    let (path, analysis) = if first.as_os_str() == "--sysroot" {
+        let root: PathBuf = args
+            .next()
+            .map(PathBuf::from)
+            .ok_or_else(|| anyhow::anyhow!("usage: dump_model --sysroot DIR"))?;
+        let analysis = clientlint::lint_sysroot(&root, &Settings::default());
+        (root, analysis)
+    } else {
+        let analysis = clientlint::lint_paths(std::slice::from_ref(&first), &Settings::default());
+        (first, analysis)
+    };
+    let locked = |s: Option<&clientlint::model::Origin>| matches!(s, Some(clientlint::model::Origin::Managed(m)) if m.how.starts_with("locked"));
 
     let mut servers = Vec::new();
     let mut findings = Vec::new();
     for profile in &analysis.profiles {
         for s in &profile.servers {
             servers.push(json!({
+                "profile": profile.name,
                 "account": s.account,
                 "key": s.key,
                 "role": if s.role == Role::Incoming { "incoming" } else { "outgoing" },
@@ -102,6 +117,8 @@ fn main() -> anyhow::Result<()> {
                 "check_time": s.poll_minutes.as_ref().map(|p| p.value),
                 "check_new_mail": s.poll_enabled.as_ref().map(|p| p.value),
                 "max_cached_connections": s.max_connections.as_ref().map(|m| m.value),
+                "max_cached_connections_locked": locked(s.max_connections.as_ref().map(|m| &m.origin)),
+                "check_time_locked": locked(s.poll_minutes.as_ref().map(|m| &m.origin)),
                 "timeout_seconds": s.timeout_seconds.as_ref().map(|t| t.value),
                 "usage": format!("{:?}", s.usage),
             }));
@@ -116,6 +133,14 @@ fn main() -> anyhow::Result<()> {
     out.insert("servers".into(), Value::Array(servers));
     out.insert("findings".into(), Value::Array(findings));
 
+    out.insert(
+        "rules".into(),
+        json!(analysis
+            .diagnostics
+            .iter()
+            .map(|d| d.rule)
+            .collect::<Vec<_>>()),
+    );
     let is_reg = path
         .extension()
         .map(|e| e.eq_ignore_ascii_case("reg"))

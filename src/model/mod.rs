@@ -504,6 +504,9 @@ pub enum FileFindingKind {
     AutoconfigMissing,
     /// A distribution policies.json that a system one hides.
     PoliciesShadowed,
+    /// A managing layer's setting that clientlint lists but does not model (an Outlook
+    /// Group Policy key in a .reg export).
+    PolicyNotModelled,
 }
 
 /// A secondary place a finding refers to.

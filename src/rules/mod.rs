@@ -54,6 +54,7 @@ mod not_recommended_port;
 mod overridden_setting;
 mod password_stored_unencrypted;
 mod policies_file_shadowed;
+mod policy_not_modelled;
 mod poll_interval_too_short;
 mod port_security_mismatch;
 mod server_connection_budget_exceeded;
@@ -150,6 +151,7 @@ pub static ALL: &[&dyn Rule] = &[
     &autoconfig_first_line_ignored::AutoconfigFirstLineIgnored,
     &autoconfig_not_evaluated::AutoconfigNotEvaluated,
     &policies_file_shadowed::PoliciesFileShadowed,
+    &policy_not_modelled::PolicyNotModelled,
 ];
 
 /// The rule with this name.

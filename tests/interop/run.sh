@@ -77,6 +77,15 @@ for f in $TB_INPUTS; do
   run_case "tb-fix:$n" 240 "$HERE/tb_case.sh" fix "$f" "$WORK/tbfix/$(safe "$n")"
 done
 
+echo; echo "== Thunderbird $(dpkg-query -W -f '${Version}' thunderbird): machine-wide layers (default prefs, AutoConfig, policies) vs clientlint --sysroot"
+# Each case installs its system files at their real paths for the run (under the oracle
+# lock), then restores them and verifies every file (tb_layers_case.sh).
+for d in tests/interop/layers/*/; do
+  [ -d "$d/sys" ] || continue
+  n=$(basename "$d")
+  run_case "tb-layers:$n" 300 "$HERE/layers_case.sh" "$d" "$WORK/layers/$n"
+done
+
 echo; echo "== regedit (Wine $(dpkg-query -W -f '${Version}' wine)): reg import + regedit /E vs the values clientlint read"
 REG_INPUTS=$(ls fixtures/rules/*/outlook*.reg fixtures/corpus/outlook-reg/*.reg tests/interop/cases/*.reg 2>/dev/null)
 for f in $REG_INPUTS; do

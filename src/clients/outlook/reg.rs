@@ -89,6 +89,47 @@ fn account_label(path: &str) -> Option<String> {
     (profiles.eq_ignore_ascii_case("Profiles") && known_parent).then(|| format!("{profile}\\{sub}"))
 }
 
+/// True for a Group Policy key of Outlook: `…\Software\Policies\Microsoft\Office\<version>
+/// \Outlook` and its subkeys (real exports write `office` in any case; compared lower-cased).
+fn is_outlook_policy(path_lower: &str) -> bool {
+    let parts: Vec<&str> = path_lower.split('\\').collect();
+    parts.windows(6).any(|w| {
+        w[0] == "software"
+            && w[1] == "policies"
+            && w[2] == "microsoft"
+            && w[3] == "office"
+            && w[4].chars().all(|c| c.is_ascii_digit() || c == '.')
+            && w[5] == "outlook"
+    })
+}
+
+/// A Group Policy key for Outlook: listed, since policy values override what a user sets,
+/// but not modelled — which values override which account settings is not verified.
+fn policy_finding(id: FileId, g: &Group<'_>) -> Option<FileFinding> {
+    let first = g.blocks.first()?;
+    let values = g.effective();
+    if values.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = values
+        .iter()
+        .map(|v| format!("`{}`", v.name.as_deref().unwrap_or("(default)")))
+        .collect();
+    Some(
+        FileFinding::new(
+            FileFindingKind::PolicyNotModelled,
+            id,
+            first.path_span,
+            "Group Policy",
+            format!(
+                "this key holds Outlook Group Policy values ({}): policies override the user's own settings, but clientlint does not model which settings they change",
+                names.join(", ")
+            ),
+        )
+        .help("check these values against the account settings clientlint reports"),
+    )
+}
+
 /// One key path with every block that writes it, in file order.
 struct Group<'a> {
     path_lower: String,
@@ -262,6 +303,10 @@ pub(super) fn build_profile(id: FileId, file: &SourceFile, parsed: &ParsedReg) -
         let Some(first) = g.blocks.first() else {
             continue;
         };
+        if is_outlook_policy(&g.path_lower) {
+            profile.findings.extend(policy_finding(id, &g));
+            continue;
+        }
         let Some(label) = account_label(&first.path) else {
             continue;
         };
