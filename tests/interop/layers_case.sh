@@ -17,7 +17,7 @@ rm -rf "$W"; mkdir -p "$W/img/home/user/.thunderbird/p" "$W/img/usr/lib/thunderb
 "$HERE/tb_layers_case.sh" "$CASE" "$W/tb" > "$W/oracle.out" 2>&1
 rc=$?
 [ $rc -eq 0 ] || { echo "oracle error (tb_layers_case.sh exited $rc):"; tail -20 "$W/oracle.out"; exit 3; }
-cp -r "$CASE/sys/." "$W/img/"
+[ -d "$CASE/sys" ] && cp -r "$CASE/sys/." "$W/img/"
 printf '[App]\nName=Thunderbird\n' > "$W/img/usr/lib/thunderbird/application.ini"
 ln -s /etc/thunderbird/pref "$W/img/usr/lib/thunderbird/defaults/syspref"
 cp "$CASE"/profile/* "$W/img/home/user/.thunderbird/p/"

@@ -81,7 +81,7 @@ echo; echo "== Thunderbird $(dpkg-query -W -f '${Version}' thunderbird): machine
 # Each case installs its system files at their real paths for the run (under the oracle
 # lock), then restores them and verifies every file (tb_layers_case.sh).
 for d in tests/interop/layers/*/; do
-  [ -d "$d/sys" ] || continue
+  [ -f "$d/profile/prefs.js" ] || continue
   n=$(basename "$d")
   run_case "tb-layers:$n" 300 "$HERE/layers_case.sh" "$d" "$WORK/layers/$n"
 done
