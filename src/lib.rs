@@ -703,6 +703,7 @@ fn render_to(
         OutputFormat::Concise => report::concise::write(report, out)?,
         OutputFormat::Sarif => report::sarif::write(report, out)?,
         OutputFormat::Github => report::github::write(report, out)?,
+        OutputFormat::Gitlab => report::gitlab::write(report, out)?,
         OutputFormat::Text => {
             let options = report::text::TextOptions {
                 color,
@@ -737,6 +738,7 @@ pub fn render_resolved(resolved: &Resolved, format: OutputFormat) -> String {
         OutputFormat::Concise => report::concise::write(&report, &mut buf),
         OutputFormat::Sarif => report::sarif::write(&report, &mut buf),
         OutputFormat::Github => report::github::write(&report, &mut buf),
+        OutputFormat::Gitlab => report::gitlab::write(&report, &mut buf),
         OutputFormat::Text => report::text::write(
             &report,
             report::text::TextOptions {

@@ -5,6 +5,7 @@
 
 pub mod concise;
 pub mod github;
+pub mod gitlab;
 pub mod json;
 pub mod sarif;
 pub mod statistics;
@@ -31,6 +32,8 @@ pub enum OutputFormat {
     Sarif,
     /// GitHub Actions annotations (`::warning file=…`).
     Github,
+    /// GitLab Code Quality report (JSON), for `artifacts: reports: codequality`.
+    Gitlab,
 }
 
 /// The most source text drawn for one label: the lines it covers. miette prints whole

@@ -1,0 +1,154 @@
+//! What ships around the binary (issue 21): the GitLab Code Quality report.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use clientlint::report::OutputFormat;
+use clientlint::settings::Settings;
+use clientlint::{lint_paths, render};
+
+fn clientlint() -> Command {
+    let mut cmd = Command::cargo_bin("clientlint").expect("binary builds");
+    cmd.env_remove("NO_COLOR").env_remove("CI_PROJECT_DIR");
+    cmd
+}
+
+/// Every bad fixture case of every rule (files, or directories such as a profile).
+fn bad_fixtures() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for rule in std::fs::read_dir("fixtures/rules")
+        .expect("fixtures")
+        .filter_map(Result::ok)
+    {
+        for case in std::fs::read_dir(rule.path())
+            .expect("rule dir")
+            .filter_map(Result::ok)
+        {
+            if case.file_name().to_string_lossy().contains(".bad") {
+                out.push(case.path());
+            }
+        }
+    }
+    out.sort();
+    assert!(out.len() > 50, "fixtures/rules holds the bad fixtures");
+    out
+}
+
+fn json(bytes: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(bytes).expect("valid JSON")
+}
+
+// ---- GitLab Code Quality ------------------------------------------------------------
+
+#[test]
+fn gitlab_report_of_the_demo() {
+    let analysis = lint_paths(&[PathBuf::from("fixtures/demo")], &Settings::default());
+    insta::assert_snapshot!("gitlab_demo", render(&analysis, OutputFormat::Gitlab));
+}
+
+/// What GitLab reads (docs.gitlab.com/ci/testing/code_quality, "Code Quality report
+/// format"): an array of objects with description, check_name, fingerprint (unique:
+/// GitLab shows only the first of equal ones), severity (info, minor, major, critical,
+/// blocker) and location.path (relative to the project) with location.lines.begin.
+#[test]
+fn gitlab_report_has_what_gitlab_reads_with_unique_stable_fingerprints() {
+    let cases = bad_fixtures();
+    let out = clientlint()
+        .args(["--format", "gitlab"])
+        .args(&cases)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let report = json(&out.stdout);
+    let issues = report.as_array().expect("an array of issues");
+    let diagnostics = lint_paths(&cases, &Settings::default()).diagnostics;
+    assert_eq!(issues.len(), diagnostics.len());
+    let rules: HashSet<&str> = clientlint::rules::ALL.iter().map(|r| r.name()).collect();
+    let mut fingerprints = HashSet::new();
+    for issue in issues {
+        let mut keys: Vec<&str> = issue
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "check_name",
+                "description",
+                "fingerprint",
+                "location",
+                "severity"
+            ],
+            "{issue}"
+        );
+        assert!(!issue["description"].as_str().unwrap_or("").is_empty());
+        assert!(rules.contains(issue["check_name"].as_str().unwrap_or("")));
+        let fp = issue["fingerprint"].as_str().expect("fingerprint");
+        assert!(
+            fp.len() == 32 && fp.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{fp}"
+        );
+        assert!(fingerprints.insert(fp.to_owned()), "duplicate {fp}");
+        assert!(["info", "minor", "major", "critical", "blocker"]
+            .contains(&issue["severity"].as_str().unwrap_or("")));
+        let path = issue["location"]["path"].as_str().expect("path");
+        assert!(!path.starts_with('/') && !path.starts_with("./"), "{path}");
+        assert!(
+            Path::new(path).is_file(),
+            "{path} is relative to the project"
+        );
+        let begin = issue["location"]["lines"]["begin"].as_u64().expect("begin");
+        let end = issue["location"]["lines"]["end"].as_u64().expect("end");
+        assert!(begin >= 1 && end >= begin, "{issue}");
+    }
+    // Severities map error → critical, warning → major, info → info.
+    for (d, issue) in diagnostics.iter().zip(issues) {
+        let expected = match d.severity.name() {
+            "error" => "critical",
+            "warning" => "major",
+            _ => "info",
+        };
+        assert_eq!(issue["severity"], expected);
+        assert_eq!(issue["check_name"], d.rule);
+    }
+
+    // Stable across runs, and independent of how the paths were named: the same files as
+    // absolute paths inside $CI_PROJECT_DIR give the same report, byte for byte.
+    let cwd = std::env::current_dir().expect("cwd");
+    let again = clientlint()
+        .env("CI_PROJECT_DIR", &cwd)
+        .current_dir("/")
+        .args(["--format", "gitlab"])
+        .args(cases.iter().map(|c| cwd.join(c)))
+        .output()
+        .expect("runs");
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout),
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn gitlab_report_shows_no_secret_and_is_empty_when_clean() {
+    let out = clientlint()
+        .args(["--format", "gitlab", "fixtures/demo/thunderbird"])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("hunter2"), "{text}");
+    assert!(text.contains("too-many-cached-connections"), "{text}");
+    let out = clientlint()
+        .args([
+            "--format",
+            "gitlab",
+            "fixtures/rules/too-many-cached-connections/thunderbird.good.js",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&out.stdout), serde_json::json!([]));
+}
