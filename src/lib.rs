@@ -543,6 +543,11 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
+/// What `check` reads, named in the notice when the paths given hold none of it.
+const CONFIGURATION_FILES: &str = "Thunderbird prefs.js, user.js and profiles.ini; \
+    FileZilla filezilla.xml, sitemanager.xml, recentservers.xml and fzdefaults.xml; \
+    Outlook profile files (*.prf) and registry exports (*.reg)";
+
 fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     let settings = settings_from(args)?;
     let discovery = discover::discover(&args.paths, &args.homes.home, &args.homes.root);
@@ -563,6 +568,23 @@ fn check(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::
         for p in &discovery.searched {
             writeln!(err, "  {}", p.display())?;
         }
+    }
+    // Paths were named but hold nothing clientlint reads (an empty or unrelated
+    // directory): say so, as ruff does when it finds no Python file, and still exit 0.
+    // (With only --home/--root, the message above lists every place searched.)
+    let named: Vec<String> = args
+        .paths
+        .iter()
+        .chain(&args.homes.home)
+        .chain(&args.homes.root)
+        .map(|p| format!("`{}`", p.display()))
+        .collect();
+    if discovery.units.is_empty() && !args.paths.is_empty() && discovery.errors.is_empty() {
+        writeln!(
+            err,
+            "warning: no FTP or e-mail client configuration found under {}; clientlint reads {CONFIGURATION_FILES}",
+            named.join(", ")
+        )?;
     }
     let format = args.format.unwrap_or(OutputFormat::Text);
     // Only the text reporter draws source lines, and not for --statistics.

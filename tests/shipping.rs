@@ -1,4 +1,5 @@
-//! What ships around the binary (issue 21): the GitLab Code Quality report.
+//! What ships around the binary (issue 21): the GitLab Code Quality report, and the
+//! notice when the paths given hold nothing clientlint reads.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -151,4 +152,82 @@ fn gitlab_report_shows_no_secret_and_is_empty_when_clean() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(json(&out.stdout), serde_json::json!([]));
+}
+
+// ---- Nothing found ------------------------------------------------------------------
+
+const NOTICE: &str = "warning: no FTP or e-mail client configuration found under";
+
+#[test]
+fn an_empty_or_unrelated_directory_gives_the_notice_and_exit_0() {
+    let empty = tempfile::tempdir().expect("tempdir");
+    let unrelated = tempfile::tempdir().expect("tempdir");
+    std::fs::write(unrelated.path().join("notes.txt"), "user_pref(\"a\", 1);\n").expect("w");
+    std::fs::write(unrelated.path().join("config.json"), "{}\n").expect("w");
+    std::fs::create_dir(unrelated.path().join("sub")).expect("mkdir");
+    std::fs::write(unrelated.path().join("sub/settings.xml"), "<a/>\n").expect("w");
+    for dir in [empty.path(), unrelated.path()] {
+        let out = clientlint().arg(dir).output().expect("runs");
+        assert_eq!(out.status.code(), Some(0));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.starts_with(&format!("{NOTICE} `{}`;", dir.display())),
+            "{err}"
+        );
+        for name in [
+            "prefs.js",
+            "user.js",
+            "profiles.ini",
+            "filezilla.xml",
+            "sitemanager.xml",
+            "recentservers.xml",
+            "fzdefaults.xml",
+            ".prf",
+            ".reg",
+        ] {
+            assert!(err.contains(name), "the notice names {name}: {err}");
+        }
+        assert_eq!(err.lines().count(), 1, "{err}");
+
+        let out = clientlint()
+            .args(["--format", "json"])
+            .arg(dir)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0));
+        assert!(String::from_utf8_lossy(&out.stderr).contains(NOTICE));
+        let doc = json(&out.stdout);
+        assert_eq!(doc["summary"]["no_configuration_found"], true, "{doc}");
+        assert_eq!(doc["summary"]["files"], 0);
+    }
+    // Several paths are all named.
+    let out = clientlint()
+        .arg(empty.path())
+        .arg(unrelated.path())
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "`{}`, `{}`;",
+            empty.path().display(),
+            unrelated.path().display()
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn no_notice_when_something_is_found_or_a_path_cannot_be_read() {
+    let out = clientlint()
+        .args(["--format", "json", "fixtures/demo"])
+        .output()
+        .expect("runs");
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(NOTICE));
+    let doc = json(&out.stdout);
+    assert!(doc["summary"].get("no_configuration_found").is_none());
+    // A path that does not exist is a tool error (exit 2), not "nothing found".
+    let out = clientlint().arg("does/not/exist").output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(NOTICE));
 }
