@@ -1,5 +1,5 @@
-//! What ships around the binary (issue 21): the GitLab Code Quality report, and the
-//! notice when the paths given hold nothing clientlint reads.
+//! What ships around the binary (issue 21): the GitLab Code Quality report, the JSON Schema
+//! of `--format json`, and the notice when the paths given hold nothing clientlint reads.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -152,6 +152,121 @@ fn gitlab_report_shows_no_secret_and_is_empty_when_clean() {
         .expect("runs");
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(json(&out.stdout), serde_json::json!([]));
+}
+
+// ---- JSON Schema of --format json ---------------------------------------------------
+
+fn schema() -> serde_json::Value {
+    json(&std::fs::read("schemas/clientlint.json").expect("schemas/clientlint.json"))
+}
+
+/// The schema with every object closed (`additionalProperties: false`): the shipped schema
+/// lets consumers ignore fields a later version adds, but every field clientlint writes
+/// today must be documented in it.
+fn closed(mut schema: serde_json::Value) -> serde_json::Value {
+    fn close(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                if map.contains_key("properties") {
+                    map.insert("additionalProperties".into(), false.into());
+                }
+                for child in map.values_mut() {
+                    close(child);
+                }
+            }
+            serde_json::Value::Array(list) => {
+                for child in list {
+                    close(child);
+                }
+            }
+            _ => {}
+        }
+    }
+    close(&mut schema);
+    schema
+}
+
+fn assert_valid(validators: &[jsonschema::Validator], doc: &serde_json::Value, what: &str) {
+    for validator in validators {
+        let errors: Vec<String> = validator
+            .iter_errors(doc)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{what}: {errors:#?}");
+    }
+}
+
+#[test]
+fn json_output_of_every_bad_fixture_validates_against_the_schema() {
+    let schema = schema();
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    let validators = [
+        jsonschema::validator_for(&schema).expect("schema compiles"),
+        jsonschema::validator_for(&closed(schema)).expect("closed schema compiles"),
+    ];
+    let cases = bad_fixtures();
+    for case in &cases {
+        let analysis = lint_paths(std::slice::from_ref(case), &Settings::default());
+        let doc = json(render(&analysis, OutputFormat::Json).as_bytes());
+        assert_valid(&validators, &doc, &case.display().to_string());
+    }
+    // All of them in one run, with fixes in several files and the run-wide budget.
+    let analysis = lint_paths(&cases, &Settings::default());
+    let doc = json(render(&analysis, OutputFormat::Json).as_bytes());
+    assert!(doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .any(|d| d["fix"].is_object()));
+    assert_valid(&validators, &doc, "all bad fixtures");
+
+    // Through the binary: what the batched pipeline writes, and the empty run.
+    let out = clientlint()
+        .args(["--format", "json", "fixtures/demo"])
+        .output()
+        .expect("runs");
+    assert_valid(&validators, &json(&out.stdout), "fixtures/demo");
+    let empty = tempfile::tempdir().expect("tempdir");
+    let out = clientlint()
+        .args(["--format", "json"])
+        .arg(empty.path())
+        .output()
+        .expect("runs");
+    assert_valid(&validators, &json(&out.stdout), "an empty directory");
+}
+
+#[test]
+fn schema_rejects_what_the_contract_forbids() {
+    let validator = jsonschema::validator_for(&schema()).expect("schema compiles");
+    let analysis = lint_paths(
+        &[PathBuf::from("fixtures/demo/thunderbird")],
+        &Settings::default(),
+    );
+    let good = json(render(&analysis, OutputFormat::Json).as_bytes());
+    assert!(validator.is_valid(&good));
+    let mutate = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut doc = good.clone();
+        f(&mut doc);
+        validator.is_valid(&doc)
+    };
+    assert!(!mutate(&|d| d["version"] = 2.into()));
+    assert!(!mutate(
+        &|d| d["diagnostics"][0]["severity"] = "fatal".into()
+    ));
+    assert!(!mutate(&|d| d["diagnostics"][0]["line"] = 0.into()));
+    assert!(!mutate(&|d| {
+        d["diagnostics"][0]
+            .as_object_mut()
+            .map(|o| o.remove("byte_offset"));
+    }));
+    assert!(!mutate(
+        &|d| d["summary"]["no_configuration_found"] = false.into()
+    ));
+    // A field added later (the version policy) does not break validation.
+    assert!(mutate(&|d| d["diagnostics"][0]["new_field"] = 1.into()));
 }
 
 // ---- Nothing found ------------------------------------------------------------------
