@@ -1,5 +1,7 @@
 //! What ships around the binary (issue 21): the GitLab Code Quality report, the JSON Schema
-//! of `--format json`, and the notice when the paths given hold nothing clientlint reads.
+//! of `--format json`, the example /etc/clientlint.toml of the Debian package, and the
+//! notice when the paths given hold nothing clientlint reads. The package itself, the
+//! pre-commit hooks and the CI action are tested by the scripts in tests/packaging/.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -267,6 +269,129 @@ fn schema_rejects_what_the_contract_forbids() {
     ));
     // A field added later (the version policy) does not break validation.
     assert!(mutate(&|d| d["diagnostics"][0]["new_field"] = 1.into()));
+}
+
+// ---- The example /etc/clientlint.toml -----------------------------------------------
+
+const EXAMPLE: &str = "packaging/clientlint.toml";
+
+/// The keys docs/configuration.md documents: the first column of its table of keys.
+fn documented_keys() -> Vec<String> {
+    let docs = std::fs::read_to_string("docs/configuration.md").expect("docs");
+    let keys: Vec<String> = docs
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .map(str::to_owned)
+        .collect();
+    assert!(
+        keys.len() >= 10,
+        "the table of keys in docs/configuration.md"
+    );
+    keys
+}
+
+/// A line of the example that is a commented-out setting: `#` directly followed by a
+/// key, a quoted glob or a `[table]` (explanations start with `# `).
+fn commented_setting(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix('#')?;
+    (!rest.is_empty() && !rest.starts_with([' ', '#', '-'])).then_some(rest)
+}
+
+#[test]
+fn example_configuration_documents_every_key_and_is_all_commented_out() {
+    let example = std::fs::read_to_string(EXAMPLE).expect(EXAMPLE);
+    let settings: Vec<&str> = example.lines().filter_map(commented_setting).collect();
+    for key in documented_keys() {
+        // `[servers."HOST"] connection-limit` is a table and a key inside it.
+        let found = key.split(' ').all(|part| {
+            let part = part.replace("\"HOST\"", "\"");
+            settings.iter().any(|s| {
+                if part.starts_with('[') {
+                    s.starts_with(part.trim_end_matches(']'))
+                } else {
+                    s.starts_with(&format!("{part} ="))
+                }
+            })
+        });
+        assert!(found, "{EXAMPLE} does not show `{key}` (commented out)");
+    }
+    // Nothing is active: every line is empty or a comment.
+    for line in example.lines() {
+        assert!(
+            line.is_empty() || line.starts_with('#'),
+            "{EXAMPLE}: active line {line:?}"
+        );
+    }
+}
+
+#[test]
+fn example_configuration_parses_and_its_limits_are_the_defaults() {
+    let example = std::fs::read_to_string(EXAMPLE).expect(EXAMPLE);
+    let dir = tempfile::tempdir().expect("tempdir");
+    // As shipped: all comments, so the defaults.
+    let shipped = dir.path().join("shipped.toml");
+    std::fs::write(&shipped, &example).expect("write");
+    let defaults = clientlint()
+        .args(["config", "--isolated"])
+        .output()
+        .expect("runs");
+    let as_shipped = clientlint()
+        .arg("config")
+        .arg("--config")
+        .arg(&shipped)
+        .output()
+        .expect("runs");
+    assert_eq!(as_shipped.status.code(), Some(0));
+    let values = |out: &[u8]| -> Vec<String> {
+        String::from_utf8_lossy(out)
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| l.split("  #").next().unwrap_or(l).to_owned())
+            .collect()
+    };
+    assert_eq!(values(&as_shipped.stdout), values(&defaults.stdout));
+
+    // Every setting uncommented: a valid configuration, whose limits are the defaults.
+    let uncommented: String = example
+        .lines()
+        .map(|l| commented_setting(l).unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let active = dir.path().join("active.toml");
+    std::fs::write(&active, uncommented).expect("write");
+    let out = clientlint()
+        .arg("config")
+        .arg("--config")
+        .arg(&active)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The limits: the documented top-level keys other than the rule lists.
+    let keys: Vec<String> = documented_keys()
+        .into_iter()
+        .filter(|k| !k.starts_with('[') && k != "select" && k != "ignore")
+        .collect();
+    let limits = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| keys.iter().any(|k| l.starts_with(&format!("{k} = "))))
+            .map(|l| l.split("  #").next().unwrap_or(l).to_owned())
+            .collect()
+    };
+    assert_eq!(limits(&text).len(), keys.len(), "{text}");
+    assert_eq!(
+        limits(&text),
+        limits(&String::from_utf8_lossy(&defaults.stdout))
+    );
+    assert!(text.contains("[servers.\"imap.example.com\"]"), "{text}");
+    assert!(text.contains("[per-path-ignores]"), "{text}");
+    assert!(text.contains("smtp-port-25 = \"error\""), "{text}");
 }
 
 // ---- Nothing found ------------------------------------------------------------------
