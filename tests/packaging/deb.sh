@@ -138,6 +138,7 @@ check "the man page documents --unsafe-fixes" \
 
 # bash: load the completion the way an interactive shell does when bash-completion is
 # installed (on demand, by command name), else source the file; then complete `--form`.
+# shellcheck disable=SC2016 # expanded by the bash that runs it
 complete_format='
     COMP_WORDS=(clientlint --form); COMP_CWORD=1; COMP_LINE="clientlint --form"
     COMP_POINT=${#COMP_LINE}
@@ -205,6 +206,7 @@ check "dpkg --remove keeps the edited conffile" grep -q 'local edit' /etc/client
 
 # ---- purge -----------------------------------------------------------------------------
 dpkg --purge clientlint >"$work/purge.log" 2>&1 || cat "$work/purge.log" >&2
+# shellcheck disable=SC2016 # expanded by the bash that runs it
 check "dpkg --purge: the package is gone" \
     bash -c '! dpkg-query -W -f="\${Status}" clientlint 2>/dev/null | grep -q installed'
 left=()
