@@ -53,6 +53,24 @@ pub(super) fn check(
             writeln!(err, "  {}", p.display())?;
         }
     }
+    // Paths were named but hold nothing clientlint reads (an empty or unrelated
+    // directory): say so, as ruff does when it finds no Python file, and still exit 0.
+    // (With only --home/--root, the message above lists every place searched.)
+    if discovery.units.is_empty() && !args.paths.is_empty() && discovery.errors.is_empty() {
+        let named: Vec<String> = args
+            .paths
+            .iter()
+            .chain(&h.home)
+            .chain(&h.root)
+            .map(|p| format!("`{}`", p.display()))
+            .collect();
+        writeln!(
+            err,
+            "warning: no FTP or e-mail client configuration found under {}; clientlint reads {}",
+            named.join(", "),
+            crate::clients::what_is_read()
+        )?;
+    }
     let format = args.format.unwrap_or(OutputFormat::Text);
     // Only the text reporter draws source lines, and not for --statistics.
     let excerpts = format == OutputFormat::Text && !args.statistics;
@@ -175,6 +193,7 @@ fn render_to(
         OutputFormat::Concise => report::concise::write(report, out)?,
         OutputFormat::Sarif => report::sarif::write(report, out)?,
         OutputFormat::Github => report::github::write(report, out)?,
+        OutputFormat::Gitlab => report::gitlab::write(report, out)?,
         OutputFormat::Text => {
             let options = report::text::TextOptions {
                 color,

@@ -240,6 +240,10 @@ pub trait Client: Sync {
     /// The formats this client reads.
     fn formats(&self) -> &'static [Format];
 
+    /// The files it reads, in words, for the notice that a tree holds none of them
+    /// ("Thunderbird prefs.js, user.js, …").
+    fn reads(&self) -> &'static str;
+
     /// True when a file met while walking may be this client's, by its path (its
     /// lower-cased name is `name`): only such files are opened to be recognised.
     fn wants_when_walking(&self, path: &Path, name: &str) -> bool;
@@ -275,6 +279,15 @@ pub trait Client: Sync {
 
     /// Why a running client would overwrite edits to this unit's files, if it would.
     fn lock_held(&self, unit: &Unit) -> Option<String>;
+}
+
+/// What clientlint reads, every client's files in words.
+pub fn what_is_read() -> String {
+    CLIENTS
+        .iter()
+        .map(|c| c.reads())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The client with this stable name.

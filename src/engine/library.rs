@@ -269,6 +269,7 @@ pub fn render_resolved(resolved: &Resolved, format: OutputFormat) -> String {
         OutputFormat::Concise => report::concise::write(&report, &mut buf),
         OutputFormat::Sarif => report::sarif::write(&report, &mut buf),
         OutputFormat::Github => report::github::write(&report, &mut buf),
+        OutputFormat::Gitlab => report::gitlab::write(&report, &mut buf),
         OutputFormat::Text => report::text::write(
             &report,
             report::text::TextOptions {

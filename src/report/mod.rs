@@ -5,6 +5,7 @@
 
 pub mod concise;
 pub mod github;
+pub mod gitlab;
 pub mod json;
 pub mod sarif;
 pub mod statistics;
@@ -38,6 +39,8 @@ pub enum OutputFormat {
     Sarif,
     /// GitHub Actions annotations (`::warning file=…`).
     Github,
+    /// GitLab Code Quality report (JSON), for `artifacts: reports: codequality`.
+    Gitlab,
 }
 
 /// The most source text drawn for one label: the lines it covers. miette prints whole
@@ -397,12 +400,18 @@ pub struct Summary {
     pub warnings: usize,
     pub infos: usize,
     pub fixable: usize,
+    /// True when the run found no file clientlint reads at all (an empty or unrelated
+    /// directory). Written to JSON only when true, so every other document is unchanged.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub no_configuration_found: bool,
 }
 
 impl Report<'_> {
     pub fn summary(&self) -> Summary {
         let mut s = Summary {
             files: self.files.iter().filter(|f| f.info.is_some()).count(),
+            // Every unit names at least one file, so no file means nothing was found.
+            no_configuration_found: self.files.is_empty(),
             ..Summary::default()
         };
         for f in self.findings {

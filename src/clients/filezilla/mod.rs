@@ -281,6 +281,10 @@ impl Client for FileZilla {
         &FORMATS
     }
 
+    fn reads(&self) -> &'static str {
+        "FileZilla filezilla.xml, sitemanager.xml, recentservers.xml and fzdefaults.xml"
+    }
+
     fn wants_when_walking(&self, _path: &Path, name: &str) -> bool {
         FILE_NAMES.contains(&name)
     }

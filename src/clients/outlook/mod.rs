@@ -38,6 +38,10 @@ impl Client for Outlook {
         &[PRF, REG]
     }
 
+    fn reads(&self) -> &'static str {
+        "Outlook profile files (*.prf) and registry exports (*.reg)"
+    }
+
     fn wants_when_walking(&self, _path: &std::path::Path, name: &str) -> bool {
         name.ends_with(".prf") || name.ends_with(".reg")
     }

@@ -202,8 +202,8 @@ fn build_artefact(unit: &Unit, files: &Files, built: &mut Built) {
         &machine.input(),
         Subject::Artefact,
     );
-    for f in unit.absent.iter().filter(|f| f.format == AUTOCONFIG) {
-        profile.findings.extend(missing_autoconfig(f, &machine));
+    if unit.absent.iter().any(|f| f.format == AUTOCONFIG) {
+        profile.findings.extend(missing_autoconfig(&machine));
     }
     for (id, identical) in &machine.hidden_policies {
         if !identical {
@@ -310,12 +310,17 @@ fn obscure_value(defaults: &[(FileId, ParsedPrefs)]) -> i64 {
 }
 
 /// The AutoConfig file a default prefs file names is not in the install directory.
-fn missing_autoconfig(absent: &UnitFile, machine: &Parsed) -> Option<FileFinding> {
+fn missing_autoconfig(machine: &Parsed) -> Option<FileFinding> {
     let (file, entry) = machine
         .defaults
         .iter()
         .flat_map(|(id, p)| p.entries.iter().map(move |e| (*id, e)))
         .rfind(|(_, e)| e.default_branch && e.name == "general.config.filename")?;
+    // The name as written: the install directory it is looked up in is a path of the run
+    // (absolute or not, by how the run was given), which would make the message unstable.
+    let PrefValue::Str(named) = &entry.value else {
+        return None;
+    };
     Some(
         FileFinding::new(
             FileFindingKind::AutoconfigMissing,
@@ -323,8 +328,7 @@ fn missing_autoconfig(absent: &UnitFile, machine: &Parsed) -> Option<FileFinding
             entry.value_span,
             "no such file",
             format!(
-                "`general.config.filename` names `{}`, which is not in the install directory (Thunderbird reads the AutoConfig file only from there): at every start Thunderbird shows \"Configuration Error\" and waits until it is dismissed; started headless, it never starts",
-                absent.path.display()
+                "`general.config.filename` names `{named}`, which is not in the install directory (Thunderbird reads the AutoConfig file only from there): at every start Thunderbird shows \"Configuration Error\" and waits until it is dismissed; started headless, it never starts"
             ),
         )
         .help("install the AutoConfig file next to the Thunderbird binary, or remove `general.config.filename`"),

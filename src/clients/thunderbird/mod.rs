@@ -94,6 +94,10 @@ impl Client for Thunderbird {
         ]
     }
 
+    fn reads(&self) -> &'static str {
+        "Thunderbird prefs.js, user.js and profiles.ini, enterprise policies.json, AutoConfig files (*.cfg) and default prefs files (defaults/pref/*.js)"
+    }
+
     fn wants_when_walking(&self, path: &Path, name: &str) -> bool {
         matches!(name, PREFS | USER | PROFILES | POLICIES)
             || name.ends_with(".cfg")
