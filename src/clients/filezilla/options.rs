@@ -306,58 +306,106 @@ pub const UNCHECKED: &[&str] = &[
     "fzstorj executable",
 ];
 
-/// The option named exactly `name` (FileZilla matches names case-sensitively).
-pub fn find(name: &str) -> Option<Opt> {
-    if let Some(o) = CHECKED.iter().find(|o| o.name == name) {
-        return Some(*o);
-    }
-    UNCHECKED.iter().find(|n| **n == name).map(|n| Opt {
-        name: n,
-        kind: Kind::Unchecked,
-        layering: Layering::Normal,
-        secret: false,
+/// Every known name, checked ones first, each with its option and its ASCII-lower-cased
+/// bytes: built once per run, so a lookup is one hash probe and a suggestion never lowers a
+/// known name again.
+struct Registry {
+    by_name: foldhash::HashMap<&'static str, Opt>,
+    /// (lower-cased name, name), in the order of `CHECKED` then `UNCHECKED`.
+    lowered: Vec<(Box<[u8]>, &'static str)>,
+}
+
+fn registry() -> &'static Registry {
+    static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let unchecked = UNCHECKED.iter().map(|n| Opt {
+            name: n,
+            kind: Kind::Unchecked,
+            layering: Layering::Normal,
+            secret: false,
+        });
+        let all: Vec<Opt> = CHECKED.iter().copied().chain(unchecked).collect();
+        let mut by_name = foldhash::HashMap::default();
+        for o in &all {
+            // The first entry of a name wins, as the linear search did.
+            by_name.entry(o.name).or_insert(*o);
+        }
+        let lowered = all
+            .iter()
+            .map(|o| (o.name.to_ascii_lowercase().into_bytes().into(), o.name))
+            .collect();
+        Registry { by_name, lowered }
     })
 }
 
-/// The known name closest to `name`, when it is close enough to be a typo: a different
-/// case only, or a Levenshtein distance of at most 2 (3 for long names).
-pub fn nearest(name: &str) -> Option<&'static str> {
-    let lower = name.to_lowercase();
-    let all = CHECKED
-        .iter()
-        .map(|o| o.name)
-        .chain(UNCHECKED.iter().copied());
-    let mut best: Option<(usize, &'static str)> = None;
-    for known in all {
-        let d = if known.to_lowercase() == lower {
-            0
-        } else {
-            levenshtein(&lower, &known.to_lowercase())
-        };
-        if best.map(|(bd, _)| d < bd).unwrap_or(true) {
-            best = Some((d, known));
-        }
-    }
-    let max = if name.chars().count() > 12 { 3 } else { 2 };
-    best.filter(|(d, _)| *d <= max).map(|(_, n)| n)
+/// The option named exactly `name` (FileZilla matches names case-sensitively).
+pub fn find(name: &str) -> Option<Opt> {
+    registry().by_name.get(name).copied()
 }
 
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
-            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
-            let ins = cur.get(j).copied().unwrap_or(0) + 1;
-            if let Some(c) = cur.get_mut(j + 1) {
-                *c = sub.min(del).min(ins);
+/// The longest name [`nearest`] looks at: every known name is far shorter, so a longer
+/// one is no typo of any.
+const MAX_SUGGESTED_LEN: usize = 64;
+
+/// The known name closest to `name`, when it is close enough to be a typo: a different
+/// case only, or a Levenshtein distance of at most 2 (3 for names over 12 characters).
+/// Called only for a reported `unknown-setting` finding; bounded and allocation-free:
+/// known names are lower-cased once ([`registry`]), names whose length alone puts them out
+/// of reach are skipped, and the distance stops as soon as it exceeds the best so far.
+pub fn nearest(name: &str) -> Option<&'static str> {
+    let mut lower = ['\0'; MAX_SUGGESTED_LEN];
+    let mut len = 0;
+    for c in name.chars() {
+        let slot = lower.get_mut(len)?;
+        *slot = c.to_lowercase().next().unwrap_or(c);
+        len += 1;
+    }
+    let lower = lower.get(..len)?;
+    let max = if len > 12 { 3 } else { 2 };
+    let mut best: Option<(usize, &'static str)> = None;
+    for (known, original) in &registry().lowered {
+        let bound = best.map(|(d, _)| d.saturating_sub(1)).unwrap_or(max);
+        if known.len().abs_diff(len) > bound {
+            continue;
+        }
+        if let Some(d) = bounded_levenshtein(lower, known, bound) {
+            best = Some((d, original));
+            if d == 0 {
+                break;
             }
         }
-        prev = cur;
     }
-    prev.last().copied().unwrap_or(0)
+    best.map(|(_, n)| n)
+}
+
+/// The Levenshtein distance between `a` and the ASCII `b` when it is at most `bound`,
+/// else `None`; `a` is at most [`MAX_SUGGESTED_LEN`] characters. Two rows on the stack,
+/// and a row whose smallest cell exceeds `bound` ends the search.
+fn bounded_levenshtein(a: &[char], b: &[u8], bound: usize) -> Option<usize> {
+    if b.len() > MAX_SUGGESTED_LEN {
+        return None;
+    }
+    let mut prev = [0usize; MAX_SUGGESTED_LEN + 1];
+    let mut cur = [0usize; MAX_SUGGESTED_LEN + 1];
+    for (j, cell) in prev.iter_mut().enumerate().take(b.len() + 1) {
+        *cell = j;
+    }
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        let mut row_min = cur[0];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(*ca != char::from(*cb));
+            let cell = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = cell;
+            row_min = row_min.min(cell);
+        }
+        if row_min > bound {
+            return None;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[b.len()];
+    (d <= bound).then_some(d)
 }
 
 /// pugixml's `as_int`: skips leading whitespace, takes a sign and a `0x` prefix, stops at
@@ -395,7 +443,7 @@ pub fn as_int(text: &str) -> (i64, bool) {
 
 #[cfg(test)]
 mod tests {
-    use super::{as_int, find, nearest};
+    use super::{as_int, find, nearest, Kind, CHECKED, TIMEOUT, UNCHECKED};
 
     #[test]
     fn as_int_mirrors_pugixml() {
@@ -413,8 +461,70 @@ mod tests {
     fn near_names_are_suggested() {
         assert_eq!(nearest("Number of transfers"), Some("Number of Transfers"));
         assert_eq!(nearest("Timeot"), Some("Timeout"));
+        assert_eq!(nearest("timeout"), Some("Timeout"));
+        assert_eq!(nearest("TIMEÖUT"), Some("Timeout"));
         assert_eq!(nearest("Completely different"), None);
+        assert_eq!(nearest(""), None);
+        assert_eq!(nearest(&"Timeout".repeat(20)), None);
         assert!(find("Number of transfers").is_none());
         assert!(find("View hidden files").is_some());
+        assert!(matches!(
+            find(TIMEOUT).map(|o| o.kind),
+            Some(Kind::Int { .. })
+        ));
+    }
+
+    /// The bounded search suggests what the plain edit distance over every known name
+    /// suggests (the first name at the smallest distance, if within the limit).
+    #[test]
+    fn bounded_search_agrees_with_the_full_distance() {
+        fn full(a: &str, b: &str) -> usize {
+            let b: Vec<char> = b.chars().collect();
+            let mut prev: Vec<usize> = (0..=b.len()).collect();
+            for (i, ca) in a.chars().enumerate() {
+                let mut cur = vec![i + 1; b.len() + 1];
+                for (j, cb) in b.iter().enumerate() {
+                    cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                        .min(prev[j + 1] + 1)
+                        .min(cur[j] + 1);
+                }
+                prev = cur;
+            }
+            prev[b.len()]
+        }
+        fn reference(name: &str) -> Option<&'static str> {
+            let lower = name.to_lowercase();
+            let all = CHECKED
+                .iter()
+                .map(|o| o.name)
+                .chain(UNCHECKED.iter().copied());
+            let mut best: Option<(usize, &'static str)> = None;
+            for known in all {
+                let d = full(&lower, &known.to_lowercase());
+                if best.map(|(bd, _)| d < bd).unwrap_or(true) {
+                    best = Some((d, known));
+                }
+            }
+            let max = if name.chars().count() > 12 { 3 } else { 2 };
+            best.filter(|(d, _)| *d <= max).map(|(_, n)| n)
+        }
+        let mut names: Vec<String> = Vec::new();
+        for known in CHECKED
+            .iter()
+            .map(|o| o.name)
+            .chain(UNCHECKED.iter().copied())
+        {
+            names.push(known.to_uppercase());
+            names.push(known.replacen(' ', "", 1));
+            names.push(format!("{known}x"));
+            names.push(format!("{known}xyz"));
+            names.push(known.chars().skip(2).collect());
+            names.push(known.chars().rev().collect());
+        }
+        names
+            .extend(["Timeout2", "Timeout (v2)", "Numberof Transfer", "x", "ab"].map(String::from));
+        for name in &names {
+            assert_eq!(nearest(name), reference(name), "{name}");
+        }
     }
 }

@@ -347,25 +347,28 @@ fn builtin_default(opt: &Opt) -> i64 {
     }
 }
 
-/// A `<Setting>` whose name FileZilla does not know, at its `name` attribute.
+/// A `<Setting>` whose name FileZilla does not know, at its `name` attribute. The "did
+/// you mean" is worked out only if `unknown-setting` reports it ([`suggest`]).
 fn unknown_setting(file: FileId, name_attr: Attr<'_>) -> FileFinding {
     let name = name_attr.value;
-    let (message, help) = match options::nearest(name) {
-        Some(n) => (
-            format!("`{name}` is not a FileZilla setting: FileZilla ignores it; did you mean `{n}`? (names are matched exactly, including case)"),
-            format!("rename it to `{n}`"),
-        ),
-        None => (
-            format!("`{name}` is not a FileZilla setting: FileZilla ignores it and leaves it in the file"),
-            "remove it, or check the setting's name".to_owned(),
-        ),
-    };
     FileFinding::new(
         FileFindingKind::UnknownSetting,
         file,
         name_attr.value_span,
         "unknown setting",
-        message,
+        format!(
+            "`{name}` is not a FileZilla setting: FileZilla ignores it and leaves it in the file"
+        ),
     )
-    .help(help)
+    .help("remove it, or check the setting's name")
+    .deferred(name, suggest)
+}
+
+/// Names the closest known setting in an `unknown-setting` finding about `name`, when one
+/// is near enough to be a typo.
+fn suggest(name: &str, finding: &mut FileFinding) {
+    if let Some(n) = options::nearest(name) {
+        finding.message = format!("`{name}` is not a FileZilla setting: FileZilla ignores it; did you mean `{n}`? (names are matched exactly, including case)");
+        finding.help = Some(format!("rename it to `{n}`"));
+    }
 }
