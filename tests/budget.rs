@@ -75,12 +75,36 @@ fn thunderbird_and_outlook_on_one_mailbox_are_summed_and_each_is_named() {
     let message = d["message"].as_str().unwrap_or_default();
     assert_eq!(
         message,
-        "3 profiles may open 9 IMAP connections to `imap.example.net` as `user@example.net`, more than its limit of 8"
+        "3 profiles may open 9 IMAP connections to `imap.example.net`, more than its limit of 8"
     );
     let help = d["help"].as_str().unwrap_or_default();
     assert!(help.contains("Thunderbird ./tb/desktop (4)"), "{help}");
     assert!(help.contains("Thunderbird ./tb/laptop (4)"), "{help}");
     assert!(help.contains("Outlook ./outlook.reg (1)"), "{help}");
+    // Every contributor is a related location with its count, the largest first.
+    let related = d["related"].as_array().cloned().unwrap_or_default();
+    let counts: Vec<(String, i64)> = related
+        .iter()
+        .map(|r| {
+            (
+                r["path"].as_str().unwrap_or_default().to_owned(),
+                r["connections"].as_i64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        counts,
+        vec![
+            ("./tb/desktop/prefs.js".to_owned(), 4),
+            ("./tb/laptop/prefs.js".to_owned(), 4),
+            ("./outlook.reg".to_owned(), 1),
+        ]
+    );
+    assert_eq!(d["path"], "./tb/desktop/prefs.js");
+    assert_eq!(
+        (d["line"].as_i64(), related[0]["line"].as_i64()),
+        (Some(3), Some(3))
+    );
 }
 
 #[test]
@@ -99,7 +123,7 @@ fn a_per_server_limit_in_clientlint_toml_changes_the_verdict() {
     assert!(found[0]["message"]
         .as_str()
         .unwrap_or_default()
-        .ends_with("more than its limit of 6"));
+        .ends_with("more than its limit of 6 (clientlint.toml)"));
     // The command line overrides the general limit, not the per-server one.
     assert_eq!(
         budget_findings(root.path(), &["--server-connection-limit", "20"]).len(),
@@ -118,9 +142,7 @@ fn connections_table_lists_every_contributor_and_the_total() {
     assert_eq!(out.status.code(), Some(1), "over the limit exits 1");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.starts_with(
-            "IMAP imap.example.net as user@example.net: 9 of 8 connections, OVER the limit"
-        ),
+        text.starts_with("IMAP imap.example.net: 9 of 8 connections, OVER the limit"),
         "{text}"
     );
     let imap_section = text.split("\n\n").next().unwrap_or_default();

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::model::budget::{group_by_server, Share};
+use crate::model::budget::{groups, Share};
 use crate::settings::Settings;
 use crate::source::{FileId, Span};
 
@@ -13,7 +13,7 @@ use crate::source::{FileId, Span};
 #[derive(Debug, Serialize)]
 pub struct ServerBudget {
     pub host: String,
-    pub protocol: &'static str,
+    pub protocol: String,
     /// The login, when known.
     pub user: Option<String>,
     pub total: i64,
@@ -46,13 +46,13 @@ pub fn budgets(
     locate: &dyn Fn((FileId, Span)) -> (String, usize),
     settings: &Settings,
 ) -> Vec<ServerBudget> {
-    let mut out: Vec<ServerBudget> = group_by_server(shares)
+    let mut out: Vec<ServerBudget> = groups(shares, &settings.limits)
         .into_iter()
-        .map(|((host, protocol, user), group)| {
-            let total: i64 = group.iter().map(|c| c.connections).sum();
-            let limit = settings.limits.connection_limit_for(host);
+        .map(|group| {
             let contributors = group
+                .contributors
                 .iter()
+                .flat_map(|c| &c.shares)
                 .map(|c| {
                     let (path, line) = locate(c.anchor);
                     Contributor {
@@ -69,12 +69,12 @@ pub fn budgets(
                 })
                 .collect();
             ServerBudget {
-                host: host.to_owned(),
-                protocol,
-                user: (!user.is_empty()).then(|| user.to_owned()),
-                total,
-                limit,
-                over: total > limit,
+                host: group.host.to_owned(),
+                protocol: group.protocol.to_owned(),
+                user: group.user.map(str::to_owned),
+                total: group.total,
+                limit: group.limit.value,
+                over: group.over(),
                 contributors,
             }
         })

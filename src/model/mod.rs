@@ -509,12 +509,14 @@ pub enum FileFindingKind {
     PolicyNotModelled,
 }
 
-/// A secondary place a finding refers to.
+/// A secondary place a finding refers to (a *related location* in JSON and SARIF).
 #[derive(Debug, Clone)]
 pub struct Note {
     pub file: FileId,
     pub span: Span,
     pub text: String,
+    /// The connections this place contributes, for a connection-budget finding.
+    pub connections: Option<i64>,
 }
 
 /// What a format parser found wrong with a file: syntax, values the client rejects,
@@ -589,6 +591,7 @@ impl FileFinding {
             file,
             span,
             text: text.into(),
+            connections: None,
         });
         self
     }

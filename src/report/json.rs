@@ -44,6 +44,25 @@ struct Diagnostic<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     managed_by: Option<&'a str>,
     fix: Option<Fix<'a>>,
+    /// Other places the finding refers to (additive: absent when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<Related<'a>>,
+}
+
+/// A related location: where, what it says, and for a connection-budget finding the
+/// connections it contributes.
+#[derive(Serialize)]
+struct Related<'a> {
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    byte_offset: usize,
+    byte_length: usize,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    connections: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -91,6 +110,21 @@ fn view<'a>(report: &'a Report<'a>, f: &'a Finding) -> Diagnostic<'a> {
                 })
                 .collect(),
         }),
+        related: f
+            .notes
+            .iter()
+            .map(|n| Related {
+                path: report.path_of(n.at.file),
+                line: n.at.line,
+                column: n.at.column,
+                end_line: n.at.end_line,
+                end_column: n.at.end_column,
+                byte_offset: n.at.original.start,
+                byte_length: n.at.original.len(),
+                message: &n.text,
+                connections: n.connections,
+            })
+            .collect(),
     }
 }
 

@@ -132,11 +132,13 @@ pub struct Finding {
     pub fix: Option<Box<ResolvedFix>>,
 }
 
-/// A note of a finding, resolved.
+/// A note of a finding (a related location), resolved.
 #[derive(Debug, Clone)]
 pub struct ResolvedNote {
     pub at: Place,
     pub text: Box<str>,
+    /// The connections this place contributes (connection-budget findings).
+    pub connections: Option<i64>,
 }
 
 /// A fix of a finding, its edits resolved to the bytes on disk.
@@ -217,6 +219,7 @@ impl Finding {
                 .map(|(n, at)| ResolvedNote {
                     at,
                     text: n.text.into_boxed_str(),
+                    connections: n.connections,
                 })
                 .collect(),
             fix: d.fix.map(|fix| {

@@ -12,6 +12,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::model::budget::{BudgetLimits, LimitSource, ServerLimit};
+
 /// One configurable limit: everything the command line, clientlint.toml, `clientlint
 /// config` and docs/configuration.md say about it.
 #[derive(Debug, Clone, Copy)]
@@ -58,6 +60,12 @@ macro_rules! limits {
             /// Per-host overrides of `server_connection_limit` (host names lower-cased),
             /// validated with the range of [`SERVER_CONNECTION_LIMIT`].
             pub server_limits: BTreeMap<String, i64>,
+            /// Per-host limits on one user's connections (`[servers."HOST"]
+            /// per-user-limit`, host names lower-cased), in the same range.
+            pub per_user_limits: BTreeMap<String, i64>,
+            /// Limits the servers themselves announced, by (lower-cased host, protocol
+            /// family): see [`Limits::announce`].
+            pub announced: BTreeMap<(String, String), (i64, String)>,
         }
 
         impl Default for Limits {
@@ -65,6 +73,8 @@ macro_rules! limits {
                 Limits {
                     $($field: $default,)*
                     server_limits: BTreeMap::new(),
+                    per_user_limits: BTreeMap::new(),
+                    announced: BTreeMap::new(),
                 }
             }
         }
@@ -139,13 +149,50 @@ limits! {
     }
 }
 
+impl BudgetLimits for Limits {
+    /// The limit on all connections to one server (host and protocol family), from one
+    /// address: the server's own entry in clientlint.toml, else what the server announced,
+    /// else `server-connection-limit`.
+    fn server_limit(&self, host: &str, protocol: &str) -> ServerLimit {
+        let host = host.to_ascii_lowercase();
+        if let Some(&value) = self.server_limits.get(&host) {
+            return ServerLimit {
+                value,
+                source: LimitSource::Config,
+            };
+        }
+        if let Some((value, said)) = self.announced.get(&(host, protocol.to_owned())) {
+            return ServerLimit {
+                value: *value,
+                source: LimitSource::Announced(said.clone()),
+            };
+        }
+        ServerLimit {
+            value: self.server_connection_limit,
+            source: LimitSource::Default,
+        }
+    }
+
+    /// The limit on one user's connections to a server, where clientlint.toml sets one
+    /// (`[servers."HOST"] per-user-limit`); otherwise users are not counted apart.
+    fn per_user_limit(&self, host: &str) -> Option<ServerLimit> {
+        let value = *self.per_user_limits.get(&host.to_ascii_lowercase())?;
+        Some(ServerLimit {
+            value,
+            source: LimitSource::Config,
+        })
+    }
+}
+
 impl Limits {
-    /// The connection limit of one server.
-    pub fn connection_limit_for(&self, host: &str) -> i64 {
-        self.server_limits
-            .get(&host.to_ascii_lowercase())
-            .copied()
-            .unwrap_or(self.server_connection_limit)
+    /// Records a limit a server announced for connections from one address (`protocol`:
+    /// the budget's protocol family, `FTP`, `IMAP`, …), with what it said. A limit set in
+    /// clientlint.toml for the host still wins.
+    pub fn announce(&mut self, host: &str, protocol: &str, value: i64, said: &str) {
+        self.announced.insert(
+            (host.to_ascii_lowercase(), protocol.to_owned()),
+            (value, said.to_owned()),
+        );
     }
 }
 
