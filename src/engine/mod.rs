@@ -60,6 +60,7 @@ impl Resolved {
         Report {
             files: &self.files,
             findings: &self.findings,
+            connections: None,
         }
     }
 }

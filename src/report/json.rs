@@ -162,6 +162,10 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
     }
     out.write_all(b",\n  \"summary\": ")?;
     out.write_all(&indented(&report.summary(), 2)?)?;
+    if let Some(connections) = report.connections {
+        out.write_all(b",\n  \"connections\": ")?;
+        connections(out)?;
+    }
     out.write_all(b"\n}\n")
 }
 
@@ -267,6 +271,7 @@ mod tests {
         let report = Report {
             files: &resolved.files,
             findings: &many,
+            connections: None,
         };
         assert_eq!(written(&report), reference(&report));
     }

@@ -4,6 +4,7 @@
 //! so none can show a secret: excerpts are cut from `SourceFile::masked_text`.
 
 pub mod concise;
+pub mod connections;
 pub mod github;
 pub mod gitlab;
 pub mod json;
@@ -393,7 +394,13 @@ pub struct Report<'a> {
     pub files: &'a [FileEntry],
     /// Sorted by path, offset and rule.
     pub findings: &'a [Box<Finding>],
+    /// `check --format json`: writes the run's connections report, embedded as
+    /// `connections` (see [`connections::RunShares::write`]; two spaces deep).
+    pub connections: Option<&'a EmbeddedWriter<'a>>,
 }
+
+/// Writes a document embedded in another.
+pub type EmbeddedWriter<'a> = dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + Sync + 'a;
 
 /// Counts for the summary line and the JSON `summary` object.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -1,13 +1,16 @@
 //! The cross-client connection budget on a whole machine: two Thunderbird profiles and an
 //! Outlook registry export on one IMAP mailbox, with and without a per-server limit from
-//! clientlint.toml; and `clientlint connections`.
+//! clientlint.toml; a fleet sharing one SMTP host; `clientlint connections`; and
+//! ([`across_machines`]) the connections reports of many machines merged.
+
+mod across_machines;
 
 use std::fs;
 use std::path::Path;
 
 use assert_cmd::Command;
 
-fn clientlint() -> Command {
+pub(crate) fn clientlint() -> Command {
     let mut cmd = Command::cargo_bin("clientlint").expect("binary builds");
     // This machine's own Thunderbird (the interop suite installs one) is not the test's.
     cmd.env(
@@ -19,6 +22,12 @@ fn clientlint() -> Command {
 }
 
 fn thunderbird_profile(dir: &Path, max_cached: i32) {
+    profile_as(dir, "user", max_cached);
+}
+
+/// A Thunderbird profile at `dir` with one IMAP account on imap.example.net, as
+/// `USER@example.net`.
+pub(crate) fn profile_as(dir: &Path, user: &str, max_cached: i32) {
     fs::create_dir_all(dir).expect("mkdir");
     fs::write(
         dir.join("prefs.js"),
@@ -29,7 +38,7 @@ fn thunderbird_profile(dir: &Path, max_cached: i32) {
              user_pref(\"mail.server.server1.max_cached_connections\", {max_cached});\n\
              user_pref(\"mail.server.server1.socketType\", 3);\n\
              user_pref(\"mail.server.server1.type\", \"imap\");\n\
-             user_pref(\"mail.server.server1.userName\", \"user@example.net\");\n"
+             user_pref(\"mail.server.server1.userName\", \"{user}@example.net\");\n"
         ),
     )
     .expect("write");
@@ -142,26 +151,16 @@ fn connections_table_lists_every_contributor_and_the_total() {
     assert_eq!(out.status.code(), Some(1), "over the limit exits 1");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.starts_with("IMAP imap.example.net: 9 of 8 connections, OVER the limit"),
+        text.starts_with(
+            "IMAP imap.example.net: 9 of 8 connections from 3 profiles, OVER the limit\n"
+        ),
         "{text}"
     );
     let imap_section = text.split("\n\n").next().unwrap_or_default();
-    assert_eq!(
-        imap_section
-            .lines()
-            .filter(|l| l.contains(" thunderbird "))
-            .count(),
-        2,
-        "{text}"
-    );
-    assert_eq!(
-        imap_section
-            .lines()
-            .filter(|l| l.contains(" outlook "))
-            .count(),
-        1,
-        "{text}"
-    );
+    let lines: Vec<&str> = imap_section.lines().skip(1).collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(lines[0].starts_with("    4  thunderbird account1 (server1)  [IMAP max_cached_connections 4]  polls every 10 min — ./tb/desktop/prefs.js:3 (./tb/desktop)"), "{text}");
+    assert!(lines[2].contains(" outlook "), "{text}");
 
     let out = clientlint()
         .current_dir(root.path())
@@ -169,17 +168,22 @@ fn connections_table_lists_every_contributor_and_the_total() {
         .output()
         .expect("runs");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
-    let imap = v
+    let imap = v["servers"]
         .as_array()
         .and_then(|a| a.iter().find(|b| b["protocol"] == "IMAP"))
         .expect("the IMAP server");
-    assert_eq!(imap["total"], 9);
+    assert_eq!(imap["connections"], 9);
     assert_eq!(imap["limit"], 8);
-    assert_eq!(imap["contributors"].as_array().map(Vec::len), Some(3));
-    let thunderbird = imap["contributors"]
+    assert_eq!(imap["profiles"], 3);
+    let shares: Vec<&serde_json::Value> = v["shares"]
         .as_array()
-        .and_then(|c| c.iter().find(|c| c["client"] == "thunderbird"))
-        .expect("a Thunderbird contributor");
+        .map(|s| s.iter().filter(|s| s["protocol"] == "IMAP").collect())
+        .unwrap_or_default();
+    assert_eq!(shares.len(), 3);
+    let thunderbird = shares
+        .iter()
+        .find(|c| c["client"] == "thunderbird")
+        .expect("a Thunderbird share");
     assert_eq!(thunderbird["poll_minutes"], 10);
     assert_eq!(thunderbird["connections"], 4);
 }
@@ -269,4 +273,97 @@ fn per_path_ignores_silence_a_rule_for_matching_files_only() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(text.lines().count(), 1, "{text}");
     assert!(text.contains("b/prefs.js"), "{text}");
+}
+
+/// `homes` homes under a new directory, each with a Thunderbird profile whose 2 or 3 SMTP
+/// servers (alternately) are all on smtp.corp.example, with the home's own user.
+fn smtp_fleet(homes: usize) -> tempfile::TempDir {
+    let root = tempfile::tempdir().expect("tempdir");
+    for h in 0..homes {
+        let tb = root.path().join(format!("user{h:04}/.thunderbird"));
+        let profile = tb.join("p.default");
+        fs::create_dir_all(&profile).expect("mkdir");
+        fs::write(
+            tb.join("profiles.ini"),
+            "[Profile0]\nName=default\nIsRelative=1\nPath=p.default\nDefault=1\n",
+        )
+        .expect("ini");
+        let servers = 2 + h % 2;
+        let mut prefs = String::new();
+        for i in 1..=servers {
+            prefs.push_str(&format!(
+                "user_pref(\"mail.smtpserver.smtp{i}.hostname\", \"smtp.corp.example\");\n\
+                 user_pref(\"mail.smtpserver.smtp{i}.port\", 587);\n\
+                 user_pref(\"mail.smtpserver.smtp{i}.try_ssl\", 2);\n\
+                 user_pref(\"mail.smtpserver.smtp{i}.username\", \"u{h}-{i}@corp.example\");\n"
+            ));
+        }
+        let list: Vec<String> = (1..=servers).map(|i| format!("smtp{i}")).collect();
+        prefs.push_str(&format!(
+            "user_pref(\"mail.smtpservers\", \"{}\");\n",
+            list.join(",")
+        ));
+        fs::write(profile.join("prefs.js"), prefs).expect("prefs");
+    }
+    root
+}
+
+/// The budget finding of a fleet, and how long its text rendering is.
+fn fleet_budget(homes: usize) -> (serde_json::Value, usize) {
+    let fleet = smtp_fleet(homes);
+    let run = |format: &str| {
+        clientlint()
+            .args([
+                "--isolated",
+                "--select",
+                "server-connection-budget-exceeded",
+            ])
+            .args(["--format", format, "--root"])
+            .arg(fleet.path())
+            .output()
+            .expect("runs")
+            .stdout
+    };
+    let v: serde_json::Value = serde_json::from_slice(&run("json")).expect("json");
+    let found = v["diagnostics"].as_array().cloned().unwrap_or_default();
+    assert_eq!(found.len(), 1, "one finding for the one server");
+    (found[0].clone(), run("text").len())
+}
+
+/// Issue 18: 300 homes whose profiles have 2–3 SMTP servers each on one host are 300
+/// profiles, not 750; and the finding grows linearly with the contributors (JSON lists
+/// each once; text names a few and counts the rest).
+#[test]
+fn r18_a_fleet_sharing_one_smtp_host_counts_profiles_and_grows_linearly() {
+    let (d, text_300) = fleet_budget(300);
+    assert_eq!(
+        d["message"],
+        "300 profiles may open 750 SMTP connections to `smtp.corp.example`, more than its limit of 8"
+    );
+    let help = d["help"].as_str().unwrap_or_default();
+    assert!(
+        help.ends_with("and 297 more (`clientlint connections` lists them all)"),
+        "{help}"
+    );
+    let related = d["related"].as_array().cloned().unwrap_or_default();
+    assert_eq!(related.len(), 300, "one related location per profile");
+    let sum: i64 = related
+        .iter()
+        .filter_map(|r| r["connections"].as_i64())
+        .sum();
+    assert_eq!(sum, 750);
+    assert_eq!(related[0]["connections"], 3, "the largest first");
+    let paths: std::collections::HashSet<&str> =
+        related.iter().filter_map(|r| r["path"].as_str()).collect();
+    assert_eq!(paths.len(), 300, "no profile twice");
+
+    let (d_100, text_100) = fleet_budget(100);
+    let size = |d: &serde_json::Value| d.to_string().len() as f64;
+    let ratio = size(&d) / size(&d_100);
+    assert!(
+        (2.7..3.3).contains(&ratio),
+        "JSON grows 3× for 3× the homes, not {ratio:.2}×"
+    );
+    // The text names the first few contributors and counts the others.
+    assert!(text_300 < text_100 + 200, "{text_100} → {text_300} bytes");
 }
