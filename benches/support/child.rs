@@ -1,0 +1,129 @@
+//! Runs the `clientlint` binary as a child and measures it: wall time, CPU time and peak
+//! resident memory (wait4's rusage of that child alone), and how many bytes it wrote.
+//! Shared by the fleet benches; not every bench uses every helper.
+#![allow(dead_code)]
+
+use std::io::Read;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// One run of a child.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Usage {
+    pub(crate) wall: Duration,
+    /// User + system.
+    pub(crate) cpu: Duration,
+    pub(crate) peak_kib: i64,
+    pub(crate) code: i32,
+    /// Bytes written to stdout.
+    pub(crate) output: usize,
+}
+
+/// Runs `program args… root`, counting (and dropping) what it writes to stdout.
+pub(crate) fn run(program: &Path, args: &[&str], root: &Path) -> Option<Usage> {
+    let start = Instant::now();
+    let mut child = std::process::Command::new(program)
+        .args(args)
+        .arg(root)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut output = 0;
+    if let Some(mut stdout) = child.stdout.take() {
+        let mut buf = vec![0u8; 1 << 16];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            output += n;
+        }
+    }
+    let pid = libc::pid_t::try_from(child.id()).ok()?;
+    let mut status = 0;
+    // SAFETY: wait4 writes only into the status and the rusage we pass; the child is ours
+    // and not waited for elsewhere.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: see above.
+    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    if rc != pid {
+        return None;
+    }
+    let wall = start.elapsed();
+    let tv = |t: libc::timeval| {
+        Duration::from_secs(u64::try_from(t.tv_sec).unwrap_or(0))
+            + Duration::from_micros(u64::try_from(t.tv_usec).unwrap_or(0))
+    };
+    Some(Usage {
+        wall,
+        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
+        peak_kib: usage.ru_maxrss,
+        code: libc::WEXITSTATUS(status),
+        output,
+    })
+}
+
+/// `runs` runs after one to warm the cache: the median wall and CPU time, the largest peak
+/// memory, and the last run's exit code and output size.
+pub(crate) fn median_of(runs: usize, program: &Path, args: &[&str], root: &Path) -> Option<Usage> {
+    run(program, args, root)?;
+    let mut all: Vec<Usage> = (0..runs)
+        .map(|_| run(program, args, root))
+        .collect::<Option<_>>()?;
+    let peak_kib = all.iter().map(|u| u.peak_kib).max().unwrap_or(0);
+    let last = *all.last()?;
+    all.sort_by_key(|u| u.wall);
+    let wall = all.get(all.len() / 2)?.wall;
+    all.sort_by_key(|u| u.cpu);
+    let cpu = all.get(all.len() / 2)?.cpu;
+    Some(Usage {
+        wall,
+        cpu,
+        peak_kib,
+        ..last
+    })
+}
+
+/// The clientlint binary built with the benches.
+pub(crate) fn clientlint() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_clientlint"))
+}
+
+/// `ripgrep` when it is installed.
+pub(crate) fn ripgrep() -> Option<&'static Path> {
+    let rg = Path::new("rg");
+    std::process::Command::new(rg)
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .status()
+        .ok()
+        .filter(|s| s.success())
+        .map(|_| rg)
+}
+
+/// The system load (1-minute average), to print with the figures.
+pub(crate) fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "?".to_owned())
+}
+
+/// `dir` holding `homes` homes written by `write`, written once and reused.
+pub(crate) fn fleet_dir(
+    name: &str,
+    homes: usize,
+    write: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> std::io::Result<std::path::PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join(format!("{name}-{homes}"));
+    if !dir
+        .join(format!("user{:05}", homes.saturating_sub(1)))
+        .is_dir()
+    {
+        let _ = std::fs::remove_dir_all(&dir);
+        write(&dir)?;
+    }
+    Ok(dir)
+}
