@@ -206,22 +206,23 @@ pub fn write<'r, T>(
         writeln!(out, "{pad}  \"machines\": {},", compact(header.machines)?)?;
     }
     write!(out, "{pad}  \"shares\": ")?;
-    list(shares.map(|row| compact(&row)), &pad, out)?;
+    list(shares, &pad, out)?;
     write!(out, ",\n{pad}  \"servers\": ")?;
-    list(groups.iter().map(|g| compact(&Verdict::of(g))), &pad, out)?;
+    list(groups.iter().map(|g| Verdict::of(g)), &pad, out)?;
     write!(out, "\n{pad}}}")
 }
 
-/// A JSON array of `items` (each already compact JSON), one per line, `pad` deep.
-fn list(
-    items: impl Iterator<Item = std::io::Result<String>>,
+/// A JSON array of `items`, each compact on a line of its own, `pad` deep.
+fn list<T: Serialize>(
+    items: impl Iterator<Item = T>,
     pad: &str,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let mut empty = true;
     for item in items {
         let sep = if empty { "[" } else { "," };
-        write!(out, "{sep}\n{pad}    {}", item?)?;
+        write!(out, "{sep}\n{pad}    ")?;
+        serde_json::to_writer(&mut *out, &item).map_err(std::io::Error::other)?;
         empty = false;
     }
     if empty {

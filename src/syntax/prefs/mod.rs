@@ -96,15 +96,25 @@ pub struct ParsedPrefs {
 /// Parses a prefs file. Never panics; every error is recorded and parsing continues the
 /// way Gecko's does.
 pub fn parse(file: &SourceFile, kind: PrefFileKind) -> ParsedPrefs {
+    let buf = file.text.as_bytes();
+    // Room for a statement per `;` (the shortest is 17 bytes), at most 8,192 up front: the
+    // list of a fleet's profiles then grows once, not a dozen times.
+    let statements = memchr::memchr_iter(b';', buf)
+        .count()
+        .min(buf.len() / 17)
+        .min(8192);
     Parser {
         lx: Lexer {
-            buf: file.text.as_bytes(),
+            buf,
             i: 0,
             value: Vec::with_capacity(64),
         },
         kind,
         file,
-        out: ParsedPrefs::default(),
+        out: ParsedPrefs {
+            entries: Vec::with_capacity(statements),
+            errors: Vec::new(),
+        },
     }
     .run()
 }
