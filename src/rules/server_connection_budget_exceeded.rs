@@ -72,19 +72,16 @@ impl ServerConnectionBudgetExceeded {
             ),
             None => (String::new(), group.limit.describe()),
         };
-        let notes = group
-            .contributors
-            .iter()
-            .filter_map(|c| {
-                let first = c.first()?;
-                Some(Note {
-                    file: first.anchor.0,
-                    span: first.anchor.1,
-                    text: format!("{} of {total}: {} ({})", c.connections, why(c), whose(c)),
-                    connections: Some(c.connections),
-                })
-            })
-            .collect();
+        let mut notes = Vec::with_capacity(group.contributors.len());
+        for c in &group.contributors {
+            let Some(first) = c.first() else { continue };
+            notes.push(Note {
+                file: first.anchor.0,
+                span: first.anchor.1,
+                text: format!("{} of {total}: {} ({})", c.connections, why(c), whose(c)),
+                connections: Some(c.connections),
+            });
+        }
         let mut named: Vec<String> = group
             .contributors
             .iter()

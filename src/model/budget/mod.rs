@@ -50,7 +50,7 @@ pub struct Share {
 /// user) only the largest counts: bookmarks are opened one at a time.
 pub fn shares(profile: &Profile) -> Vec<Share> {
     let name: Arc<str> = Arc::from(profile.name.as_str());
-    let mut out: Vec<Share> = Vec::new();
+    let mut out: Vec<Share> = Vec::with_capacity(profile.servers.len());
     let mut bookmarks: HashMap<(String, &'static str), usize> = HashMap::new();
     for server in &profile.servers {
         if matches!(server.usage, Usage::History | Usage::Hypothetical) {
