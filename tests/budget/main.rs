@@ -140,6 +140,45 @@ fn a_per_server_limit_in_clientlint_toml_changes_the_verdict() {
     );
 }
 
+/// Users are not counted apart unless clientlint.toml sets a per-user limit; then each
+/// user's connections (with those whose user is unknown) are compared with it too.
+#[test]
+fn a_per_user_limit_adds_a_finding_per_user_over_it() {
+    let root = tempfile::tempdir().expect("tempdir");
+    profile_as(&root.path().join("a"), "amy", 2);
+    profile_as(&root.path().join("b"), "amy", 2);
+    profile_as(&root.path().join("c"), "bob", 3);
+    // 7 of 8 from the address: within the limit.
+    assert!(budget_findings(root.path(), &["--isolated"]).is_empty());
+    fs::write(
+        root.path().join("clientlint.toml"),
+        "[servers.\"imap.example.net\"]\nper-user-limit = 3\n",
+    )
+    .expect("toml");
+    let found = budget_findings(root.path(), &[]);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[0]["message"],
+        "2 profiles may open 4 IMAP connections to `imap.example.net` as `amy@example.net`, more than its per-user limit of 3"
+    );
+    let out = clientlint()
+        .current_dir(root.path())
+        .args(["connections", "."])
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("IMAP imap.example.net as amy@example.net: 4 of 3 connections from 2 profiles, OVER the per-user limit (clientlint.toml)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "IMAP imap.example.net: 7 of 8 connections from 3 profiles, within the limit"
+        ),
+        "{text}"
+    );
+}
+
 #[test]
 fn connections_table_lists_every_contributor_and_the_total() {
     let root = machine(4);
