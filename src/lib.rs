@@ -21,6 +21,7 @@ pub mod cli;
 pub mod clients;
 pub mod diagnostic;
 pub mod engine;
+pub mod escape;
 pub mod fix;
 pub mod model;
 pub mod os;

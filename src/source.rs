@@ -259,10 +259,12 @@ impl SourceFile {
         )
     }
 
-    /// The text with every secret span replaced byte for byte by `*`. Lengths and offsets are
-    /// unchanged, so spans drawn on it still point at the right place.
+    /// The text as it may be shown: every secret span replaced byte for byte by `*`, and
+    /// every character that could act on a terminal by `?` ([`crate::escape::source_text`]).
+    /// Lengths, offsets and line ends are unchanged, so spans drawn on it still point at
+    /// the right place.
     pub fn masked_text(&self) -> String {
-        mask_spans(&self.text, &self.secrets)
+        crate::escape::source_text(mask_spans(&self.text, &self.secrets))
     }
 
     /// True when `span` overlaps a byte that was not valid UTF-8.
@@ -275,7 +277,9 @@ impl SourceFile {
     }
 }
 
-/// Replaces every byte of each span by `*`, keeping the text valid UTF-8 and its length.
+/// Replaces every byte of each span by `*`, keeping the text valid UTF-8, its length and its
+/// line structure: a line end inside a secret stays a line end, so what follows is drawn on
+/// its own line.
 pub fn mask_spans(text: &str, spans: &[Span]) -> String {
     if spans.is_empty() {
         return text.to_owned();
@@ -292,7 +296,9 @@ pub fn mask_spans(text: &str, spans: &[Span]) -> String {
             end += 1;
         }
         for b in bytes.iter_mut().take(end).skip(start) {
-            *b = b'*';
+            if *b != b'\n' && *b != b'\r' {
+                *b = b'*';
+            }
         }
     }
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())

@@ -8,6 +8,7 @@ use anyhow::Context as _;
 use super::args::{CheckArgs, ColorChoice};
 use super::{settings_from, ExitStatus};
 use crate::engine::{self, discover, Mode, Resolved};
+use crate::escape::{self, terminal};
 use crate::fix::WriteOptions;
 use crate::report::{self, OutputFormat, Report};
 use crate::settings::Settings;
@@ -35,14 +36,14 @@ pub(super) fn check(
     let discovery = discover::from_args(&args.paths, &h.home, &h.root, h.sysroot.as_deref());
     let mut tool_error = false;
     for e in &discovery.errors {
-        writeln!(err, "error: {e}")?;
+        writeln!(err, "error: {}", terminal(e))?;
         tool_error = true;
     }
     for path in &discovery.unsupported {
         writeln!(
             err,
             "warning: `{}` is not a configuration file clientlint reads; skipped",
-            path.display()
+            escape::path(path)
         )?;
     }
     // Machine-wide layers alone (an installed Thunderbird) are no client configuration.
@@ -50,7 +51,7 @@ pub(super) fn check(
     if !found_any && args.paths.is_empty() && discovery.errors.is_empty() {
         writeln!(err, "No client configuration found. Looked in:")?;
         for p in &discovery.searched {
-            writeln!(err, "  {}", p.display())?;
+            writeln!(err, "  {}", escape::path(p))?;
         }
     }
     // Paths were named but hold nothing clientlint reads (an empty or unrelated
@@ -62,7 +63,7 @@ pub(super) fn check(
             .iter()
             .chain(&h.home)
             .chain(&h.root)
-            .map(|p| format!("`{}`", p.display()))
+            .map(|p| format!("`{}`", escape::path(p)))
             .collect();
         writeln!(
             err,
@@ -92,12 +93,12 @@ pub(super) fn check(
     // resolved (and its fixes written), so memory stays flat across a fleet.
     let run = engine::run(&discovery.units, &settings, mode, excerpts);
     for e in &run.read_errors {
-        writeln!(err, "error: {e}")?;
+        writeln!(err, "error: {}", terminal(e))?;
         tool_error = true;
     }
     let fixed = &run.fixed;
     for e in &fixed.internal_errors {
-        writeln!(err, "{e}")?;
+        writeln!(err, "{}", terminal(e))?;
         tool_error = true;
     }
     match mode {
@@ -117,11 +118,12 @@ pub(super) fn check(
             for reason in &fixed.forced {
                 writeln!(
                     err,
-                    "warning: --force: {reason}; the client may overwrite these fixes when it exits"
+                    "warning: --force: {}; the client may overwrite these fixes when it exits",
+                    terminal(reason)
                 )?;
             }
             for e in &fixed.write_errors {
-                writeln!(err, "error: {e}")?;
+                writeln!(err, "error: {}", terminal(&e.to_string()))?;
                 tool_error = true;
             }
             let line = format!(
