@@ -27,6 +27,7 @@ pub mod model;
 pub mod os;
 pub mod report;
 pub mod rules;
+pub mod secret;
 pub mod settings;
 pub mod source;
 pub mod syntax;

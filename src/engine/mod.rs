@@ -9,6 +9,7 @@
 pub mod connections;
 pub mod discover;
 pub mod library;
+mod scrub;
 mod unit;
 
 use std::collections::{HashMap, HashSet};

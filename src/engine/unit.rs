@@ -156,6 +156,7 @@ impl Job<'_> {
             .filter_map(|p| self.ids.get(p).copied())
             .collect();
         mark_managed(&profiles, &mut diagnostics);
+        super::scrub::scrub_quoted_secrets(&mut diagnostics, &files);
         // A unit reports what is in its own files: a finding in a file it shares (a
         // machine-wide layer) is the owning unit's, and one about a value no file sets
         // (an artefact's hypothetical account) is nobody's.
