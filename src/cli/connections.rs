@@ -25,6 +25,9 @@ pub(super) fn show(
         writeln!(err, "error: {}", crate::escape::terminal(e))?;
         tool_error = true;
     }
+    for w in &discovery.warnings {
+        writeln!(err, "warning: {}", crate::escape::terminal(w))?;
+    }
     let run = engine::run(&discovery.units, &settings, Mode::Check, false);
     for e in &run.read_errors {
         writeln!(err, "error: {}", crate::escape::terminal(e))?;

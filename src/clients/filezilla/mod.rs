@@ -85,15 +85,17 @@ impl FzFileKind {
 /// now), or, on Linux, a `filezilla` process is running — it rewrites filezilla.xml 15 s
 /// after a change and at exit, which would undo our edits. Which settings directory a
 /// running process uses cannot be told from outside, so any running FileZilla counts.
-pub fn settings_lock(dir: &Path) -> Option<String> {
+pub fn settings_lock(tree: &Tree, dir: &Path) -> Option<String> {
     let lockfile = dir.join("lockfile");
-    if lockfile.is_file() && crate::os::fcntl_lock_held(&lockfile) {
+    if crate::os::fcntl_lock_held(tree, &lockfile) {
         return Some(format!(
             "`{}` is locked: FileZilla is writing its settings",
             lockfile.display()
         ));
     }
-    if crate::os::process_running("filezilla") {
+    // Whether FileZilla runs is this machine's state: asked only about this machine (a
+    // FileZilla running here says nothing about an image or another user's tree).
+    if tree.is_host() && crate::os::process_running("filezilla") {
         return Some(
             "a FileZilla process is running: it rewrites its settings when it exits".to_owned(),
         );
@@ -429,7 +431,7 @@ impl Client for FileZilla {
         unit.files
             .iter()
             .find_map(|f| f.path.parent())
-            .and_then(settings_lock)
+            .and_then(|dir| settings_lock(&unit.tree, dir))
     }
 }
 
@@ -447,6 +449,10 @@ fn dir_files(tree: &Tree, dir: &Path, seen: Seen, found: &mut Found) -> Vec<Reco
         let head = match tree.read_head(&path, SNIFF_BYTES) {
             Ok(b) => b,
             Err(e) if e.is_not_found() => continue,
+            Err(crate::source::ReadError::Outside) => {
+                found.warnings.push(crate::clients::outside_warning(&path));
+                continue;
+            }
             Err(e) => {
                 found
                     .errors

@@ -22,7 +22,7 @@ use crate::clients::{
 };
 
 use crate::model::ClientId;
-use crate::source::{Files, SourceFile, Span};
+use crate::source::{Files, ReadError, SourceFile, Span};
 use crate::syntax::prefs::ParsedPrefs;
 use crate::tree::Tree;
 
@@ -175,7 +175,7 @@ impl Client for Thunderbird {
         tree: &Tree,
         files: Vec<Recognised>,
         machine: Vec<Recognised>,
-        _found: &mut Found,
+        found: &mut Found,
     ) -> Vec<Unit> {
         let mut profiles = ProfileDirs::default();
         let mut units = Vec::new();
@@ -190,9 +190,16 @@ impl Client for Thunderbird {
                     // oversized file is reported when the unit is read.
                     if let Ok(bytes) = tree.read(&r.path) {
                         let text = String::from_utf8_lossy(&bytes);
-                        for entry in profile_dirs(&r.path, &text) {
+                        for entry in profile_dirs(tree, &r.path, &text) {
                             if tree.is_dir(&entry.dir) {
-                                profiles.add_dir(tree, &entry.dir);
+                                profiles.add_dir(tree, &entry.dir, found);
+                            } else if matches!(tree.check(&entry.dir), Err(ReadError::Outside)) {
+                                found.warnings.push(format!(
+                                    "`{}` lists profile `{}` at `{}`, which is out of the tree clientlint was given; not read",
+                                    r.path.display(),
+                                    entry.name,
+                                    entry.dir.display()
+                                ));
                             }
                         }
                     }
@@ -223,7 +230,7 @@ impl Client for Thunderbird {
         (first.format == PREFS_JS)
             .then(|| first.path.parent())
             .flatten()
-            .and_then(profile_lock)
+            .and_then(|dir| profile_lock(&unit.tree, dir))
     }
 }
 
@@ -259,12 +266,14 @@ struct ProfileDirs(BTreeMap<PathBuf, (Option<PathBuf>, Option<PathBuf>)>);
 
 impl ProfileDirs {
     /// A profile directory named by profiles.ini: whichever layers exist.
-    fn add_dir(&mut self, tree: &Tree, dir: &Path) {
+    fn add_dir(&mut self, tree: &Tree, dir: &Path, found: &mut Found) {
         let entry = self.0.entry(dir.to_path_buf()).or_default();
         for (slot, name) in [(&mut entry.0, PREFS), (&mut entry.1, USER)] {
             let path = dir.join(name);
             if tree.is_file(&path) {
                 *slot = Some(path);
+            } else {
+                found.note_if_outside(tree, &path);
             }
         }
     }
@@ -314,12 +323,10 @@ impl ProfileDirs {
 /// Why the profile in `dir` is in use by a running Thunderbird, if it is (reference §1.2):
 /// the old-style `lock` symlink exists (Unix), or `.parentlock` (Unix, macOS) or
 /// `parent.lock` (Windows) is locked by another process.
-pub fn profile_lock(dir: &Path) -> Option<String> {
+pub fn profile_lock(tree: &Tree, dir: &Path) -> Option<String> {
     let symlink = dir.join("lock");
-    if std::fs::symlink_metadata(&symlink)
-        .map(|m| m.file_type().is_symlink())
-        .unwrap_or(false)
-    {
+    // In an image too: a mounted home may be live.
+    if tree.is_link(&symlink) {
         return Some(format!(
             "Thunderbird's lock `{}` exists: Thunderbird is running on this profile (or crashed and left the lock behind)",
             symlink.display()
@@ -327,7 +334,7 @@ pub fn profile_lock(dir: &Path) -> Option<String> {
     }
     for name in [".parentlock", "parent.lock"] {
         let path = dir.join(name);
-        if path.is_file() && crate::os::fcntl_lock_held(&path) {
+        if crate::os::fcntl_lock_held(tree, &path) {
             return Some(format!(
                 "`{}` is locked: Thunderbird is running on this profile",
                 path.display()
