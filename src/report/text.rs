@@ -46,7 +46,7 @@ impl SourceCode for ExcerptSource<'_> {
         let wanted = Span::new(span.offset(), span.offset() + span.len());
         let (text, offset, first_line) = self
             .excerpt
-            .lookup(wanted)
+            .lookup(wanted, context_lines_before, context_lines_after)
             .ok_or(MietteError::OutOfBounds)?;
         let local = SourceSpan::new((wanted.start - offset).into(), wanted.len());
         let inner = text.read_span(&local, context_lines_before, context_lines_after)?;
