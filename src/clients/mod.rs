@@ -299,3 +299,45 @@ pub fn find(name: &str) -> Option<&'static dyn Client> {
 pub(crate) fn file_name(path: &Path) -> String {
     crate::source::file_name_lower(path)
 }
+
+/// The name of `known` closest to `name`, when it is close enough to be a typo: a
+/// different case only, or a Levenshtein distance of at most 2 (3 for names over 12
+/// characters). For "did you mean" in unknown-setting findings.
+pub(crate) fn nearest_name(
+    name: &str,
+    known: impl IntoIterator<Item = &'static str>,
+) -> Option<&'static str> {
+    let lower = name.to_lowercase();
+    let mut best: Option<(usize, &'static str)> = None;
+    for candidate in known {
+        let candidate_lower = candidate.to_lowercase();
+        let d = if candidate_lower == lower {
+            0
+        } else {
+            levenshtein(&lower, &candidate_lower)
+        };
+        if best.map(|(bd, _)| d < bd).unwrap_or(true) {
+            best = Some((d, candidate));
+        }
+    }
+    let max = if name.chars().count() > 12 { 3 } else { 2 };
+    best.filter(|(d, _)| *d <= max).map(|(_, n)| n)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            if let Some(c) = cur.get_mut(j + 1) {
+                *c = sub.min(del).min(ins);
+            }
+        }
+        prev = cur;
+    }
+    prev.last().copied().unwrap_or(0)
+}
