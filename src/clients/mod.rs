@@ -9,6 +9,7 @@
 pub mod filezilla;
 pub mod outlook;
 pub mod thunderbird;
+pub mod winscp;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -23,6 +24,7 @@ pub static CLIENTS: &[&dyn Client] = &[
     &thunderbird::THUNDERBIRD,
     &filezilla::FILEZILLA,
     &outlook::OUTLOOK,
+    &winscp::WINSCP,
 ];
 
 /// A file format a client reads; its name is the `format` of the JSON `files` list.
