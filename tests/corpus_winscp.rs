@@ -16,14 +16,6 @@ fn corpus(name: &str) -> PathBuf {
     Path::new("fixtures/corpus/winscp").join(name)
 }
 
-const FILES: [&str; 5] = [
-    "duzun-WinSCP-5.x.ini",
-    "insanehui-WinSCP-bom-session.ini",
-    "skomja00-WinSCP-5.15.ini",
-    "theinrichs-WinSCP-customcommands-fragment.ini",
-    "unifield-WinSCP-crlf.ini",
-];
-
 /// (rule, line) of every finding, sorted as reported.
 fn findings(path: &Path, settings: &Settings) -> Vec<(&'static str, usize)> {
     let analysis = lint_paths(&[path.to_path_buf()], settings);

@@ -202,7 +202,7 @@ fn a_winscp_reg_export_is_refused_when_changed_and_otherwise_written_in_utf16() 
     let dir = tempfile::tempdir().expect("tempdir");
     let export = dir.path().join("winscp.reg");
     std::fs::write(&export, &original).expect("write");
-    let discovery = clientlint::engine::discover::from_paths(&[export.clone()]);
+    let discovery = clientlint::engine::discover::from_paths(std::slice::from_ref(&export));
     let (files, _) = clientlint::read_files(&discovery.units);
     let settings = clientlint::settings::Settings::default();
     let plan = clientlint::plan_fixes(&discovery.units, files, &settings, false);
