@@ -6,6 +6,7 @@
 //! Discovery and the engine only ever ask [`CLIENTS`]; adding a client is one folder and
 //! one line in that list (CONTRIBUTING.md).
 
+mod common;
 pub mod filezilla;
 pub mod outlook;
 pub mod thunderbird;
@@ -18,6 +19,7 @@ use crate::model::{ClientId, Profile};
 use crate::source::{FileId, Files, Span};
 pub use crate::tree::Layout;
 use crate::tree::Tree;
+pub(crate) use common::{nearest_name, overwritten_finding, reg_error_finding};
 
 /// Every client: the only list that names them all.
 pub static CLIENTS: &[&dyn Client] = &[
@@ -141,6 +143,15 @@ impl Unit {
             absent: Vec::new(),
             machine_wide: false,
         }
+    }
+
+    /// One unit per file, for a client whose every file is an instance of its own (an
+    /// Outlook PRF or export, a WinSCP.ini).
+    pub fn one_per_file(client: &'static dyn Client, files: Vec<Recognised>) -> Vec<Unit> {
+        files
+            .into_iter()
+            .map(|r| Unit::new(client, r.path.display().to_string(), vec![r.unit_file()]))
+            .collect()
     }
 
     /// The unit's own files' paths, in order.
@@ -300,46 +311,4 @@ pub fn find(name: &str) -> Option<&'static dyn Client> {
 /// The lower-cased file name of `path`.
 pub(crate) fn file_name(path: &Path) -> String {
     crate::source::file_name_lower(path)
-}
-
-/// The name of `known` closest to `name`, when it is close enough to be a typo: a
-/// different case only, or a Levenshtein distance of at most 2 (3 for names over 12
-/// characters). For "did you mean" in unknown-setting findings.
-pub(crate) fn nearest_name(
-    name: &str,
-    known: impl IntoIterator<Item = &'static str>,
-) -> Option<&'static str> {
-    let lower = name.to_lowercase();
-    let mut best: Option<(usize, &'static str)> = None;
-    for candidate in known {
-        let candidate_lower = candidate.to_lowercase();
-        let d = if candidate_lower == lower {
-            0
-        } else {
-            levenshtein(&lower, &candidate_lower)
-        };
-        if best.map(|(bd, _)| d < bd).unwrap_or(true) {
-            best = Some((d, candidate));
-        }
-    }
-    let max = if name.chars().count() > 12 { 3 } else { 2 };
-    best.filter(|(d, _)| *d <= max).map(|(_, n)| n)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
-            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
-            let ins = cur.get(j).copied().unwrap_or(0) + 1;
-            if let Some(c) = cur.get_mut(j + 1) {
-                *c = sub.min(del).min(ins);
-            }
-        }
-        prev = cur;
-    }
-    prev.last().copied().unwrap_or(0)
 }

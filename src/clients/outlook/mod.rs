@@ -103,10 +103,7 @@ impl Client for Outlook {
         _machine: Vec<Recognised>,
         _found: &mut Found,
     ) -> Vec<Unit> {
-        files
-            .into_iter()
-            .map(|r| Unit::new(&OUTLOOK, r.path.display().to_string(), vec![r.unit_file()]))
-            .collect()
+        Unit::one_per_file(&OUTLOOK, files)
     }
 
     fn build(&self, unit: &Unit, files: &Files) -> Built {

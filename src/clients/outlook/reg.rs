@@ -16,7 +16,7 @@ use super::values::{Writers, REG_WRITERS};
 use crate::model::{FileFinding, FileFindingKind, Profile, Protocol};
 use crate::source::{FileId, SourceFile, Span};
 use crate::syntax::reg::merge::{self, KeyGroup};
-use crate::syntax::reg::{ParsedReg, RegData, RegErrorKind, RegValue};
+use crate::syntax::reg::{ParsedReg, RegData, RegValue};
 
 /// The subkey that holds Outlook's internet accounts (reference §2.1).
 const ACCOUNTS_GUID: &str = "9375CFF0413111d3B88A00104B2A6676";
@@ -192,14 +192,9 @@ pub(super) fn build_profile(id: FileId, file: &SourceFile, parsed: &ParsedReg) -
     let mut profile = Profile::new(super::ID, file.display_path());
     profile.files = vec![id];
     for e in &parsed.errors {
-        let kind = match e.kind {
-            RegErrorKind::Syntax => FileFindingKind::SyntaxError,
-            RegErrorKind::InvalidValue => FileFindingKind::InvalidValue,
-        };
-        profile.findings.push(
-            FileFinding::new(kind, id, e.span, e.label.clone(), e.message.clone())
-                .help("Regedit skips what it cannot read; correct the line"),
-        );
+        profile
+            .findings
+            .push(crate::clients::reg_error_finding(id, e));
     }
     for g in merge::groups(parsed) {
         report_duplicates(id, &g, &mut profile.findings);
@@ -238,15 +233,7 @@ fn report_duplicates(id: FileId, g: &KeyGroup<'_>, out: &mut Vec<FileFinding>) {
     for o in g.overwritten() {
         out.push(FileFinding {
             account: account.clone(),
-            ..FileFinding::new(
-                FileFindingKind::DuplicateSetting,
-                id,
-                o.value.name_span,
-                "overwritten later",
-                o.message(),
-            )
-            .help("delete the copies that do not count")
-            .note(id, o.by.name_span, "a later value replaces it")
+            ..crate::clients::overwritten_finding(id, &o)
         });
     }
 }

@@ -113,10 +113,7 @@ impl Client for WinScp {
         _machine: Vec<Recognised>,
         _found: &mut Found,
     ) -> Vec<Unit> {
-        files
-            .into_iter()
-            .map(|r| Unit::new(&WINSCP, r.path.display().to_string(), vec![r.unit_file()]))
-            .collect()
+        Unit::one_per_file(&WINSCP, files)
     }
 
     fn build(&self, unit: &Unit, files: &Files) -> Built {

@@ -20,7 +20,7 @@
 use crate::model::{FileFinding, FileFindingKind, Insertion, Location, Setting, Value};
 use crate::source::{FileId, SourceFile, Span};
 use crate::syntax::ini::{self, IniSection, ParsedIni};
-use crate::syntax::reg::{self, merge, RegData, RegErrorKind};
+use crate::syntax::reg::{self, merge, RegData};
 
 /// The syntax a WinSCP file is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -437,14 +437,9 @@ pub(super) fn from_reg(id: FileId, file: &SourceFile) -> (Store, reg::ParsedReg)
         if !ours {
             continue;
         }
-        let kind = match e.kind {
-            RegErrorKind::Syntax => FileFindingKind::SyntaxError,
-            RegErrorKind::InvalidValue => FileFindingKind::InvalidValue,
-        };
-        store.findings.push(
-            FileFinding::new(kind, id, e.span, e.label.clone(), e.message.clone())
-                .help("Regedit skips what it cannot read; correct the line"),
-        );
+        store
+            .findings
+            .push(crate::clients::reg_error_finding(id, e));
     }
     for g in merge::groups(&parsed) {
         let Some(first) = g.blocks.first() else {
@@ -454,17 +449,9 @@ pub(super) fn from_reg(id: FileId, file: &SourceFile) -> (Store, reg::ParsedReg)
             continue;
         };
         for o in g.overwritten() {
-            store.findings.push(
-                FileFinding::new(
-                    FileFindingKind::DuplicateSetting,
-                    id,
-                    o.value.name_span,
-                    "overwritten later",
-                    o.message(),
-                )
-                .help("delete the copies that do not count")
-                .note(id, o.by.name_span, "a later value replaces it"),
-            );
+            store
+                .findings
+                .push(crate::clients::overwritten_finding(id, &o));
         }
         if path.is_empty() || g.deleted() {
             continue;
@@ -507,11 +494,7 @@ fn empty(syntax: Syntax, id: FileId, file: &SourceFile) -> Store {
     Store {
         syntax,
         file: id,
-        file_name: file
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
+        file_name: file.short_name(),
         keys: Vec::new(),
         findings: Vec::new(),
         eol: file.line_ending.as_str(),
