@@ -267,10 +267,12 @@ impl SourceFile {
         )
     }
 
-    /// The text with every secret span replaced byte for byte by `*`. Lengths and offsets are
-    /// unchanged, so spans drawn on it still point at the right place.
+    /// The text as it may be shown: every secret span replaced byte for byte by `*`, and
+    /// every character that could act on a terminal by `?` ([`crate::escape::source_text`]).
+    /// Lengths, offsets and line ends are unchanged, so spans drawn on it still point at
+    /// the right place.
     pub fn masked_text(&self) -> String {
-        mask_spans(&self.text, &self.secrets)
+        crate::escape::source_text(mask_spans(&self.text, &self.secrets))
     }
 
     /// True when `span` overlaps a byte that was not valid UTF-8.
@@ -283,7 +285,9 @@ impl SourceFile {
     }
 }
 
-/// Replaces every byte of each span by `*`, keeping the text valid UTF-8 and its length.
+/// Replaces every byte of each span by `*`, keeping the text valid UTF-8, its length and its
+/// line structure: a line end inside a secret stays a line end, so what follows is drawn on
+/// its own line.
 pub fn mask_spans(text: &str, spans: &[Span]) -> String {
     if spans.is_empty() {
         return text.to_owned();
@@ -300,7 +304,9 @@ pub fn mask_spans(text: &str, spans: &[Span]) -> String {
             end += 1;
         }
         for b in bytes.iter_mut().take(end).skip(start) {
-            *b = b'*';
+            if *b != b'\n' && *b != b'\r' {
+                *b = b'*';
+            }
         }
     }
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
@@ -325,6 +331,12 @@ pub enum ReadError {
         .limit / (1024 * 1024)
     )]
     TooLarge { size: u64, limit: u64 },
+    /// The path, or a link on it, leads out of the tree the run was given.
+    #[error("it leads out of the tree clientlint was given; not followed")]
+    Outside,
+    /// A `/proc`, `/sys` or device file: this machine's state, never configuration.
+    #[error("it is a file of /proc, /sys or /dev; never read")]
+    Pseudo,
 }
 
 impl ReadError {
@@ -337,10 +349,16 @@ impl ReadError {
 /// Reads a configuration file, refusing anything that is not a regular file and anything
 /// over [`MAX_FILE_BYTES`]. On Unix the file is opened non-blocking and checked through
 /// its own handle, so a FIFO swapped in after a `stat` still cannot make the open or the
-/// read wait for a writer.
+/// read wait for a writer. (Runs read through [`crate::tree::Tree::read`], which also
+/// keeps them inside the trees they were given.)
 pub fn read_config_file(path: &Path) -> Result<Vec<u8>, ReadError> {
-    use std::io::Read as _;
     let (file, len) = open_regular(path)?;
+    read_whole(file, len)
+}
+
+/// Reads an open regular file of `len` bytes (by its metadata) whole, up to the cap.
+pub(crate) fn read_whole(file: std::fs::File, len: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read as _;
     if len > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge {
             size: len,
@@ -361,11 +379,9 @@ pub fn read_config_file(path: &Path) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
-/// Reads at most the first `len` bytes of a regular file, for recognising it by content
-/// (whatever its size: an oversized file is reported when it is read in full).
-pub fn read_config_head(path: &Path, len: u64) -> Result<Vec<u8>, ReadError> {
+/// Reads at most the first `len` bytes of an open regular file of `size` bytes.
+pub(crate) fn read_head(file: std::fs::File, size: u64, len: u64) -> Result<Vec<u8>, ReadError> {
     use std::io::Read as _;
-    let (file, size) = open_regular(path)?;
     // Sized up front: an empty vector makes read_to_end probe with small reads first
     // (a fleet's discovery made ~5 reads per sniffed file).
     let mut bytes = Vec::with_capacity(usize::try_from(size.min(len)).unwrap_or(0));
