@@ -133,7 +133,7 @@ const WINSCP_INI: &str = "fixtures/rules/too-many-transfers/winscp.bad.ini";
 const WINSCP_REG: &str = "fixtures/rules/too-many-transfers/winscp.bad.reg";
 
 #[test]
-fn winscp_ini_in_appdata_virtualstore_and_a_wine_prefix() {
+fn winscp_ini_in_appdata_virtualstore_and_a_wine_prefix_unverified_for_wine() {
     let home = tempfile::tempdir().expect("home");
     let h = home.path();
     write(&h.join("AppData/Roaming/WinSCP.ini"), WINSCP_INI);

@@ -97,16 +97,13 @@ pub(super) fn ftps_for_http(security: Security) -> Option<i64> {
     }
 }
 
-/// True for a value whose data no output may show: passwords in clear and obfuscated
-/// (`Password`, `PasswordPlain`, `ProxyPassword`, `ProxyPasswordEnc`, `TunnelPassword…`),
-/// passphrases (`TunnelPassphrase…`), encryption keys (`EncryptKey…`), the master
-/// password's verifier (`MasterPasswordVerifier`) and S3 session tokens. Matched loosely,
-/// in any case, so a renamed or future variant is masked too.
+/// True for a value whose data no output may show: every credential name of
+/// [`crate::secret`] (passwords in clear and obfuscated, `Password`, `PasswordPlain`,
+/// `ProxyPassword`, `ProxyPasswordEnc`, `TunnelPassword…`; passphrases; the master
+/// password's `MasterPasswordVerifier`; `S3SessionToken`), and WinSCP's file encryption
+/// key (`EncryptKey`, `EncryptKeyPlain`), whose name carries none of those words.
 pub(super) fn is_secret_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    ["password", "passphrase", "encryptkey", "token", "verifier"]
-        .iter()
-        .any(|w| lower.contains(w))
+    crate::secret::is_credential_name(name) || name.to_ascii_lowercase().contains("encryptkey")
 }
 
 /// The keys `TSessionData::DoLoad` reads from a site (`source/core/SessionData.cpp`), plus
