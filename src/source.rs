@@ -428,6 +428,35 @@ fn decode(bytes: &[u8]) -> (Encoding, String, Vec<usize>, bool) {
     (Encoding::Utf8, text, invalid, false)
 }
 
+/// UTF-16 without a byte-order mark ("UTF-16LE" or "UTF-16BE"), when the bytes say so
+/// beyond doubt: an even length, and in (up to) the first 512 code units nearly every high
+/// byte NUL and nearly no low byte NUL — the shape of mostly-ASCII text in UTF-16, which
+/// UTF-8 text never has. Such a file is read as UTF-8 (what Windows' readers do with it,
+/// ANSI, is the client's to say).
+pub fn utf16_without_bom(bytes: &[u8]) -> Option<&'static str> {
+    let bom = [&[0xFF, 0xFE][..], &[0xFE, 0xFF], &[0xEF, 0xBB, 0xBF]];
+    if bytes.len() < 4 || bytes.len() % 2 != 0 || bom.iter().any(|b| bytes.starts_with(b)) {
+        return None;
+    }
+    let sample = bytes.get(..bytes.len().min(1024)).unwrap_or(bytes);
+    memchr::memchr(0, sample)?;
+    let pairs = sample.len() / 2;
+    let (mut even_nul, mut odd_nul) = (0usize, 0usize);
+    for pair in sample.chunks_exact(2) {
+        even_nul += usize::from(pair.first() == Some(&0));
+        odd_nul += usize::from(pair.get(1) == Some(&0));
+    }
+    let most = (pairs * 9 / 10).max(1);
+    let few = pairs / 10;
+    if odd_nul >= most && even_nul <= few {
+        Some("UTF-16LE")
+    } else if even_nul >= most && odd_nul <= few {
+        Some("UTF-16BE")
+    } else {
+        None
+    }
+}
+
 /// Decodes UTF-8, replacing each invalid byte by `?` so offsets stay one-for-one.
 fn decode_utf8_one_for_one(bytes: &[u8]) -> (String, Vec<usize>) {
     match std::str::from_utf8(bytes) {
@@ -607,6 +636,26 @@ mod tests {
         // 'z' is at text offset 5 (a=1, é=2, \r\n=2) and code unit 4.
         assert_eq!(f.original_offset(5), 2 + 2 * 4);
         assert_eq!(Encoding::Utf16LeBom.encode("z"), vec![b'z', 0]);
+    }
+
+    #[test]
+    fn utf16_without_bom_is_told_and_utf8_is_not_taken_for_it() {
+        use super::utf16_without_bom;
+        let le: Vec<u8> = "[Account1]\r\nIMAPPort=143\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(utf16_without_bom(&le), Some("UTF-16LE"));
+        let be: Vec<u8> = "[A]\r\nx=1\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert_eq!(utf16_without_bom(&be), Some("UTF-16BE"));
+        let with_bom: Vec<u8> = [0xFF, 0xFE].into_iter().chain(le.iter().copied()).collect();
+        assert_eq!(utf16_without_bom(&with_bom), None);
+        for utf8 in ["[A]\r\nx=1\r\n", "ab", "é=1\n"] {
+            assert_eq!(utf16_without_bom(utf8.as_bytes()), None, "{utf8:?}");
+        }
     }
 
     #[test]

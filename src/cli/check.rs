@@ -2,6 +2,7 @@
 //! then report in the chosen format.
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 
 use anyhow::Context as _;
 
@@ -199,6 +200,17 @@ fn write_report(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     if let Some(path) = &args.output_file {
+        if let Some(input) = report
+            .files
+            .iter()
+            .find(|f| same_file(Path::new(&f.path), path))
+        {
+            anyhow::bail!(
+                "--output-file `{}` is `{}`, a file this run checks; the report was not written over it",
+                escape::path(path),
+                terminal(&input.path)
+            );
+        }
         let mut buf = Vec::new();
         render_to(report, args, format, false, &mut buf)?;
         std::fs::write(path, buf)
@@ -207,6 +219,23 @@ fn write_report(
     }
     let color = use_color(args.color.unwrap_or(ColorChoice::Auto));
     render_to(report, args, format, color, out)
+}
+
+/// True when both paths name one existing file (through links, and hard links too).
+fn same_file(a: &Path, b: &Path) -> bool {
+    let (Ok(ma), Ok(mb)) = (std::fs::metadata(a), std::fs::metadata(b)) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        ma.dev() == mb.dev() && ma.ino() == mb.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (ma, mb);
+        std::fs::canonicalize(a).ok() == std::fs::canonicalize(b).ok()
+    }
 }
 
 fn render_to(

@@ -8,10 +8,26 @@ use super::args::ConfigArgs;
 use super::{resolve_settings, ExitStatus};
 use crate::escape::terminal;
 
-/// A string as a TOML basic string: quoted, with control characters escaped (`\u001B`),
-/// so the output stays valid TOML and a hostile host or glob cannot act on the terminal.
+/// A string as a TOML basic string on one line: quoted, with `"`, `\` and every control
+/// character escaped (`\u001B`, `\n`), so the output stays valid TOML and a hostile host
+/// or glob cannot act on the terminal or start a line of its own.
 fn toml_string(s: &str) -> String {
-    toml::Value::String(s.to_owned()).to_string()
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || crate::escape::is_unsafe(c) => {
+                out.push_str(&format!("\\u{:04X}", u32::from(c)))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// `clientlint config`: the effective settings and where each came from.

@@ -286,6 +286,25 @@ fn unmapped_help(account: &Account<Prf<'_>>, key: &str) -> String {
 pub(super) fn build_profile(id: FileId, file: &SourceFile, parsed: &ParsedIni) -> Profile {
     let mut profile = Profile::new(super::ID, file.display_path());
     profile.files = vec![id];
+    if let Some(encoding) = crate::source::utf16_without_bom(file.bytes()) {
+        // Windows' profile reader takes a file without a byte-order mark for ANSI (Wine's
+        // PROFILE_DetectTextEncoding, dlls/kernel32/profile.c): every other byte is then a
+        // NUL inside the names, so no section matches and nothing is imported.
+        profile.findings.push(
+            FileFinding::new(
+                FileFindingKind::SyntaxError,
+                id,
+                Span::new(0, 0),
+                "no byte-order mark",
+                format!(
+                    "{} is {encoding} without a byte-order mark: Windows reads such a file as ANSI, so Outlook finds none of its sections and imports nothing",
+                    file.path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+                ),
+            )
+            .help("save it as UTF-16 with a byte-order mark (\"Unicode\") or as ANSI"),
+        );
+        return profile;
+    }
     let list = section(parsed, "Internet Account List");
     report_syntax(id, parsed, list, &mut profile.findings);
     let Some(list) = list else {
