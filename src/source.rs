@@ -178,6 +178,14 @@ impl SourceFile {
         self.path.display().to_string()
     }
 
+    /// The file name as written ("user.js"), for messages; "" when there is none.
+    pub fn short_name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
     /// The file name, lower-cased, or "" when there is none.
     pub fn file_name_lower(&self) -> String {
         file_name_lower(&self.path)

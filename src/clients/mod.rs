@@ -6,9 +6,11 @@
 //! Discovery and the engine only ever ask [`CLIENTS`]; adding a client is one folder and
 //! one line in that list (CONTRIBUTING.md).
 
+mod common;
 pub mod filezilla;
 pub mod outlook;
 pub mod thunderbird;
+pub mod winscp;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -17,12 +19,14 @@ use crate::model::{ClientId, Profile};
 use crate::source::{FileId, Files, Span};
 pub use crate::tree::Layout;
 use crate::tree::Tree;
+pub(crate) use common::{nearest_name, overwritten_finding, reg_error_finding};
 
 /// Every client: the only list that names them all.
 pub static CLIENTS: &[&dyn Client] = &[
     &thunderbird::THUNDERBIRD,
     &filezilla::FILEZILLA,
     &outlook::OUTLOOK,
+    &winscp::WINSCP,
 ];
 
 /// A file format a client reads; its name is the `format` of the JSON `files` list.
@@ -142,6 +146,15 @@ impl Unit {
             machine_wide: false,
             tree: Tree::host(),
         }
+    }
+
+    /// One unit per file, for a client whose every file is an instance of its own (an
+    /// Outlook PRF or export, a WinSCP.ini).
+    pub fn one_per_file(client: &'static dyn Client, files: Vec<Recognised>) -> Vec<Unit> {
+        files
+            .into_iter()
+            .map(|r| Unit::new(client, r.path.display().to_string(), vec![r.unit_file()]))
+            .collect()
     }
 
     /// The unit's own files' paths, in order.

@@ -550,8 +550,8 @@ fn unreadable_files_and_directories_are_reported_and_the_run_goes_on() {
 }
 
 /// Inputs the fuzz targets crashed on, replayed as those targets read them: the file
-/// name starts with the target's name, and for `filezilla_xml` and `fix_roundtrip` the
-/// first byte picks the format (as in `fuzz/fuzz_targets/`).
+/// name starts with the target's name, and for `filezilla_xml`, `winscp` and
+/// `fix_roundtrip` the first byte picks the format (as in `fuzz/fuzz_targets/`).
 #[test]
 fn fuzz_regressions_replay_cleanly() {
     use super::{Format, FzFileKind};
@@ -579,6 +579,14 @@ fn fuzz_regressions_replay_cleanly() {
             Some("prf") => (Format::Prf, data, false),
             Some("reg") => (Format::Reg, data, false),
             Some("profiles_ini") => (Format::ProfilesIni, data, false),
+            Some("winscp") => match data.split_first() {
+                Some((b, rest)) => (
+                    picked(*b, &[Format::WinscpIni, Format::WinscpReg]),
+                    rest.to_vec(),
+                    true,
+                ),
+                None => continue,
+            },
             Some("filezilla_xml") => match data.split_first() {
                 Some((b, rest)) => (picked(*b, &fz), rest.to_vec(), false),
                 None => continue,
