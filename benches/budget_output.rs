@@ -9,10 +9,10 @@
 //! the ones `benches/fleet.rs` writes, under `target/fleet-bench-N`.
 #![allow(clippy::print_stdout)] // a bench reports on stdout
 
-#[path = "support/child.rs"]
-mod child;
 #[path = "support/fleet.rs"]
 mod fleet;
+#[path = "support/usage.rs"]
+mod usage;
 
 fn main() {
     let sizes: Vec<usize> = std::env::var("BUDGET_HOMES")
@@ -20,10 +20,10 @@ fn main() {
         .split(',')
         .filter_map(|s| s.trim().parse().ok())
         .collect();
-    println!("load {}", child::load());
+    println!("load {}", usage::load());
     let mut rows = Vec::new();
     for &homes in &sizes {
-        let root = match child::fleet_dir("fleet-bench", homes, |d| fleet::generate(d, homes)) {
+        let root = match usage::fleet_dir("fleet-bench", homes, |d| fleet::generate(d, homes)) {
             Ok(root) => root,
             Err(e) => {
                 println!("could not write the fleet: {e}");
@@ -39,7 +39,7 @@ fn main() {
                 format,
                 "--root",
             ];
-            child::run(child::clientlint(), &args, &root)
+            usage::run(&args, &root)
         };
         let (Some(json), Some(text)) = (budget("json"), budget("text")) else {
             println!("{homes} homes: the binary could not be run");

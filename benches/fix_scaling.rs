@@ -8,10 +8,12 @@
 //! `--fix`, which changes it.
 #![allow(clippy::print_stdout)] // a bench reports on stdout
 
-#[path = "support/child.rs"]
-mod child;
 #[path = "support/fleet.rs"]
 mod fleet;
+#[path = "support/usage.rs"]
+mod usage;
+
+use usage::run;
 
 use std::path::{Path, PathBuf};
 
@@ -47,14 +49,12 @@ fn main() {
             }
         }
         let work = target.join(format!("fix-bench-{homes}-work"));
-        let bin = child::clientlint();
-        let lint = child::run(bin, &["--isolated", "--format", "json", "--root"], &source);
+        let lint = run(&["--isolated", "--format", "json", "--root"], &source);
         if let Err(e) = copy_tree(&source, &work) {
             println!("could not copy the fleet: {e}");
             return;
         }
-        let fix = child::run(
-            bin,
+        let fix = run(
             &[
                 "--isolated",
                 "--fix",

@@ -8,10 +8,10 @@
 //! is written once to `target/fleet-bench-N` and reused.
 #![allow(clippy::print_stdout)] // a bench reports on stdout
 
-#[path = "support/child.rs"]
-mod child;
 #[path = "support/fleet.rs"]
 mod fleet;
+#[path = "support/usage.rs"]
+mod usage;
 
 use std::hint::black_box;
 use std::path::Path;
@@ -57,26 +57,26 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(2000);
-    let root = match child::fleet_dir("fleet-bench", homes, |d| fleet::generate(d, homes)) {
+    let root = match usage::fleet_dir("fleet-bench", homes, |d| fleet::generate(d, homes)) {
         Ok(root) => root,
         Err(e) => {
             println!("could not write the fleet: {e}");
             return;
         }
     };
-    let load_before = child::load();
+    let load_before = usage::load();
     let (files, bytes) = walk_and_read(&root);
     let walk = median_time(5, || {
         black_box(walk_and_read(&root));
     });
     let pattern = ["-uu", "-c", "user_pref|<Setting|<Server>"];
-    let rg = child::ripgrep().and_then(|rg| child::median_of(5, rg, &pattern, &root));
+    let rg = usage::ripgrep().and_then(|rg| usage::median_of(5, rg, &pattern, &root));
     let args = ["--isolated", "--format", "json", "--root"];
-    let lint = child::median_of(5, child::clientlint(), &args, &root);
+    let lint = usage::median_of(5, usage::clientlint(), &args, &root);
     println!(
         "fleet: {homes} homes, {files} files, {:.1} MiB; load {load_before} → {}; {} threads",
         bytes as f64 / (1024.0 * 1024.0),
-        child::load(),
+        usage::load(),
         std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1),

@@ -9,10 +9,10 @@
 //! `FLEET_UNKNOWN_OPTIONS=K`, default 20). The fleets are written once under `target/`.
 #![allow(clippy::print_stdout)] // a bench reports on stdout
 
-#[path = "support/child.rs"]
-mod child;
 #[path = "support/fleet.rs"]
 mod fleet;
+#[path = "support/usage.rs"]
+mod usage;
 
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -28,7 +28,7 @@ fn main() {
         let spec = fleet::Fleet {
             unknown_options: options,
         };
-        child::fleet_dir(name, homes, |d| fleet::generate_with(d, homes, spec))
+        usage::fleet_dir(name, homes, |d| fleet::generate_with(d, homes, spec))
     };
     let (plain, newer) = match (
         write("fleet-known-options", 0),
@@ -40,8 +40,8 @@ fn main() {
             return;
         }
     };
-    let load_before = child::load();
-    let bin = child::clientlint();
+    let load_before = usage::load();
+    let bin = usage::clientlint();
     let json = ["--isolated", "--format", "json", "--root"];
     let without_rule = [
         "--isolated",
@@ -54,20 +54,20 @@ fn main() {
     let runs = [
         (
             "without unknown options",
-            child::median_of(5, bin, &json, &plain),
+            usage::median_of(5, bin, &json, &plain),
         ),
         (
             "with them, unknown-setting reported",
-            child::median_of(5, bin, &json, &newer),
+            usage::median_of(5, bin, &json, &newer),
         ),
         (
             "with them, unknown-setting ignored",
-            child::median_of(5, bin, &without_rule, &newer),
+            usage::median_of(5, bin, &without_rule, &newer),
         ),
     ];
     println!(
         "{homes} homes, {unknown} unknown FileZilla options each; load {load_before} → {}",
-        child::load()
+        usage::load()
     );
     let Some(base) = runs[0].1 else {
         println!("the binary could not be run");

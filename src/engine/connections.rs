@@ -27,7 +27,10 @@ pub fn machine_label(given: Option<&str>, sysroot: Option<&Path>) -> String {
         return l;
     }
     if let Some(root) = sysroot {
-        let from_file = crate::source::read_config_file(&root.join("etc/hostname"))
+        // Read as the image's own file: a link in it cannot lead out of the image.
+        let image = crate::tree::Tree::image(root);
+        let from_file = image
+            .read_head(&image.machine_path("/etc/hostname"), 4096)
             .ok()
             .and_then(|bytes| {
                 let text = String::from_utf8_lossy(&bytes);
@@ -274,6 +277,16 @@ mod tests {
             .map(|n| n.to_string_lossy().into_owned());
         assert_eq!(Some(machine_label(None, Some(image.path()))), dir_name);
         std::fs::create_dir_all(image.path().join("etc")).expect("mkdir");
+        // A link out of the image is not followed: the image's name stands.
+        let outside = tempfile::tempdir().expect("tempdir");
+        std::fs::write(outside.path().join("hostname"), "outside\n").expect("write");
+        #[cfg(unix)]
+        {
+            let link = image.path().join("etc/hostname");
+            std::os::unix::fs::symlink(outside.path().join("hostname"), &link).expect("link");
+            assert_eq!(Some(machine_label(None, Some(image.path()))), dir_name);
+            std::fs::remove_file(link).expect("unlink");
+        }
         std::fs::write(image.path().join("etc/hostname"), "# image\n\nws-7\n").expect("write");
         assert_eq!(machine_label(None, Some(image.path())), "ws-7");
         assert!(!machine_label(None, None).is_empty());

@@ -13,17 +13,20 @@ const NAMED_IN_HELP: usize = 3;
 declare_rule! {
     /// ## What it does
     /// Adds up the connections that every profile found in one run — every Thunderbird
-    /// profile, FileZilla settings directory, Outlook PRF or registry export — may open at
-    /// once to the same server (same host and protocol, whatever the user: the limit is
-    /// per address), and flags servers where the sum is above `server-connection-limit`
-    /// (default 8, or the server's own `connection-limit` in clientlint.toml). Where
-    /// clientlint.toml sets a server's `per-user-limit`, each user's connections are also
-    /// compared with it. A profile contributes its worst case: the sum over its accounts
-    /// and servers there (Thunderbird IMAP counts `max_cached_connections`, POP3 and SMTP
-    /// one each, FileZilla one browsing connection plus min(Number of Transfers, site
-    /// limit) for its largest bookmark, Outlook one per account, a lower bound: Outlook has
-    /// no setting that caps IMAP connections). There is one finding per server, at its
-    /// largest contributor; every contributor is a related location with its count.
+    /// profile, FileZilla settings directory, Outlook PRF or registry export, WinSCP.ini or
+    /// WinSCP registry export — may open at once to the same server (same host and
+    /// protocol, whatever the user: the limit is per address), and flags servers where the
+    /// sum is above `server-connection-limit` (default 8, or the server's own
+    /// `connection-limit` in clientlint.toml). Where clientlint.toml sets a server's
+    /// `per-user-limit`, each user's connections are also compared with it. A profile
+    /// contributes its worst case: the sum over its accounts and servers there
+    /// (Thunderbird IMAP counts `max_cached_connections`, POP3 and SMTP one each,
+    /// FileZilla one browsing connection plus min(Number of Transfers, site limit),
+    /// Outlook one per account, a lower bound: Outlook has no setting that caps IMAP
+    /// connections, WinSCP one connection per site plus `QueueTransfersLimit` for its
+    /// background queue); of one profile's bookmarks (FileZilla and WinSCP sites) to the
+    /// same server only the largest counts. There is one finding per server, at its largest
+    /// contributor; every contributor is a related location with its count.
     ///
     /// ## Why is this bad?
     /// Servers count connections per IP address (and often per user): `421 Too many

@@ -332,7 +332,7 @@ fn a_hostile_report_cannot_write_to_the_terminal() {
     assert!(!out.contains('\u{1b}') && !out.contains('\r'), "{out:?}");
     assert!(!out.lines().any(|l| l.starts_with("::")), "{out}");
     assert!(
-        out.contains("imap.example.net\\u{d}\\u{a}::error::forged"),
+        out.contains("imap.example.net\\r\\n::error::forged"),
         "{out}"
     );
 }

@@ -2,6 +2,8 @@
 //! ranges (clamp or discard) and layer flags, from reference filezilla §2.1 and §3 (FZ370
 //! source), plus the names FileZilla writes that we do not check.
 
+use crate::clients::KnownNames;
+
 /// How a numeric option treats a value outside its range (reference §2 "Range enforcement").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutOfRange {
@@ -306,13 +308,12 @@ pub const UNCHECKED: &[&str] = &[
     "fzstorj executable",
 ];
 
-/// Every known name, checked ones first, each with its option and its ASCII-lower-cased
-/// bytes: built once per run, so a lookup is one hash probe and a suggestion never lowers a
-/// known name again.
+/// Every known name, checked ones first: built once per run, so a lookup is one hash
+/// probe, and a suggestion never lowers a known name again.
 struct Registry {
     by_name: foldhash::HashMap<&'static str, Opt>,
-    /// (lower-cased name, name), in the order of `CHECKED` then `UNCHECKED`.
-    lowered: Vec<(Box<[u8]>, &'static str)>,
+    /// The names, for "did you mean", in the order of `CHECKED` then `UNCHECKED`.
+    names: KnownNames,
 }
 
 fn registry() -> &'static Registry {
@@ -330,11 +331,8 @@ fn registry() -> &'static Registry {
             // The first entry of a name wins, as the linear search did.
             by_name.entry(o.name).or_insert(*o);
         }
-        let lowered = all
-            .iter()
-            .map(|o| (o.name.to_ascii_lowercase().into_bytes().into(), o.name))
-            .collect();
-        Registry { by_name, lowered }
+        let names = KnownNames::new(all.iter().map(|o| o.name));
+        Registry { by_name, names }
     })
 }
 
@@ -343,102 +341,10 @@ pub fn find(name: &str) -> Option<Opt> {
     registry().by_name.get(name).copied()
 }
 
-/// The longest name [`nearest`] looks at: every known name is far shorter, so a longer
-/// one is no typo of any.
-const MAX_SUGGESTED_LEN: usize = 64;
-
-/// The known name closest to `name`, when it is close enough to be a typo: a different
-/// case only, or a Levenshtein distance of at most 2 (3 for names over 12 characters).
-/// Called only for a reported `unknown-setting` finding, and cheap: each distinct name is
-/// looked up once per run (a fleet repeats the same few unknown names in every home), and
-/// a lookup is bounded and allocation-free — known names are lower-cased once
-/// ([`registry`]), names whose length alone puts them out of reach are skipped, and the
-/// distance is computed in a band and stops as soon as it exceeds the best so far.
+/// The known name closest to `name`, when it is close enough to be a typo (see
+/// [`KnownNames::nearest`]). Called only for a reported `unknown-setting` finding.
 pub fn nearest(name: &str) -> Option<&'static str> {
-    type Memo = std::sync::Mutex<foldhash::HashMap<Box<str>, Option<&'static str>>>;
-    static MEMO: std::sync::OnceLock<Memo> = std::sync::OnceLock::new();
-    /// Distinct names remembered; past it, names are looked up every time.
-    const MEMO_SIZE: usize = 4096;
-    let memo = MEMO.get_or_init(Default::default);
-    if let Some(hit) = memo.lock().ok().and_then(|m| m.get(name).copied()) {
-        return hit;
-    }
-    let found = search(name);
-    if let Ok(mut m) = memo.lock() {
-        if m.len() < MEMO_SIZE {
-            m.insert(name.into(), found);
-        }
-    }
-    found
-}
-
-/// [`nearest`], without the memo.
-fn search(name: &str) -> Option<&'static str> {
-    let mut lower = ['\0'; MAX_SUGGESTED_LEN];
-    let mut len = 0;
-    for c in name.chars() {
-        let slot = lower.get_mut(len)?;
-        *slot = c.to_lowercase().next().unwrap_or(c);
-        len += 1;
-    }
-    let lower = lower.get(..len)?;
-    let max = if len > 12 { 3 } else { 2 };
-    let mut best: Option<(usize, &'static str)> = None;
-    for (known, original) in &registry().lowered {
-        let bound = best.map(|(d, _)| d.saturating_sub(1)).unwrap_or(max);
-        if known.len().abs_diff(len) > bound {
-            continue;
-        }
-        if let Some(d) = bounded_levenshtein(lower, known, bound) {
-            best = Some((d, original));
-            if d == 0 {
-                break;
-            }
-        }
-    }
-    best.map(|(_, n)| n)
-}
-
-/// The Levenshtein distance between `a` and the ASCII `b` when it is at most `bound`,
-/// else `None`; `a` is at most [`MAX_SUGGESTED_LEN`] characters. Only the cells within
-/// `bound` of the diagonal are computed (any path through another costs more), in two
-/// rows on the stack, and a row whose smallest cell exceeds `bound` ends the search.
-fn bounded_levenshtein(a: &[char], b: &[u8], bound: usize) -> Option<usize> {
-    let (n, m) = (a.len(), b.len());
-    if m > MAX_SUGGESTED_LEN || n > MAX_SUGGESTED_LEN || n.abs_diff(m) > bound {
-        return None;
-    }
-    // Anything above `bound` is as good as infinite.
-    let out = bound + 1;
-    let mut prev = [out; MAX_SUGGESTED_LEN + 2];
-    let mut cur = [out; MAX_SUGGESTED_LEN + 2];
-    for (j, cell) in prev.iter_mut().enumerate().take(m.min(bound) + 1) {
-        *cell = j;
-    }
-    for (i, ca) in (1..=n).zip(a) {
-        let lo = i.saturating_sub(bound).max(1);
-        let hi = (i + bound).min(m);
-        // The column left of the band: column 0 is i deletions, anything else is out.
-        cur[lo - 1] = if lo == 1 && i <= bound { i } else { out };
-        let mut row_min = cur[lo - 1];
-        for j in lo..=hi {
-            let cb = char::from(b[j - 1]);
-            let cell = (prev[j - 1] + usize::from(*ca != cb))
-                .min(prev[j] + 1)
-                .min(cur[j - 1] + 1)
-                .min(out);
-            cur[j] = cell;
-            row_min = row_min.min(cell);
-        }
-        // The next row reads one column past this band.
-        cur[hi + 1] = out;
-        if row_min > bound {
-            return None;
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    let d = prev[m];
-    (d <= bound).then_some(d)
+    registry().names.nearest(name)
 }
 
 /// pugixml's `as_int`: skips leading whitespace, takes a sign and a `0x` prefix, stops at
@@ -476,10 +382,7 @@ pub fn as_int(text: &str) -> (i64, bool) {
 
 #[cfg(test)]
 mod tests {
-    use super::{
-        as_int, bounded_levenshtein, find, nearest, search, Kind, CHECKED, MAX_SUGGESTED_LEN,
-        TIMEOUT, UNCHECKED,
-    };
+    use super::{as_int, find, nearest, Kind, CHECKED, TIMEOUT, UNCHECKED};
 
     #[test]
     fn as_int_mirrors_pugixml() {
@@ -510,7 +413,7 @@ mod tests {
         ));
     }
 
-    /// The bounded search suggests what the plain edit distance over every known name
+    /// The bounded search suggests what the plain edit distance over every known option
     /// suggests (the first name at the smallest distance, if within the limit).
     #[test]
     fn bounded_search_agrees_with_the_full_distance() {
@@ -560,28 +463,7 @@ mod tests {
         names
             .extend(["Timeout2", "Timeout (v2)", "Numberof Transfer", "x", "ab"].map(String::from));
         for name in &names {
-            assert_eq!(search(name), reference(name), "{name}");
             assert_eq!(nearest(name), reference(name), "{name}");
-        }
-        // The banded distance is the full one wherever that is within the bound.
-        let pairs = [1, 2, 5]
-            .into_iter()
-            .flat_map(|k| names.iter().zip(names.iter().skip(k)).take(300));
-        for (x, y) in pairs {
-            let a: Vec<char> = x.to_lowercase().chars().collect();
-            let b = y.to_ascii_lowercase();
-            if a.len() > MAX_SUGGESTED_LEN || !b.is_ascii() || b.len() > MAX_SUGGESTED_LEN {
-                continue;
-            }
-            let d = full(&x.to_lowercase(), &b);
-            for bound in 0..=6 {
-                let want = (d <= bound).then_some(d);
-                assert_eq!(
-                    bounded_levenshtein(&a, b.as_bytes(), bound),
-                    want,
-                    "{x} / {y} within {bound}"
-                );
-            }
         }
     }
 }

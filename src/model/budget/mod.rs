@@ -22,7 +22,7 @@ use crate::source::{FileId, Span};
 pub struct Share {
     /// Lower-cased host name.
     pub host: String,
-    /// Protocol family: FTP and SFTP count together (one server, one limit).
+    /// Protocol family: FTP, SFTP and SCP count together (one server, one limit).
     pub protocol: &'static str,
     /// Lower-cased login, "" when unknown.
     pub user: String,
@@ -127,7 +127,7 @@ impl Counted for Share {
 
 fn protocol_family(p: Protocol) -> &'static str {
     match p {
-        Protocol::Ftp | Protocol::Sftp => "FTP",
+        Protocol::Ftp | Protocol::Sftp | Protocol::Scp => "FTP",
         other => other.name(),
     }
 }

@@ -2,12 +2,12 @@
 //! server, its connections against its limit and the verdict, then each contributing
 //! profile (largest first) with its summed count, how it comes about, its poll interval
 //! and where it is defined. Every value that comes from a file or a report is shown with
-//! its control characters escaped ([`shown`]).
+//! its control characters escaped (`crate::escape::terminal`).
 
-use std::borrow::Cow;
 use std::io::Write;
 
 use super::Row;
+use crate::escape::terminal as shown;
 use crate::model::budget::{Contributor, Counted, Group, LimitSource};
 
 /// Servers over their limit first, then in the order of [`crate::model::budget::groups`].
@@ -121,35 +121,4 @@ fn contributor<'s, T>(
         first.line,
         shown(first.profile)
     )
-}
-
-/// `s` with its control characters (C0, DEL, C1) written as `\u{…}` escapes, so a value
-/// from a file or a report cannot move the cursor, clear the screen or forge a line.
-pub fn shown(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
-        return Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if c.is_control() {
-            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::shown;
-
-    #[test]
-    fn control_characters_are_escaped() {
-        assert_eq!(shown("imap.example.net"), "imap.example.net");
-        assert_eq!(shown("a\u{1b}]52;c;x\u{7}b"), "a\\u{1b}]52;c;x\\u{7}b");
-        assert_eq!(shown("x\r\n::error::y"), "x\\u{d}\\u{a}::error::y");
-        assert_eq!(shown("\u{9b}2J\u{7f}"), "\\u{9b}2J\\u{7f}");
-        assert_eq!(shown("Grüße"), "Grüße");
-    }
 }

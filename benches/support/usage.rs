@@ -1,26 +1,31 @@
-//! Runs the `clientlint` binary as a child and measures it: wall time, CPU time and peak
-//! resident memory (wait4's rusage of that child alone), and how many bytes it wrote.
-//! Shared by the fleet benches; not every bench uses every helper.
+//! Running a program (the release binary, or a baseline such as ripgrep) and measuring
+//! it: CPU time (user + system), peak RSS and wall time of the child, from `wait4`, and
+//! how many bytes it wrote; medians of warm runs; and where the fleet benches keep their
+//! generated trees. Not every bench uses every helper.
 #![allow(dead_code)]
 
 use std::io::Read;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// One run of a child.
+/// CPU time (user + system), peak RSS (KiB) and wall time of one run, its exit code and
+/// the bytes it wrote to stdout.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Usage {
-    pub(crate) wall: Duration,
-    /// User + system.
     pub(crate) cpu: Duration,
     pub(crate) peak_kib: i64,
+    pub(crate) wall: Duration,
     pub(crate) code: i32,
-    /// Bytes written to stdout.
     pub(crate) output: usize,
 }
 
-/// Runs `program args… root`, counting (and dropping) what it writes to stdout.
-pub(crate) fn run(program: &Path, args: &[&str], root: &Path) -> Option<Usage> {
+/// Runs clientlint with `args` then `root`, output counted and discarded.
+pub(crate) fn run(args: &[&str], root: &Path) -> Option<Usage> {
+    run_program(clientlint(), args, root)
+}
+
+/// Runs `program` with `args` then `root`, output counted and discarded.
+pub(crate) fn run_program(program: &Path, args: &[&str], root: &Path) -> Option<Usage> {
     let start = Instant::now();
     let mut child = std::process::Command::new(program)
         .args(args)
@@ -55,9 +60,9 @@ pub(crate) fn run(program: &Path, args: &[&str], root: &Path) -> Option<Usage> {
             + Duration::from_micros(u64::try_from(t.tv_usec).unwrap_or(0))
     };
     Some(Usage {
-        wall,
         cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
         peak_kib: usage.ru_maxrss,
+        wall,
         code: libc::WEXITSTATUS(status),
         output,
     })
@@ -66,9 +71,9 @@ pub(crate) fn run(program: &Path, args: &[&str], root: &Path) -> Option<Usage> {
 /// `runs` runs after one to warm the cache: the median wall and CPU time, the largest peak
 /// memory, and the last run's exit code and output size.
 pub(crate) fn median_of(runs: usize, program: &Path, args: &[&str], root: &Path) -> Option<Usage> {
-    run(program, args, root)?;
+    run_program(program, args, root)?;
     let mut all: Vec<Usage> = (0..runs)
-        .map(|_| run(program, args, root))
+        .map(|_| run_program(program, args, root))
         .collect::<Option<_>>()?;
     let peak_kib = all.iter().map(|u| u.peak_kib).max().unwrap_or(0);
     let last = *all.last()?;
