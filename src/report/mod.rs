@@ -137,7 +137,9 @@ pub struct Finding {
 #[derive(Debug, Clone)]
 pub struct ResolvedNote {
     pub at: Place,
-    pub text: Box<str>,
+    /// Shared through the run's [`Interner`]: a budget over a fleet has thousands of notes
+    /// that read alike.
+    pub text: Arc<str>,
     /// The connections this place contributes (connection-budget findings).
     pub connections: Option<i64>,
 }
@@ -219,7 +221,7 @@ impl Finding {
                 .zip(notes)
                 .map(|(n, at)| ResolvedNote {
                     at,
-                    text: n.text.into_boxed_str(),
+                    text: interner.intern(&n.text),
                     connections: n.connections,
                 })
                 .collect(),
@@ -247,6 +249,14 @@ impl Finding {
     pub fn repack(&self, interner: &mut Interner) -> Finding {
         Finding {
             help: self.help.as_deref().map(|h| interner.intern(h)),
+            notes: self
+                .notes
+                .iter()
+                .map(|n| ResolvedNote {
+                    text: interner.intern(&n.text),
+                    ..n.clone()
+                })
+                .collect(),
             fix: self.fix.as_ref().map(|fix| {
                 Box::new(ResolvedFix {
                     description: interner.intern(&fix.description),
