@@ -84,8 +84,9 @@ fn main() {
     println!("(a) walk + read every file:          {:>8.0} ms", ms(walk));
     match rg {
         Some(rg) => println!(
-            "(b) rg -uu -c 'user_pref|<Setting|<Server>': {:>8.0} ms",
-            ms(rg.wall)
+            "(b) rg -uu -c 'user_pref|<Setting|<Server>': {:>8.0} ms wall, {:.0} ms CPU",
+            ms(rg.wall),
+            ms(rg.cpu)
         ),
         None => println!("(b) rg: not installed"),
     }
@@ -104,7 +105,11 @@ fn main() {
     let ratio = |base: Duration| lint.wall.as_secs_f64() / base.as_secs_f64().max(1e-9);
     print!("ratio to (a): {:.2}x", ratio(walk));
     if let Some(rg) = rg {
-        print!("   ratio to (b) rg: {:.2}x", ratio(rg.wall));
+        print!(
+            "   ratio to (b) rg: {:.2}x (CPU {:.2}x)",
+            ratio(rg.wall),
+            lint.cpu.as_secs_f64() / rg.cpu.as_secs_f64().max(1e-9)
+        );
     }
     println!("   (medians of 5 warm runs)");
 }
