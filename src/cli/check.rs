@@ -51,6 +51,9 @@ pub(super) fn check(
                 break_hardlinks: args.break_hardlinks,
             },
         }
+    } else if matches!(format, OutputFormat::Json | OutputFormat::Sarif) && !args.statistics {
+        // These formats publish fixes: offer only those `--fix` would apply.
+        Mode::Publish
     } else {
         Mode::Check
     };
@@ -81,7 +84,7 @@ pub(super) fn check(
         tool_error = true;
     }
     match mode {
-        Mode::Check => {}
+        Mode::Check | Mode::Publish => {}
         Mode::Diff { .. } => {
             write!(out, "{}", fixed.diff)?;
             out.flush().context("could not write the diff")?;

@@ -115,14 +115,15 @@ pub fn read_files(units: &[Unit]) -> (Files, Vec<String>) {
     (files, errors)
 }
 
-/// Parses and lints files already read, exactly as `check` does. Diagnostics come out
-/// sorted by (path, offset, rule), so output is deterministic.
+/// Parses and lints files already read, exactly as `check --format json` does: a fix is
+/// offered only when `--fix --unsafe-fixes` would apply it. Diagnostics come out sorted by
+/// (path, offset, rule), so output is deterministic.
 pub fn analyze(units: &[Unit], files: Files, settings: &Settings) -> Analysis {
     let table = table_of(&files);
     let (run, kept) = super::run_on(
         units,
         settings,
-        Mode::Check,
+        Mode::Publish,
         true,
         &table,
         Bytes::Given(&files),

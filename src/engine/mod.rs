@@ -37,6 +37,10 @@ const BATCH_UNITS: usize = 256;
 pub enum Mode {
     /// Lint only.
     Check,
+    /// Lint, and offer only the fixes `--fix --unsafe-fixes` would apply: each unit with a
+    /// fix is planned as `--fix` plans it, and a fix that does not verify is dropped. For
+    /// the formats that publish fixes (JSON, SARIF).
+    Publish,
     /// Plan the fixes and keep the diff; write nothing.
     Diff { unsafe_fixes: bool },
     /// Plan the fixes and write them; report what is on disk afterwards.
@@ -336,6 +340,19 @@ fn process(job: &Job<'_>, unit: &Unit, mode: Mode, excerpts: bool, keep: bool) -
     }
     let mut now = match mode {
         Mode::Check => linted,
+        Mode::Publish => {
+            let mut linted = linted;
+            if linted.diagnostics.iter().any(|d| d.fix.is_some()) {
+                let copy = fix::Linted {
+                    files: linted.files.clone(),
+                    diagnostics: linted.diagnostics.clone(),
+                    extra: Model::default(),
+                };
+                let plan = job.plan(unit, copy, true);
+                fix::keep_verified(&mut linted.diagnostics, &linted.files, &plan);
+            }
+            linted
+        }
         Mode::Diff { unsafe_fixes } => {
             let mut plan = job.plan(unit, linted, unsafe_fixes);
             result.fixed.internal_errors = plan.errors.clone();
