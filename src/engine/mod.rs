@@ -142,6 +142,7 @@ pub(crate) fn run_on(
         .map(|p| FileEntry {
             path: p.display().to_string(),
             info: None,
+            also: Vec::new(),
             excerpt: Excerpt::default(),
         })
         .collect();
@@ -275,8 +276,14 @@ impl Merged {
         for r in results {
             for (id, info, excerpt) in r.files {
                 if let Some(entry) = self.files.get_mut(id) {
-                    if info.is_some() {
-                        entry.info = info;
+                    match (entry.info, info) {
+                        (None, Some(new)) => entry.info = Some(new),
+                        (Some(first), Some(new))
+                            if first.client != new.client && !entry.also.contains(&new) =>
+                        {
+                            entry.also.push(new)
+                        }
+                        _ => {}
                     }
                     // A file two units read (a machine-wide layer) is drawn by both: one
                     // points into it from a note, the other owns its findings.

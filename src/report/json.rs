@@ -23,6 +23,15 @@ struct File<'a> {
     path: &'a str,
     client: &'static str,
     format: &'static str,
+    /// Every client that read the file, when more than one did (additive: absent otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    readers: Vec<Reader>,
+}
+
+#[derive(Serialize)]
+struct Reader {
+    client: &'static str,
+    format: &'static str,
 }
 
 #[derive(Serialize)]
@@ -144,10 +153,20 @@ fn files<'a>(report: &'a Report<'a>) -> Vec<File<'a>> {
         .iter()
         .filter_map(|f| {
             let info = f.info?;
+            let reader = |i: &crate::report::FileInfo| Reader {
+                client: i.client.name(),
+                format: i.format,
+            };
+            let readers = if f.also.is_empty() {
+                Vec::new()
+            } else {
+                std::iter::once(&info).chain(&f.also).map(reader).collect()
+            };
             Some(File {
                 path: &f.path,
                 client: info.client.name(),
                 format: info.format,
+                readers,
             })
         })
         .collect()

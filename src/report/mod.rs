@@ -420,8 +420,12 @@ impl Excerpt {
 pub struct FileEntry {
     /// The path as given (relative stays relative).
     pub path: String,
-    /// Client and format, when the file was read and recognised.
+    /// Client and format, when the file was read and recognised: the first client that
+    /// read it.
     pub info: Option<FileInfo>,
+    /// Other clients that read the same file (one `.reg` export may hold several clients'
+    /// keys).
+    pub also: Vec<FileInfo>,
     /// The lines drawn by the text reporter (empty for the other formats).
     pub excerpt: Excerpt,
 }
