@@ -66,6 +66,7 @@ pub(super) fn build_profile(id: FileId, file: &SourceFile) -> Profile {
             help: None,
             notes: Vec::new(),
             account: None,
+            client_line: None,
         });
     }
     for entry in profile_dirs(&file.path, &file.text) {
@@ -83,6 +84,7 @@ pub(super) fn build_profile(id: FileId, file: &SourceFile) -> Profile {
                 help: Some("fix the Path, or remove the [Profile] section".to_owned()),
                 notes: Vec::new(),
                 account: None,
+                client_line: None,
             });
         }
     }
