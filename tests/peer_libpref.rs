@@ -345,3 +345,58 @@ fn reader_agrees_with_gecko_except_known_disagreements() {
         report.join("\n")
     );
 }
+
+/// The lines Gecko reports reach the user: `clientlint --format json` on each error case of
+/// Parser.cpp, as a default prefs file, carries them as `client_line` on the syntax errors
+/// (P2). All 40 default-grammar cases with errors are checked.
+#[test]
+fn json_output_carries_the_lines_gecko_reports() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pref_dir = dir.path().join("defaults").join("pref");
+    std::fs::create_dir_all(&pref_dir).expect("mkdir");
+    let mut checked = 0;
+    for case in cases() {
+        let id = str_field(&case, "id");
+        let Some(want) = case["expect"]["errors"].as_array() else {
+            continue;
+        };
+        if want.is_empty()
+            || str_field(&case, "kind") != "default"
+            || KNOWN_DISAGREEMENTS.iter().any(|(k, _)| *k == id)
+        {
+            continue;
+        }
+        let path = pref_dir.join("peer.js");
+        std::fs::write(&path, input_bytes(&case)).expect("write");
+        let out = assert_cmd::Command::cargo_bin("clientlint")
+            .expect("binary builds")
+            .env(
+                clientlint::engine::discover::MACHINE_ROOT_ENV,
+                "/nonexistent/clientlint-test-machine",
+            )
+            .args(["--format", "json", "--select", "syntax-error,invalid-value"])
+            .arg(&path)
+            .output()
+            .expect("runs");
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{id}: not JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+        });
+        let mut have: Vec<u64> = json["diagnostics"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|d| d.get("client_line").and_then(Value::as_u64))
+            .collect();
+        let mut want: Vec<u64> = want.iter().filter_map(|e| e["line"].as_u64()).collect();
+        // The JSON is sorted by offset, Gecko's list by time: compare as sets of lines.
+        want.sort_unstable();
+        have.sort_unstable();
+        assert_eq!(have, want, "{id}: client_line in the JSON");
+        checked += 1;
+    }
+    assert_eq!(checked, 40, "the default-grammar error cases of Parser.cpp");
+}
