@@ -156,10 +156,12 @@ fn read_only_file_is_refused_untouched_with_exit_2() {
 #[cfg(unix)]
 #[test]
 fn symlinked_prefs_js_updates_the_target_and_keeps_the_link() {
-    let store = tempfile::tempdir().expect("tempdir");
-    let target = store.path().join("real-prefs.js");
-    fs::write(&target, ACCOUNT).expect("write");
+    // A dotfiles-style link inside the directory given: the target is written, the link
+    // stays a link.
     let profile_dir = tempfile::tempdir().expect("tempdir");
+    let target = profile_dir.path().join("store/real-prefs.js");
+    fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+    fs::write(&target, ACCOUNT).expect("write");
     let link = profile_dir.path().join("prefs.js");
     std::os::unix::fs::symlink(&target, &link).expect("symlink");
     assert_eq!(run_fix(&link).status.code(), Some(0));
@@ -170,6 +172,22 @@ fn symlinked_prefs_js_updates_the_target_and_keeps_the_link() {
     assert!(fs::read_to_string(&target)
         .expect("read")
         .contains("check_time\", 10)"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_file_linking_out_of_its_directory_is_neither_read_nor_written() {
+    let store = tempfile::tempdir().expect("tempdir");
+    let target = store.path().join("real-prefs.js");
+    fs::write(&target, ACCOUNT).expect("write");
+    let profile_dir = tempfile::tempdir().expect("tempdir");
+    let link = profile_dir.path().join("prefs.js");
+    std::os::unix::fs::symlink(&target, &link).expect("symlink");
+    let out = run_fix(&link);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("leads out of the tree"), "{stderr}");
+    assert_eq!(fs::read_to_string(&target).expect("read"), ACCOUNT);
 }
 
 #[cfg(unix)]
@@ -262,6 +280,7 @@ fn a_file_changed_after_reading_is_not_overwritten() {
     let (_dir, prefs) = profile(ACCOUNT.as_bytes());
     fs::write(&prefs, "user_pref(\"changed\", 1);\n").expect("write");
     let err = clientlint::fix::write_file(
+        &clientlint::tree::Tree::host(),
         &prefs,
         ACCOUNT.as_bytes(),
         b"new",

@@ -2,12 +2,14 @@
 //! then report in the chosen format.
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 
 use anyhow::Context as _;
 
 use super::args::{CheckArgs, ColorChoice};
 use super::{settings_from, ExitStatus};
 use crate::engine::{self, discover, Mode, Resolved};
+use crate::escape::{self, terminal};
 use crate::fix::WriteOptions;
 use crate::report::{self, OutputFormat, Report};
 use crate::settings::Settings;
@@ -33,44 +35,7 @@ pub(super) fn check(
     let settings = settings_from(args)?;
     let h = &args.homes;
     let discovery = discover::from_args(&args.paths, &h.home, &h.root, h.sysroot.as_deref());
-    let mut tool_error = false;
-    for e in &discovery.errors {
-        writeln!(err, "error: {e}")?;
-        tool_error = true;
-    }
-    for path in &discovery.unsupported {
-        writeln!(
-            err,
-            "warning: `{}` is not a configuration file clientlint reads; skipped",
-            path.display()
-        )?;
-    }
-    // Machine-wide layers alone (an installed Thunderbird) are no client configuration.
-    let found_any = discovery.units.iter().any(|u| !u.machine_wide);
-    if !found_any && args.paths.is_empty() && discovery.errors.is_empty() {
-        writeln!(err, "No client configuration found. Looked in:")?;
-        for p in &discovery.searched {
-            writeln!(err, "  {}", p.display())?;
-        }
-    }
-    // Paths were named but hold nothing clientlint reads (an empty or unrelated
-    // directory): say so, as ruff does when it finds no Python file, and still exit 0.
-    // (With only --home/--root, the message above lists every place searched.)
-    if discovery.units.is_empty() && !args.paths.is_empty() && discovery.errors.is_empty() {
-        let named: Vec<String> = args
-            .paths
-            .iter()
-            .chain(&h.home)
-            .chain(&h.root)
-            .map(|p| format!("`{}`", p.display()))
-            .collect();
-        writeln!(
-            err,
-            "warning: no FTP or e-mail client configuration found under {}; clientlint reads {}",
-            named.join(", "),
-            crate::clients::what_is_read()
-        )?;
-    }
+    let mut tool_error = say_discovery(&discovery, args, err)?;
     let format = args.format.unwrap_or(OutputFormat::Text);
     // Only the text reporter draws source lines, and not for --statistics.
     let excerpts = format == OutputFormat::Text && !args.statistics;
@@ -83,6 +48,7 @@ pub(super) fn check(
             options: WriteOptions {
                 backup: args.backup,
                 force: args.force,
+                break_hardlinks: args.break_hardlinks,
             },
         }
     } else {
@@ -92,12 +58,26 @@ pub(super) fn check(
     // resolved (and its fixes written), so memory stays flat across a fleet.
     let run = engine::run(&discovery.units, &settings, mode, excerpts);
     for e in &run.read_errors {
-        writeln!(err, "error: {e}")?;
+        writeln!(err, "error: {}", terminal(e))?;
         tool_error = true;
+    }
+    for path in &run.leftovers {
+        writeln!(
+            err,
+            "warning: `{}` is a temporary copy left by an interrupted `clientlint --fix`; it may hold passwords: `--fix` removes it",
+            escape::path(path)
+        )?;
+    }
+    for path in &run.fixed.removed {
+        writeln!(
+            err,
+            "removed `{}`, a temporary copy left by an interrupted `clientlint --fix`",
+            escape::path(path)
+        )?;
     }
     let fixed = &run.fixed;
     for e in &fixed.internal_errors {
-        writeln!(err, "{e}")?;
+        writeln!(err, "{}", terminal(e))?;
         tool_error = true;
     }
     match mode {
@@ -117,11 +97,12 @@ pub(super) fn check(
             for reason in &fixed.forced {
                 writeln!(
                     err,
-                    "warning: --force: {reason}; the client may overwrite these fixes when it exits"
+                    "warning: --force: {}; the client may overwrite these fixes when it exits",
+                    terminal(reason)
                 )?;
             }
             for e in &fixed.write_errors {
-                writeln!(err, "error: {e}")?;
+                writeln!(err, "error: {}", terminal(&e.to_string()))?;
                 tool_error = true;
             }
             let line = format!(
@@ -143,6 +124,58 @@ pub(super) fn check(
     write_report(&run.resolved.report(), args, format, out)?;
     out.flush().context("could not write the report")?;
     Ok(exit_status(tool_error, &run.resolved, &settings))
+}
+
+/// What discovery has to say on stderr: errors (true when there was one: exit 2), links
+/// and paths left alone, files that are not configuration, and where nothing was found.
+fn say_discovery(
+    discovery: &discover::Discovery,
+    args: &CheckArgs,
+    err: &mut dyn Write,
+) -> anyhow::Result<bool> {
+    let h = &args.homes;
+    let mut tool_error = false;
+    for e in &discovery.errors {
+        writeln!(err, "error: {}", terminal(e))?;
+        tool_error = true;
+    }
+    for w in &discovery.warnings {
+        writeln!(err, "warning: {}", terminal(w))?;
+    }
+    for path in &discovery.unsupported {
+        writeln!(
+            err,
+            "warning: `{}` is not a configuration file clientlint reads; skipped",
+            escape::path(path)
+        )?;
+    }
+    // Machine-wide layers alone (an installed Thunderbird) are no client configuration.
+    let found_any = discovery.units.iter().any(|u| !u.machine_wide);
+    if !found_any && args.paths.is_empty() && discovery.errors.is_empty() {
+        writeln!(err, "No client configuration found. Looked in:")?;
+        for p in &discovery.searched {
+            writeln!(err, "  {}", escape::path(p))?;
+        }
+    }
+    // Paths were named but hold nothing clientlint reads (an empty or unrelated
+    // directory): say so, as ruff does when it finds no Python file, and still exit 0.
+    // (With only --home/--root, the message above lists every place searched.)
+    if discovery.units.is_empty() && !args.paths.is_empty() && discovery.errors.is_empty() {
+        let named: Vec<String> = args
+            .paths
+            .iter()
+            .chain(&h.home)
+            .chain(&h.root)
+            .map(|p| format!("`{}`", escape::path(p)))
+            .collect();
+        writeln!(
+            err,
+            "warning: no FTP or e-mail client configuration found under {}; clientlint reads {}",
+            named.join(", "),
+            crate::clients::what_is_read()
+        )?;
+    }
+    Ok(tool_error)
 }
 
 fn exit_status(tool_error: bool, resolved: &Resolved, settings: &Settings) -> ExitStatus {
@@ -167,6 +200,17 @@ fn write_report(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     if let Some(path) = &args.output_file {
+        if let Some(input) = report
+            .files
+            .iter()
+            .find(|f| same_file(Path::new(&f.path), path))
+        {
+            anyhow::bail!(
+                "--output-file `{}` is `{}`, a file this run checks; the report was not written over it",
+                escape::path(path),
+                terminal(&input.path)
+            );
+        }
         let mut buf = Vec::new();
         render_to(report, args, format, false, &mut buf)?;
         std::fs::write(path, buf)
@@ -175,6 +219,23 @@ fn write_report(
     }
     let color = use_color(args.color.unwrap_or(ColorChoice::Auto));
     render_to(report, args, format, color, out)
+}
+
+/// True when both paths name one existing file (through links, and hard links too).
+fn same_file(a: &Path, b: &Path) -> bool {
+    let (Ok(ma), Ok(mb)) = (std::fs::metadata(a), std::fs::metadata(b)) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        ma.dev() == mb.dev() && ma.ino() == mb.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (ma, mb);
+        std::fs::canonicalize(a).ok() == std::fs::canonicalize(b).ok()
+    }
 }
 
 fn render_to(

@@ -126,6 +126,8 @@ pub struct Unit {
     /// policies): reported, never written — only files a user names, or the trees they
     /// give, are fixed.
     pub machine_wide: bool,
+    /// The tree the unit was found in: every read and write of it goes through it.
+    pub tree: Tree,
 }
 
 impl Unit {
@@ -138,6 +140,7 @@ impl Unit {
             shared: Vec::new(),
             absent: Vec::new(),
             machine_wide: false,
+            tree: Tree::host(),
         }
     }
 
@@ -227,6 +230,28 @@ pub struct Found {
     pub searched: Vec<PathBuf>,
     /// Files or directories that could not be read (the run is incomplete: exit 2).
     pub errors: Vec<String>,
+    /// Paths left alone on purpose, said on stderr: a profiles.ini entry or a link that
+    /// leads out of the tree the run was given.
+    pub warnings: Vec<String>,
+}
+
+impl Found {
+    /// Says that `path`, where a client looks for a file, is a link that leads out of the
+    /// tree (and so is not read), if it is.
+    pub fn note_if_outside(&mut self, tree: &Tree, path: &Path) {
+        if tree.is_link(path) && matches!(tree.check(path), Err(crate::source::ReadError::Outside))
+        {
+            self.warnings.push(outside_warning(path));
+        }
+    }
+}
+
+/// The warning for a path that leads out of the tree.
+pub fn outside_warning(path: &Path) -> String {
+    format!(
+        "`{}` is a link that leads out of the tree clientlint was given; not followed",
+        path.display()
+    )
 }
 
 /// How much of a file is read to recognise it.

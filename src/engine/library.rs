@@ -13,7 +13,7 @@ use crate::fix::{self, PassChange, WriteError, WriteOptions};
 use crate::model::Profile;
 use crate::report::{self, FileInfo, OutputFormat};
 use crate::settings::Settings;
-use crate::source::{self, Files, SourceFile, Span};
+use crate::source::{Files, SourceFile, Span};
 
 /// The result of linting a set of units, everything kept.
 #[derive(Debug, Default)]
@@ -86,11 +86,20 @@ fn table_of(files: &Files) -> FileTable {
 pub fn read_files(units: &[Unit]) -> (Files, Vec<String>) {
     use rayon::prelude::*;
     let table = FileTable::of(units);
+    let trees: std::collections::HashMap<&Path, &crate::tree::Tree> = units
+        .iter()
+        .flat_map(|u| u.paths().map(move |p| (p, &u.tree)))
+        .collect();
+    let host = crate::tree::Tree::host();
     let read: Vec<Result<SourceFile, String>> = table
         .paths
         .par_iter()
         .map(|path| {
-            source::read_config_file(path)
+            trees
+                .get(path.as_path())
+                .copied()
+                .unwrap_or(&host)
+                .read(path)
                 .map(|bytes| SourceFile::new(path.as_path(), bytes))
                 .map_err(|e| format!("cannot read `{}`: {e}", path.display()))
         })
@@ -215,11 +224,11 @@ pub fn write_fixes(
 ) -> (Vec<PathBuf>, Vec<WriteError>) {
     let mut written = Vec::new();
     let mut errors = Vec::new();
+    let host = crate::tree::Tree::host();
     for (path, before, after) in plan.changed() {
-        let lock = units
-            .iter()
-            .find(|u| u.owned_paths().any(|p| p == path))
-            .and_then(Unit::lock_held);
+        let unit = units.iter().find(|u| u.owned_paths().any(|p| p == path));
+        let tree = unit.map(|u| &u.tree).unwrap_or(&host);
+        let lock = unit.and_then(Unit::lock_held);
         if let Some(reason) = lock {
             if !options.force {
                 errors.push(WriteError::Locked {
@@ -229,7 +238,7 @@ pub fn write_fixes(
                 continue;
             }
         }
-        match fix::write_file(path, before, after, options) {
+        match fix::write_file(tree, path, before, after, options) {
             Ok(()) => written.push(path.to_path_buf()),
             Err(e) => errors.push(e),
         }

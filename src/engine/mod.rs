@@ -9,6 +9,7 @@
 pub mod connections;
 pub mod discover;
 pub mod library;
+mod scrub;
 mod unit;
 
 use std::collections::{HashMap, HashSet};
@@ -79,6 +80,8 @@ pub struct Fixed {
     pub write_errors: Vec<WriteError>,
     /// Units written although their client holds its lock (`--force`).
     pub forced: Vec<String>,
+    /// Temporary copies an interrupted `--fix` had left, removed by this one.
+    pub removed: Vec<PathBuf>,
 }
 
 /// A whole run.
@@ -91,6 +94,9 @@ pub struct Run {
     pub anchors: HashMap<(FileId, Span), Place>,
     /// Files that could not be read ("cannot read `path`: reason"), once each.
     pub read_errors: Vec<String>,
+    /// Temporary copies an interrupted `--fix` left next to a unit's files (they may hold
+    /// passwords); `--fix` removes them.
+    pub leftovers: Vec<PathBuf>,
     pub fixed: Fixed,
 }
 
@@ -231,6 +237,7 @@ struct UnitResult {
     findings: Vec<Finding>,
     shares: Vec<(Share, Place)>,
     read_errors: Vec<(FileId, String)>,
+    leftovers: Vec<PathBuf>,
     fixed: Fixed,
     diffs: Vec<(PathBuf, String)>,
     kept: Option<LintedUnit>,
@@ -298,6 +305,8 @@ impl Merged {
             fixed.internal_errors.extend(r.fixed.internal_errors);
             fixed.write_errors.extend(r.fixed.write_errors);
             fixed.forced.extend(r.fixed.forced);
+            fixed.removed.extend(r.fixed.removed);
+            self.out.leftovers.extend(r.leftovers);
             self.diffs.extend(r.diffs);
             self.kept.units.extend(r.kept);
             self.kept.plans.extend(r.plan);
@@ -313,6 +322,18 @@ fn process(job: &Job<'_>, unit: &Unit, mode: Mode, excerpts: bool, keep: bool) -
         read_errors,
         ..UnitResult::default()
     };
+    for leftover in unit::leftover_temps(unit) {
+        match mode {
+            Mode::Fix { .. } => match unit.tree.remove_file(&leftover) {
+                Ok(()) => result.fixed.removed.push(leftover),
+                Err(e) => result.fixed.write_errors.push(WriteError::Io {
+                    path: leftover.display().to_string(),
+                    source: std::io::Error::other(e.to_string()),
+                }),
+            },
+            _ => result.leftovers.push(leftover),
+        }
+    }
     let mut now = match mode {
         Mode::Check => linted,
         Mode::Diff { unsafe_fixes } => {
@@ -374,7 +395,7 @@ fn write(
                 path: path.display().to_string(),
                 reason: reason.clone(),
             }),
-            _ => fix::write_file(path, before, after.bytes(), options),
+            _ => fix::write_file(&unit.tree, path, before, after.bytes(), options),
         };
         match outcome {
             Ok(()) => written.push(path.to_path_buf()),

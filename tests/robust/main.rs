@@ -8,6 +8,7 @@
 //! Regressions found by the fuzz targets in `fuzz/` live in `adversarial` too.
 
 mod adversarial;
+mod hostile;
 mod mutations;
 mod redaction;
 mod write_faults;

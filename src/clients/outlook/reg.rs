@@ -20,9 +20,10 @@ use crate::syntax::reg::{ParsedReg, RegData, RegErrorKind, RegKey, RegValue};
 /// The subkey that holds Outlook's internet accounts (reference §2.1).
 const ACCOUNTS_GUID: &str = "9375CFF0413111d3B88A00104B2A6676";
 
-/// True for a value name that holds a password (`IMAP Password`, `SMTP Password`, …).
+/// True for a value name that holds a credential (`IMAP Password`, `SMTP Password`, and
+/// any other [`crate::secret`] name: a hand-made export may hold one under any name).
 fn is_secret_name(name: &str) -> bool {
-    name.to_ascii_lowercase().contains("password")
+    crate::secret::is_credential_name(name)
 }
 
 /// Masks every password value, including one Regedit rejects and the continuation lines
