@@ -559,6 +559,9 @@ pub struct FileFinding {
     pub notes: Vec<Note>,
     /// The account concerned, if any.
     pub account: Option<String>,
+    /// The line the client itself reports the problem on, where it has one (Thunderbird's
+    /// `prefs parse error` console lines); it may differ from the line of `span`.
+    pub client_line: Option<usize>,
 }
 
 impl FileFinding {
@@ -580,7 +583,14 @@ impl FileFinding {
             help: None,
             notes: Vec::new(),
             account: None,
+            client_line: None,
         }
+    }
+
+    /// The same finding, with the line the client reports it on.
+    pub fn client_line(mut self, line: Option<usize>) -> FileFinding {
+        self.client_line = line;
+        self
     }
 
     /// The same finding, with what to do.

@@ -52,6 +52,10 @@ struct Diagnostic<'a> {
     /// Only when a managing layer decides the value (additive: absent otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     managed_by: Option<&'a str>,
+    /// Only where the client reports the problem on a line of its own (additive: absent
+    /// otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_line: Option<usize>,
     fix: Option<Fix<'a>>,
 }
 
@@ -86,6 +90,7 @@ fn view<'a>(report: &'a Report<'a>, f: &'a Finding) -> Diagnostic<'a> {
         client: f.client.name(),
         account: f.account.as_deref(),
         managed_by: f.managed_by.as_deref(),
+        client_line: f.client_line,
         fix: f.fix.as_ref().map(|fix| Fix {
             applicability: fix.applicability.name(),
             description: &fix.description,

@@ -126,6 +126,8 @@ pub struct Finding {
     pub account: Option<Box<str>>,
     /// The managing layer that decides the flagged value, if one does.
     pub managed_by: Option<Box<str>>,
+    /// The line the client itself reports the problem on, if it does.
+    pub client_line: Option<usize>,
     /// Where the diagnostic points.
     pub at: Place,
     pub notes: Box<[ResolvedNote]>,
@@ -209,6 +211,7 @@ impl Finding {
             label: d.label.into_boxed_str(),
             account: d.account.map(String::into_boxed_str),
             managed_by: d.managed_by.map(String::into_boxed_str),
+            client_line: d.client_line,
             at,
             notes: d
                 .notes

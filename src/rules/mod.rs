@@ -180,6 +180,7 @@ pub(crate) fn diagnostic(
         account: None,
         fix: None,
         managed_by: None,
+        client_line: None,
     }
 }
 
@@ -220,6 +221,7 @@ fn finding_diagnostic(rule: &dyn RuleMeta, profile: &Profile, f: &FileFinding) -
     d.help = f.help.clone();
     d.notes = f.notes.clone();
     d.account = f.account.clone();
+    d.client_line = f.client_line;
     d
 }
 

@@ -95,6 +95,7 @@ impl Rule for ServerConnectionBudgetExceeded {
                 account: Some(first.account.clone()),
                 fix: None,
                 managed_by: None,
+                client_line: None,
             });
         }
     }

@@ -69,6 +69,7 @@ pub(super) fn build_profile(tree: &Tree, id: FileId, file: &SourceFile) -> Profi
             help: None,
             notes: Vec::new(),
             account: None,
+            client_line: None,
         });
     }
     for entry in profile_dirs(tree, &file.path, &file.text) {
@@ -88,6 +89,7 @@ pub(super) fn build_profile(tree: &Tree, id: FileId, file: &SourceFile) -> Profi
                 help: Some("fix the Path, or remove the [Profile] section".to_owned()),
                 notes: Vec::new(),
                 account: None,
+                client_line: None,
             });
         }
     }
