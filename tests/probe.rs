@@ -407,8 +407,14 @@ fn garbage_is_not_the_expected_protocol_and_is_escaped() {
 #[test]
 #[ignore = "needs the servers of tests/probe/run.sh"]
 fn an_endless_line_ends_in_a_finding_at_once() {
-    for protocol in [Protocol::Ftp, Protocol::Imap, Protocol::Pop3, Protocol::Smtp, Protocol::Sftp] {
-        let o = run(&local("ENDLESS", protocol, Security::None), &trusting(5));
+    for (name, protocol) in [
+        ("ENDLESS", Protocol::Ftp),
+        ("ENDLESS", Protocol::Smtp),
+        ("ENDLESS_IMAP", Protocol::Imap),
+        ("ENDLESS_POP3", Protocol::Pop3),
+        ("ENDLESS_SSH", Protocol::Sftp),
+    ] {
+        let o = run(&local(name, protocol, Security::None), &trusting(5));
         let f = only(&o, FindingKind::NotTheExpectedProtocol);
         assert!(f.message.contains("sent a line longer than 8192 bytes as the greeting"), "{protocol:?}: {}", f.message);
         assert!(o.elapsed_ms < 1500, "{} ms", o.elapsed_ms);

@@ -6,7 +6,9 @@ Each server listens on 127.0.0.1 on a port the OS picks; the ports are written t
 Servers:
   SILENT      accepts and never sends a byte
   GARBAGE     sends binary bytes and terminal escape sequences, then waits
-  ENDLESS     sends one line that never ends (up to 16 MiB), as fast as the client reads
+  ENDLESS     sends "220 " and then a line that never ends (up to 16 MiB), as fast as the
+              client reads; ENDLESS_IMAP, ENDLESS_POP3 and ENDLESS_SSH start with "* OK ",
+              "+OK " and "SSH-2.0-"
   DRIBBLE     sends "220 " and then one byte every 0.3 s, never a line end
   SSH         sends an SSH identification line, then waits (for the SFTP probe)
   REC_FTP, REC_IMAP, REC_POP3, REC_SMTP
@@ -89,14 +91,21 @@ class Garbage(socketserver.BaseRequestHandler):
         wait_for_close(self.request)
 
 
-class Endless(socketserver.BaseRequestHandler):
-    def handle(self):
-        chunk = b"A" * 4096
-        try:
-            for _ in range(4096):
-                self.request.sendall(chunk)
-        except OSError:
-            pass
+def endless(prefix):
+    """A handler that sends `prefix` (a valid start of a greeting) and then a line that
+    never ends."""
+
+    class Endless(socketserver.BaseRequestHandler):
+        def handle(self):
+            chunk = b"A" * 4096
+            try:
+                self.request.sendall(prefix)
+                for _ in range(4096):
+                    self.request.sendall(chunk)
+            except OSError:
+                pass
+
+    return Endless
 
 
 class Dribble(socketserver.BaseRequestHandler):
@@ -225,7 +234,10 @@ class RecSmtp(socketserver.BaseRequestHandler):
 HANDLERS = {
     "SILENT": Silent,
     "GARBAGE": Garbage,
-    "ENDLESS": Endless,
+    "ENDLESS": endless(b"220 "),
+    "ENDLESS_IMAP": endless(b"* OK "),
+    "ENDLESS_POP3": endless(b"+OK "),
+    "ENDLESS_SSH": endless(b"SSH-2.0-"),
     "DRIBBLE": Dribble,
     "SSH": Ssh,
     "REC_FTP": RecFtp,

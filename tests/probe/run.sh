@@ -188,6 +188,7 @@ alias_database =
 inet_interfaces = 127.0.0.1
 inet_protocols = ipv4
 maillog_file = $PF/maillog
+maillog_file_prefixes = $PF
 smtpd_banner = \$myhostname ESMTP Postfix
 smtpd_tls_cert_file = $PKI/server.crt
 smtpd_tls_key_file = $PKI/server.key
@@ -266,7 +267,9 @@ python3 "$HERE/fake_servers.py" --cert "$PKI/server.crt" --key "$PKI/server.key"
   --record-dir "$WORK/record" --ports-file "$WORK/fake-ports" > "$WORK/fake.log" 2>&1 &
 PIDS+=($!)
 
-postfix -c "$PF/etc" start > "$PF/start.log" 2>&1 || { echo "FATAL: postfix did not start:"; cat "$PF/start.log"; tail -20 "$PF/maillog" 2>/dev/null; exit 2; }
+# postfix(1) prints its fatal errors only to a terminal (else to syslog): give it one.
+script -qec "postfix -c '$PF/etc' start" /dev/null > "$PF/start.log" 2>&1 ||
+  { echo "FATAL: postfix did not start:"; cat "$PF/start.log"; tail -20 "$PF/maillog" 2>/dev/null; exit 2; }
 POSTFIX_STARTED=1
 
 # ---- wait until everything listens (30 s at most) ------------------------------------------
