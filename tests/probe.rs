@@ -72,8 +72,16 @@ fn no_control_characters(o: &Outcome) {
     fn walk(v: &serde_json::Value) {
         match v {
             serde_json::Value::String(s) => assert!(!s.chars().any(char::is_control), "{s:?}"),
-            serde_json::Value::Array(a) => a.iter().for_each(walk),
-            serde_json::Value::Object(m) => m.values().for_each(walk),
+            serde_json::Value::Array(a) => {
+                for v in a {
+                    walk(v);
+                }
+            }
+            serde_json::Value::Object(m) => {
+                for v in m.values() {
+                    walk(v);
+                }
+            }
             _ => {}
         }
     }
@@ -88,7 +96,10 @@ fn closed_port_is_unreachable() {
         let l = TcpListener::bind("127.0.0.1:0").expect("bind");
         l.local_addr().expect("addr").port()
     };
-    let o = run(&target("127.0.0.1", port, Protocol::Imap, Security::ImplicitTls), &Options::default());
+    let o = run(
+        &target("127.0.0.1", port, Protocol::Imap, Security::ImplicitTls),
+        &Options::default(),
+    );
     let f = only(&o, FindingKind::Unreachable);
     assert_eq!(
         f.message,
@@ -101,10 +112,22 @@ fn closed_port_is_unreachable() {
 #[test]
 fn link_local_and_metadata_addresses_are_not_contacted() {
     for host in ["169.254.169.254", "[fe80::1]"] {
-        let o = run(&target(host, 143, Protocol::Imap, Security::StartTls), &Options::default());
+        let o = run(
+            &target(host, 143, Protocol::Imap, Security::StartTls),
+            &Options::default(),
+        );
         let f = only(&o, FindingKind::AddressNotAllowed);
-        assert!(f.message.starts_with(&format!("not probed: `{host}` resolves to ")), "{}", f.message);
-        assert!(f.message.ends_with("pass --allow-link-local to probe it"), "{}", f.message);
+        assert!(
+            f.message
+                .starts_with(&format!("not probed: `{host}` resolves to ")),
+            "{}",
+            f.message
+        );
+        assert!(
+            f.message.ends_with("pass --allow-link-local to probe it"),
+            "{}",
+            f.message
+        );
         assert_eq!(o.address, None);
     }
 }
@@ -115,9 +138,16 @@ fn a_bad_ca_file_is_a_tool_error() {
         ca_file: Some(PathBuf::from("/nonexistent/ca.pem")),
         ..Options::default()
     };
-    let err = probe(&target("127.0.0.1", 1, Protocol::Imap, Security::None), &options)
-        .expect_err("a missing CA file must fail the run");
-    assert!(err.to_string().starts_with("cannot use the CA file `/nonexistent/ca.pem`"), "{err}");
+    let err = probe(
+        &target("127.0.0.1", 1, Protocol::Imap, Security::None),
+        &options,
+    )
+    .expect_err("a missing CA file must fail the run");
+    assert!(
+        err.to_string()
+            .starts_with("cannot use the CA file `/nonexistent/ca.pem`"),
+        "{err}"
+    );
 }
 
 // ---- right mode: no finding -----------------------------------------------------------
@@ -125,22 +155,39 @@ fn a_bad_ca_file_is_a_tool_error() {
 #[test]
 #[ignore = "needs the servers of tests/probe/run.sh"]
 fn explicit_ftps_on_vsftpd_has_no_finding() {
-    let o = run(&local("FTP", Protocol::Ftp, Security::StartTls), &trusting(10));
+    let o = run(
+        &local("FTP", Protocol::Ftp, Security::StartTls),
+        &trusting(10),
+    );
     assert_eq!(kinds(&o), [], "{o:#?}");
-    assert_eq!(o.commands_sent, ["AUTH TLS", "PBSZ 0", "PROT P", "FEAT", "QUIT"]);
+    assert_eq!(
+        o.commands_sent,
+        ["AUTH TLS", "PBSZ 0", "PROT P", "FEAT", "QUIT"]
+    );
     assert_eq!(o.greeting.as_deref(), Some("220 (vsFTPd 3.0.3)"));
     let tls = o.tls.as_ref().expect("TLS");
     assert_eq!(tls.started, TlsStart::Starttls);
     assert!(tls.certificate_verified);
-    assert!(["TLSv1.2", "TLSv1.3"].contains(&tls.version.as_str()), "{}", tls.version);
-    assert!(o.capabilities.iter().any(|c| c == "PROT"), "{:?}", o.capabilities);
+    assert!(
+        ["TLSv1.2", "TLSv1.3"].contains(&tls.version.as_str()),
+        "{}",
+        tls.version
+    );
+    assert!(
+        o.capabilities.iter().any(|c| c == "PROT"),
+        "{:?}",
+        o.capabilities
+    );
     let _ = NEEDS;
 }
 
 #[test]
 #[ignore = "needs the servers of tests/probe/run.sh"]
 fn implicit_ftps_on_vsftpd_has_no_finding() {
-    let o = run(&local("FTPS", Protocol::Ftp, Security::ImplicitTls), &trusting(10));
+    let o = run(
+        &local("FTPS", Protocol::Ftp, Security::ImplicitTls),
+        &trusting(10),
+    );
     assert_eq!(kinds(&o), [], "{o:#?}");
     assert_eq!(o.commands_sent, ["PBSZ 0", "PROT P", "FEAT", "QUIT"]);
     assert_eq!(o.tls.as_ref().map(|t| t.started), Some(TlsStart::Implicit));
@@ -173,12 +220,37 @@ fn dovecot_imap_and_pop3_in_both_tls_modes_have_no_finding() {
     );
     for o in &outcomes {
         assert_eq!(kinds(o), [], "{o:#?}");
-        assert!(o.tls.as_ref().map(|t| t.certificate_verified).unwrap_or(false), "{o:#?}");
+        assert!(
+            o.tls
+                .as_ref()
+                .map(|t| t.certificate_verified)
+                .unwrap_or(false),
+            "{o:#?}"
+        );
     }
-    assert!(outcomes[0].greeting.as_deref().unwrap_or_default().contains("Dovecot"), "{:?}", outcomes[0].greeting);
-    assert!(outcomes[0].capabilities.iter().any(|c| c == "AUTH=PLAIN"), "{:?}", outcomes[0].capabilities);
-    assert!(!outcomes[0].capabilities.iter().any(|c| c == "STARTTLS"), "capabilities are re-read after TLS");
-    assert!(outcomes[2].capabilities.iter().any(|c| c == "USER"), "{:?}", outcomes[2].capabilities);
+    assert!(
+        outcomes[0]
+            .greeting
+            .as_deref()
+            .unwrap_or_default()
+            .contains("Dovecot"),
+        "{:?}",
+        outcomes[0].greeting
+    );
+    assert!(
+        outcomes[0].capabilities.iter().any(|c| c == "AUTH=PLAIN"),
+        "{:?}",
+        outcomes[0].capabilities
+    );
+    assert!(
+        !outcomes[0].capabilities.iter().any(|c| c == "STARTTLS"),
+        "capabilities are re-read after TLS"
+    );
+    assert!(
+        outcomes[2].capabilities.iter().any(|c| c == "USER"),
+        "{:?}",
+        outcomes[2].capabilities
+    );
 }
 
 #[test]
@@ -191,10 +263,23 @@ fn postfix_submission_with_starttls_and_auth_and_smtps_have_no_finding() {
     let outcomes = probe_all(&[sub, smtps], &trusting(10)).expect("probe");
     assert_eq!(kinds(&outcomes[0]), [], "{:#?}", outcomes[0]);
     assert_eq!(kinds(&outcomes[1]), [], "{:#?}", outcomes[1]);
-    assert_eq!(outcomes[0].greeting.as_deref(), Some("220 mail.test ESMTP Postfix"));
-    assert_eq!(outcomes[0].commands_sent, ["EHLO [127.0.0.1]", "STARTTLS", "EHLO [127.0.0.1]", "QUIT"]);
+    assert_eq!(
+        outcomes[0].greeting.as_deref(),
+        Some("220 mail.test ESMTP Postfix")
+    );
+    assert_eq!(
+        outcomes[0].commands_sent,
+        ["EHLO [127.0.0.1]", "STARTTLS", "EHLO [127.0.0.1]", "QUIT"]
+    );
     assert_eq!(outcomes[1].commands_sent, ["EHLO [127.0.0.1]", "QUIT"]);
-    assert!(outcomes[0].capabilities.iter().any(|c| c == "AUTH PLAIN LOGIN"), "{:?}", outcomes[0].capabilities);
+    assert!(
+        outcomes[0]
+            .capabilities
+            .iter()
+            .any(|c| c == "AUTH PLAIN LOGIN"),
+        "{:?}",
+        outcomes[0].capabilities
+    );
 }
 
 #[test]
@@ -202,7 +287,10 @@ fn postfix_submission_with_starttls_and_auth_and_smtps_have_no_finding() {
 fn sftp_reads_the_ssh_banner_and_sends_nothing() {
     let o = run(&local("SSH", Protocol::Sftp, Security::None), &trusting(5));
     assert_eq!(kinds(&o), []);
-    assert_eq!(o.greeting.as_deref(), Some("SSH-2.0-OpenSSH_9.2p1 clientlint-fake"));
+    assert_eq!(
+        o.greeting.as_deref(),
+        Some("SSH-2.0-OpenSSH_9.2p1 clientlint-fake")
+    );
     assert!(o.commands_sent.is_empty());
     assert!(o.tls.is_none());
 }
@@ -212,14 +300,31 @@ fn sftp_reads_the_ssh_banner_and_sends_nothing() {
 #[test]
 #[ignore = "needs the servers of tests/probe/run.sh"]
 fn implicit_tls_configured_on_a_plain_text_port() {
-    let o = run(&local("FTP", Protocol::Ftp, Security::ImplicitTls), &trusting(10));
+    let o = run(
+        &local("FTP", Protocol::Ftp, Security::ImplicitTls),
+        &trusting(10),
+    );
     let f = only(&o, FindingKind::TlsModeMismatch);
     assert_eq!(f.server_text.as_deref(), Some("220 (vsFTPd 3.0.3)"));
-    assert!(f.message.contains("answered the TLS handshake with a plain-text FTP greeting"), "{}", f.message);
+    assert!(
+        f.message
+            .contains("answered the TLS handshake with a plain-text FTP greeting"),
+        "{}",
+        f.message
+    );
     assert!(o.commands_sent.is_empty());
-    let o = run(&local("IMAP", Protocol::Imap, Security::ImplicitTls), &trusting(10));
+    let o = run(
+        &local("IMAP", Protocol::Imap, Security::ImplicitTls),
+        &trusting(10),
+    );
     let f = only(&o, FindingKind::TlsModeMismatch);
-    assert!(f.server_text.as_deref().unwrap_or_default().starts_with("* OK"), "{f:?}");
+    assert!(
+        f.server_text
+            .as_deref()
+            .unwrap_or_default()
+            .starts_with("* OK"),
+        "{f:?}"
+    );
     assert!(o.elapsed_ms < 3000, "{}", o.elapsed_ms);
 }
 
@@ -244,7 +349,11 @@ fn starttls_or_plain_configured_on_an_implicit_tls_port() {
         );
         assert!(o.commands_sent.is_empty(), "{:?}", o.commands_sent);
         // Half the timeout of silence, then the handshake: well within the timeout.
-        assert!((1900..3900).contains(&o.elapsed_ms), "{name}: {} ms", o.elapsed_ms);
+        assert!(
+            (1900..3900).contains(&o.elapsed_ms),
+            "{name}: {} ms",
+            o.elapsed_ms
+        );
     }
 }
 
@@ -273,10 +382,18 @@ fn self_signed_ca_is_invalid_without_ca_file_and_fine_with_it() {
 #[ignore = "needs the servers of tests/probe/run.sh"]
 fn certificate_must_match_the_configured_host_name() {
     // The certificate names 127.0.0.1 and mail.test, not localhost.
-    let t = target("localhost", port("POP3"), Protocol::Pop3, Security::StartTls);
+    let t = target(
+        "localhost",
+        port("POP3"),
+        Protocol::Pop3,
+        Security::StartTls,
+    );
     let o = run(&t, &trusting(10));
     let f = only(&o, FindingKind::CertificateInvalid);
-    assert_eq!(f.message, "the certificate is not valid for the configured host name `localhost`");
+    assert_eq!(
+        f.message,
+        "the certificate is not valid for the configured host name `localhost`"
+    );
     assert_eq!(o.commands_sent, ["CAPA", "STLS"]);
 }
 
@@ -291,14 +408,33 @@ fn insecure_continues_past_a_bad_certificate_and_says_so_everywhere() {
         ..Options::default()
     };
     let o = run(&t, &options);
-    assert_eq!(kinds(&o), [FindingKind::CertificateInvalid, FindingKind::AuthUnavailable], "{o:#?}");
+    assert_eq!(
+        kinds(&o),
+        [
+            FindingKind::CertificateInvalid,
+            FindingKind::AuthUnavailable
+        ],
+        "{o:#?}"
+    );
     for f in &o.findings {
-        assert!(f.message.ends_with(" (the certificate did not verify; --insecure continued past it)"), "{}", f.message);
+        assert!(
+            f.message
+                .ends_with(" (the certificate did not verify; --insecure continued past it)"),
+            "{}",
+            f.message
+        );
     }
-    assert_eq!(o.commands_sent, ["a1 CAPABILITY", "a2 STARTTLS", "a3 CAPABILITY", "a9 LOGOUT"]);
+    assert_eq!(
+        o.commands_sent,
+        ["a1 CAPABILITY", "a2 STARTTLS", "a3 CAPABILITY", "a9 LOGOUT"]
+    );
     let tls = o.tls.as_ref().expect("TLS");
     assert!(!tls.certificate_verified);
-    assert!(tls.certificate_error.as_deref().unwrap_or_default().contains("not signed by a trusted authority"));
+    assert!(tls
+        .certificate_error
+        .as_deref()
+        .unwrap_or_default()
+        .contains("not signed by a trusted authority"));
 }
 
 // ---- refusals and limits ---------------------------------------------------------------------
@@ -309,7 +445,8 @@ fn hold(port: u16, n: usize) -> Vec<TcpStream> {
     (0..n)
         .map(|_| {
             let s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-            s.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+            s.set_read_timeout(Some(Duration::from_secs(5)))
+                .expect("timeout");
             let mut line = String::new();
             BufReader::new(&s).read_line(&mut line).expect("greeting");
             assert!(line.starts_with("220"), "{line:?}");
@@ -323,10 +460,20 @@ fn hold(port: u16, n: usize) -> Vec<TcpStream> {
 fn vsftpd_at_its_per_address_limit_answers_421_and_the_finding_quotes_it() {
     let held = hold(port("FTP_LIMIT"), 2);
     let start = Instant::now();
-    let o = run(&local("FTP_LIMIT", Protocol::Ftp, Security::None), &trusting(10));
-    assert!(start.elapsed() < Duration::from_secs(3), "{:?}", start.elapsed());
+    let o = run(
+        &local("FTP_LIMIT", Protocol::Ftp, Security::None),
+        &trusting(10),
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
     let f = only(&o, FindingKind::ServerRefuses);
-    assert_eq!(f.server_text.as_deref(), Some("421 There are too many connections from your internet address."));
+    assert_eq!(
+        f.server_text.as_deref(),
+        Some("421 There are too many connections from your internet address.")
+    );
     assert_eq!(
         f.message,
         format!(
@@ -335,7 +482,10 @@ fn vsftpd_at_its_per_address_limit_answers_421_and_the_finding_quotes_it() {
         )
     );
     let limit = o.announced_limit.as_ref().expect("limit");
-    assert_eq!((limit.reached, limit.per_address, limit.server_wide), (Some(LimitScope::PerAddress), None, None));
+    assert_eq!(
+        (limit.reached, limit.per_address, limit.server_wide),
+        (Some(LimitScope::PerAddress), None, None)
+    );
     assert!(o.commands_sent.is_empty());
     drop(held);
 }
@@ -344,10 +494,19 @@ fn vsftpd_at_its_per_address_limit_answers_421_and_the_finding_quotes_it() {
 #[ignore = "needs the servers of tests/probe/run.sh"]
 fn postfix_at_its_per_address_limit_answers_421() {
     let held = hold(port("SMTP_LIMIT"), 1);
-    let o = run(&local("SMTP_LIMIT", Protocol::Smtp, Security::None), &trusting(10));
+    let o = run(
+        &local("SMTP_LIMIT", Protocol::Smtp, Security::None),
+        &trusting(10),
+    );
     let f = only(&o, FindingKind::ServerRefuses);
-    assert_eq!(f.server_text.as_deref(), Some("421 4.7.0 mail.test Error: too many connections from 127.0.0.1"));
-    assert_eq!(o.announced_limit.as_ref().and_then(|l| l.reached), Some(LimitScope::PerAddress));
+    assert_eq!(
+        f.server_text.as_deref(),
+        Some("421 4.7.0 mail.test Error: too many connections from 127.0.0.1")
+    );
+    assert_eq!(
+        o.announced_limit.as_ref().and_then(|l| l.reached),
+        Some(LimitScope::PerAddress)
+    );
     assert!(o.elapsed_ms < 3000, "{}", o.elapsed_ms);
     drop(held);
 }
@@ -355,11 +514,20 @@ fn postfix_at_its_per_address_limit_answers_421() {
 #[test]
 #[ignore = "needs the servers of tests/probe/run.sh"]
 fn a_user_n_of_m_greeting_announces_a_server_wide_limit() {
-    let o = run(&local("FTP_NOTLS", Protocol::Ftp, Security::None), &trusting(10));
+    let o = run(
+        &local("FTP_NOTLS", Protocol::Ftp, Security::None),
+        &trusting(10),
+    );
     assert_eq!(kinds(&o), []);
-    assert_eq!(o.greeting.as_deref(), Some("220 You are user number 1 of 50 allowed."));
+    assert_eq!(
+        o.greeting.as_deref(),
+        Some("220 You are user number 1 of 50 allowed.")
+    );
     let limit = o.announced_limit.expect("limit");
-    assert_eq!((limit.per_address, limit.server_wide, limit.reached), (None, Some(50), None));
+    assert_eq!(
+        (limit.per_address, limit.server_wide, limit.reached),
+        (None, Some(50), None)
+    );
     assert_eq!(o.commands_sent, ["FEAT", "QUIT"]);
 }
 
@@ -368,12 +536,24 @@ fn a_user_n_of_m_greeting_announces_a_server_wide_limit() {
 #[test]
 #[ignore = "needs the servers of tests/probe/run.sh"]
 fn a_server_that_never_answers_times_out_within_the_timeout() {
-    let o = run(&local("SILENT", Protocol::Imap, Security::StartTls), &trusting(4));
+    let o = run(
+        &local("SILENT", Protocol::Imap, Security::StartTls),
+        &trusting(4),
+    );
     let f = only(&o, FindingKind::Timeout);
-    assert_eq!(f.message, format!("the server at 127.0.0.1:{} did not send the greeting within 4 s", port("SILENT")));
+    assert_eq!(
+        f.message,
+        format!(
+            "the server at 127.0.0.1:{} did not send the greeting within 4 s",
+            port("SILENT")
+        )
+    );
     assert!((3900..5000).contains(&o.elapsed_ms), "{} ms", o.elapsed_ms);
     assert!(o.commands_sent.is_empty());
-    let o = run(&local("SILENT", Protocol::Pop3, Security::ImplicitTls), &trusting(3));
+    let o = run(
+        &local("SILENT", Protocol::Pop3, Security::ImplicitTls),
+        &trusting(3),
+    );
     only(&o, FindingKind::Timeout);
     assert!((2900..4000).contains(&o.elapsed_ms), "{} ms", o.elapsed_ms);
 }
@@ -381,16 +561,28 @@ fn a_server_that_never_answers_times_out_within_the_timeout() {
 #[test]
 #[ignore = "needs the servers of tests/probe/run.sh"]
 fn a_server_that_dribbles_bytes_still_times_out_within_the_timeout() {
-    let o = run(&local("DRIBBLE", Protocol::Smtp, Security::None), &trusting(3));
+    let o = run(
+        &local("DRIBBLE", Protocol::Smtp, Security::None),
+        &trusting(3),
+    );
     let f = only(&o, FindingKind::Timeout);
-    assert!(f.message.ends_with("did not send the greeting within 3 s"), "{}", f.message);
+    assert!(
+        f.message.ends_with("did not send the greeting within 3 s"),
+        "{}",
+        f.message
+    );
     assert!((2900..4000).contains(&o.elapsed_ms), "{} ms", o.elapsed_ms);
 }
 
 #[test]
 #[ignore = "needs the servers of tests/probe/run.sh"]
 fn garbage_is_not_the_expected_protocol_and_is_escaped() {
-    for protocol in [Protocol::Ftp, Protocol::Imap, Protocol::Pop3, Protocol::Smtp] {
+    for protocol in [
+        Protocol::Ftp,
+        Protocol::Imap,
+        Protocol::Pop3,
+        Protocol::Smtp,
+    ] {
         let o = run(&local("GARBAGE", protocol, Security::None), &trusting(5));
         let f = only(&o, FindingKind::NotTheExpectedProtocol);
         assert_eq!(
@@ -398,7 +590,12 @@ fn garbage_is_not_the_expected_protocol_and_is_escaped() {
             Some("\\x00\\x01\u{fffd}\u{fffd}\\x1b[2J\\x1b]52;c;aGVsbG8=\\x07 garbage \u{fffd}31m"),
             "{protocol:?}"
         );
-        assert!(f.message.contains(&format!("sent something that is not {}", protocol.name())), "{}", f.message);
+        assert!(
+            f.message
+                .contains(&format!("sent something that is not {}", protocol.name())),
+            "{}",
+            f.message
+        );
         assert!(o.elapsed_ms < 1000, "{} ms", o.elapsed_ms);
         no_control_characters(&o);
     }
@@ -416,7 +613,12 @@ fn an_endless_line_ends_in_a_finding_at_once() {
     ] {
         let o = run(&local(name, protocol, Security::None), &trusting(5));
         let f = only(&o, FindingKind::NotTheExpectedProtocol);
-        assert!(f.message.contains("sent a line longer than 8192 bytes as the greeting"), "{protocol:?}: {}", f.message);
+        assert!(
+            f.message
+                .contains("sent a line longer than 8192 bytes as the greeting"),
+            "{protocol:?}: {}",
+            f.message
+        );
         assert!(o.elapsed_ms < 1500, "{} ms", o.elapsed_ms);
     }
 }
@@ -426,11 +628,22 @@ fn an_endless_line_ends_in_a_finding_at_once() {
 fn another_protocols_greeting_is_named() {
     let o = run(&local("SSH", Protocol::Ftp, Security::None), &trusting(5));
     let f = only(&o, FindingKind::NotTheExpectedProtocol);
-    assert!(f.message.contains("greets like an SSH server, not FTP"), "{}", f.message);
-    assert_eq!(f.server_text.as_deref(), Some("SSH-2.0-OpenSSH_9.2p1 clientlint-fake"));
+    assert!(
+        f.message.contains("greets like an SSH server, not FTP"),
+        "{}",
+        f.message
+    );
+    assert_eq!(
+        f.server_text.as_deref(),
+        Some("SSH-2.0-OpenSSH_9.2p1 clientlint-fake")
+    );
     let o = run(&local("SMTP", Protocol::Imap, Security::None), &trusting(5));
     let f = only(&o, FindingKind::NotTheExpectedProtocol);
-    assert!(f.message.contains("greets like an SMTP server, not IMAP"), "{}", f.message);
+    assert!(
+        f.message.contains("greets like an SMTP server, not IMAP"),
+        "{}",
+        f.message
+    );
 }
 
 // ---- STARTTLS and AUTH ---------------------------------------------------------------------
@@ -439,21 +652,54 @@ fn another_protocols_greeting_is_named() {
 #[ignore = "needs the servers of tests/probe/run.sh"]
 fn starttls_unavailable_on_real_servers() {
     let options = trusting(10);
-    let o = run(&local("IMAP_NOTLS", Protocol::Imap, Security::StartTls), &options);
+    let o = run(
+        &local("IMAP_NOTLS", Protocol::Imap, Security::StartTls),
+        &options,
+    );
     let f = only(&o, FindingKind::StarttlsUnavailable);
-    assert!(f.message.ends_with("does not offer STARTTLS in its capabilities"), "{}", f.message);
+    assert!(
+        f.message
+            .ends_with("does not offer STARTTLS in its capabilities"),
+        "{}",
+        f.message
+    );
     assert_eq!(o.commands_sent, ["a1 CAPABILITY", "a9 LOGOUT"]);
-    let o = run(&local("POP3_NOTLS", Protocol::Pop3, Security::StartTls), &options);
+    let o = run(
+        &local("POP3_NOTLS", Protocol::Pop3, Security::StartTls),
+        &options,
+    );
     let f = only(&o, FindingKind::StarttlsUnavailable);
-    assert!(f.message.ends_with("does not offer STLS in its CAPA list"), "{}", f.message);
-    let o = run(&local("SMTP_NOTLS", Protocol::Smtp, Security::StartTls), &options);
+    assert!(
+        f.message.ends_with("does not offer STLS in its CAPA list"),
+        "{}",
+        f.message
+    );
+    let o = run(
+        &local("SMTP_NOTLS", Protocol::Smtp, Security::StartTls),
+        &options,
+    );
     let f = only(&o, FindingKind::StarttlsUnavailable);
-    assert!(f.message.ends_with("does not offer STARTTLS after EHLO"), "{}", f.message);
+    assert!(
+        f.message.ends_with("does not offer STARTTLS after EHLO"),
+        "{}",
+        f.message
+    );
     assert_eq!(o.commands_sent, ["EHLO [127.0.0.1]", "QUIT"]);
-    let o = run(&local("FTP_NOTLS", Protocol::Ftp, Security::StartTls), &options);
+    let o = run(
+        &local("FTP_NOTLS", Protocol::Ftp, Security::StartTls),
+        &options,
+    );
     let f = only(&o, FindingKind::StarttlsUnavailable);
-    assert!(f.message.contains("refused AUTH TLS, so explicit FTPS cannot start"), "{}", f.message);
-    assert_eq!(f.server_text.as_deref(), Some("530 Please login with USER and PASS."));
+    assert!(
+        f.message
+            .contains("refused AUTH TLS, so explicit FTPS cannot start"),
+        "{}",
+        f.message
+    );
+    assert_eq!(
+        f.server_text.as_deref(),
+        Some("530 Please login with USER and PASS.")
+    );
     assert_eq!(o.commands_sent, ["AUTH TLS", "QUIT"]);
 }
 
@@ -489,7 +735,8 @@ fn auth_mechanisms_unavailable() {
 // ---- never a credential ----------------------------------------------------------------------
 
 fn recorded(proto: &str) -> Vec<String> {
-    let dir = std::env::var("PROBE_RECORD_DIR").expect("PROBE_RECORD_DIR is not set: run tests/probe/run.sh");
+    let dir = std::env::var("PROBE_RECORD_DIR")
+        .expect("PROBE_RECORD_DIR is not set: run tests/probe/run.sh");
     std::fs::read_to_string(PathBuf::from(dir).join(format!("{proto}.log")))
         .unwrap_or_default()
         .lines()
@@ -523,32 +770,51 @@ fn recording_servers_receive_no_credential_command() {
     let outcomes = probe_all(&targets, &trusting(10)).expect("probe");
     let expected: [(&str, &[&str]); 4] = [
         ("ftp", &["AUTH TLS", "PBSZ 0", "PROT P", "FEAT", "QUIT"]),
-        ("imap", &["a1 CAPABILITY", "a2 STARTTLS", "a3 CAPABILITY", "a9 LOGOUT"]),
+        (
+            "imap",
+            &["a1 CAPABILITY", "a2 STARTTLS", "a3 CAPABILITY", "a9 LOGOUT"],
+        ),
         ("pop3", &["CAPA", "STLS", "CAPA", "QUIT"]),
-        ("smtp", &["EHLO [127.0.0.1]", "STARTTLS", "EHLO [127.0.0.1]", "QUIT"]),
+        (
+            "smtp",
+            &["EHLO [127.0.0.1]", "STARTTLS", "EHLO [127.0.0.1]", "QUIT"],
+        ),
     ];
     for (i, (proto, commands)) in expected.iter().enumerate() {
         let log = recorded(proto);
         assert_eq!(log, *commands, "{proto}: what the server received");
         for o in &outcomes[i * 4..i * 4 + 4] {
-            assert_eq!(o.commands_sent, *commands, "{proto}: what the probe recorded");
-            assert!(o.tls.as_ref().map(|t| t.certificate_verified).unwrap_or(false));
+            assert_eq!(
+                o.commands_sent, *commands,
+                "{proto}: what the probe recorded"
+            );
+            assert!(o
+                .tls
+                .as_ref()
+                .map(|t| t.certificate_verified)
+                .unwrap_or(false));
         }
         for line in &log {
             let upper = line.to_ascii_uppercase();
-            let verb = upper.split(' ').nth(if *proto == "imap" { 1 } else { 0 }).unwrap_or_default();
-            assert!(
-                !["USER", "PASS", "LOGIN", "AUTHENTICATE", "APOP", "ACCT"].contains(&verb)
-                    && !(verb == "AUTH" && upper != "AUTH TLS"),
-                "{proto}: credential command {line:?}"
-            );
+            let verb = upper
+                .split(' ')
+                .nth(if *proto == "imap" { 1 } else { 0 })
+                .unwrap_or_default();
+            let credential = ["USER", "PASS", "LOGIN", "AUTHENTICATE", "APOP", "ACCT"]
+                .contains(&verb)
+                || (verb == "AUTH" && upper != "AUTH TLS");
+            assert!(!credential, "{proto}: credential command {line:?}");
         }
         // The plain-password account finds what it needs; OAuth2 does not (except FTP,
         // where no method is checked).
         let o = &outcomes[i * 4];
         assert_eq!(kinds(o), [], "{o:#?}");
         let oauth = &outcomes[i * 4 + 3];
-        let want: &[FindingKind] = if *proto == "ftp" { &[] } else { &[FindingKind::AuthUnavailable] };
+        let want: &[FindingKind] = if *proto == "ftp" {
+            &[]
+        } else {
+            &[FindingKind::AuthUnavailable]
+        };
         assert_eq!(kinds(oauth), want, "{oauth:#?}");
     }
 }

@@ -308,13 +308,14 @@ fn dialog(conn: &mut Conn, ctx: &Ctx<'_>, rec: &mut Record) -> Result<(), Failur
 
 /// Whether `line` is a greeting of `protocol` (as far as a first line tells).
 fn greets_as(protocol: Protocol, line: &str) -> bool {
-    match (sniff_greeting(line), protocol) {
-        (Some("FTP" | "FTP or SMTP"), Protocol::Ftp) => true,
-        (Some("SMTP" | "FTP or SMTP"), Protocol::Smtp) => true,
-        (Some("IMAP"), Protocol::Imap) | (Some("POP3"), Protocol::Pop3) => true,
-        (Some("SSH"), Protocol::Sftp) => true,
-        _ => false,
-    }
+    matches!(
+        (sniff_greeting(line), protocol),
+        (Some("FTP" | "FTP or SMTP"), Protocol::Ftp)
+            | (Some("SMTP" | "FTP or SMTP"), Protocol::Smtp)
+            | (Some("IMAP"), Protocol::Imap)
+            | (Some("POP3"), Protocol::Pop3)
+            | (Some("SSH"), Protocol::Sftp)
+    )
 }
 
 /// A line that is not `protocol`'s.
