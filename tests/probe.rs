@@ -150,6 +150,28 @@ fn a_bad_ca_file_is_a_tool_error() {
     );
 }
 
+#[test]
+fn hostile_host_names_are_escaped_in_every_message() {
+    let host = "\u{1b}]52;c;aGk=\u{7}\n::error::x";
+    let options = Options {
+        timeout: Duration::from_secs(3),
+        ..Options::default()
+    };
+    let o = run(&target(host, 21, Protocol::Ftp, Security::None), &options);
+    assert_eq!(o.findings.len(), 1, "{o:#?}");
+    assert!(
+        o.findings[0]
+            .message
+            .contains("`\\x1b]52;c;aGk=\\x07\\n::error::x`"),
+        "{}",
+        o.findings[0].message
+    );
+    // The target keeps the configured value; everything the probe wrote is escaped.
+    let mut o = o;
+    o.target.host = String::new();
+    no_control_characters(&o);
+}
+
 // ---- right mode: no finding -----------------------------------------------------------
 
 #[test]

@@ -248,7 +248,10 @@ impl Conn {
             .unwrap_or(host);
         let name = ServerName::try_from(bare.to_owned()).map_err(|e| {
             Failure::Tls(TlsFailure::Other {
-                error: format!("`{bare}` is not a valid TLS server name ({e})"),
+                error: format!(
+                    "`{}` is not a valid TLS server name ({e})",
+                    super::escape_server_text(bare)
+                ),
                 server_spoke_tls: false,
             })
         })?;

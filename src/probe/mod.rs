@@ -161,13 +161,14 @@ pub struct Target {
 }
 
 impl Target {
-    /// `IMAP with STARTTLS at mail.example.net:143`.
+    /// `IMAP with STARTTLS at mail.example.net:143`, the host escaped (it comes from a
+    /// file that may be hostile).
     pub fn describe(&self) -> String {
         format!(
             "{} with {} at {}:{}",
             self.protocol.name(),
             self.security.describe(self.protocol),
-            self.host,
+            escape_server_text(&self.host),
             self.port
         )
     }

@@ -137,7 +137,11 @@ impl Record {
 pub(crate) fn peer(ctx: &Ctx<'_>, address: Option<SocketAddr>) -> String {
     match address {
         Some(a) => format!("the server at {a}"),
-        None => format!("the server at {}:{}", ctx.target.host, ctx.target.port),
+        None => format!(
+            "the server at {}:{}",
+            escape_server_text(&ctx.target.host),
+            ctx.target.port
+        ),
     }
 }
 
@@ -410,7 +414,10 @@ fn failure_finding(failure: Failure, ctx: &Ctx<'_>, rec: &mut Record) {
         ),
         Failure::Io { what, error } => rec.push(
             FindingKind::Unreachable,
-            format!("the connection to {who} failed while waiting for {what}: {error}"),
+            format!(
+                "the connection to {who} failed while waiting for {what}: {}",
+                escape_server_text(&error.to_string())
+            ),
             None,
         ),
         Failure::Invalid {
@@ -451,7 +458,10 @@ fn failure_finding(failure: Failure, ctx: &Ctx<'_>, rec: &mut Record) {
         ),
         Failure::Tls(TlsFailure::Other { error, .. }) => rec.push(
             FindingKind::TlsHandshakeFailed,
-            format!("the TLS handshake with {who} failed: {error} (clientlint speaks TLS 1.2 and 1.3)"),
+            format!(
+                "the TLS handshake with {who} failed: {} (clientlint speaks TLS 1.2 and 1.3)",
+                escape_server_text(&error)
+            ),
             None,
         ),
         Failure::Forbidden(f) => {

@@ -178,7 +178,10 @@ pub(crate) fn describe_certificate_error(e: &rustls::Error, host: &str) -> Strin
                 "the certificate is not signed by a trusted authority (self-signed or a private CA; see --ca-file)".to_owned()
             }
             C::NotValidForName | C::NotValidForNameContext { .. } => {
-                format!("the certificate is not valid for the configured host name `{host}`")
+                format!(
+                    "the certificate is not valid for the configured host name `{}`",
+                    super::escape_server_text(host)
+                )
             }
             C::Expired | C::ExpiredContext { .. } => "the certificate has expired".to_owned(),
             C::NotValidYet | C::NotValidYetContext { .. } => "the certificate is not valid yet".to_owned(),
