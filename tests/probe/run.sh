@@ -40,9 +40,8 @@ trap 'exit 130' INT TERM
 
 # ---- servers: install when missing -------------------------------------------------------
 NEED=()
-command -v dovecot >/dev/null || NEED+=(dovecot-imapd dovecot-pop3d)
-[ -x /usr/lib/dovecot/pop3 ] || NEED+=(dovecot-pop3d)
 [ -x /usr/lib/dovecot/imap ] || NEED+=(dovecot-imapd)
+[ -x /usr/lib/dovecot/pop3 ] || NEED+=(dovecot-pop3d)
 [ -x /usr/sbin/postfix ] || NEED+=(postfix)
 [ -x /usr/sbin/vsftpd ] || NEED+=(vsftpd)
 command -v openssl >/dev/null || NEED+=(openssl)
