@@ -1,5 +1,5 @@
-//! The one place that decides what the probe may send. [`Conn::send`](super::conn::Conn)
-//! calls [`check`] before every write; nothing else writes protocol commands.
+//! The one place that decides what the probe may send. The connection's `send` calls
+//! [`check`] before every write; nothing else writes protocol commands.
 //!
 //! The probe never authenticates: no `USER`, `PASS`, `LOGIN`, `AUTHENTICATE`, SMTP `AUTH`,
 //! `APOP`, nor anything else that could carry a credential. What is allowed is what the
