@@ -238,7 +238,8 @@ pub struct Outcome {
     pub tls: Option<TlsInfo>,
     /// A connection limit the server announced in its greeting or refusal.
     pub announced_limit: Option<AnnouncedLimit>,
-    /// Every command sent, in order, without line endings.
+    /// Every command sent, in order, without line endings. Targets with the same host,
+    /// port, protocol and security share one connection, and so this list.
     pub commands_sent: Vec<String>,
     /// What is wrong; empty when the server works as configured.
     pub findings: Vec<ProbeFinding>,
