@@ -76,15 +76,32 @@ openssl x509 -req -in "$PKI/server.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -
   -days 2 -extfile "$PKI/ext.cnf" -out "$PKI/server.crt" >/dev/null 2>&1
 chmod 644 "$PKI"/*   # a test key; the servers read it after dropping privileges
 
-# ---- free ports ----------------------------------------------------------------------------
+# ---- free ports for the real servers ---------------------------------------------------
 NAMES=(IMAP IMAPS POP3 POP3S IMAP_NOTLS POP3_NOTLS SMTP SMTPS SMTP_NOTLS SMTP_LIMIT FTP FTPS FTP_NOTLS FTP_LIMIT)
+# Below the kernel's ephemeral range, so that no outgoing connection (of this run or of
+# anything else on the machine) nor the fakes' OS-picked ports can take one meanwhile.
 read -r -a PORTS <<< "$(python3 - ${#NAMES[@]} <<'PY'
-import socket, sys
-socks = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in socks: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))
+import random, socket, sys
+try:
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+except OSError:
+    low = 32768
+ports = []
+for port in random.sample(range(10000, max(low, 10001 + 64)), 2000):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+        ports.append(port)
+    except OSError:
+        pass
+    finally:
+        s.close()
+    if len(ports) == int(sys.argv[1]):
+        break
+print(" ".join(map(str, ports)))
 PY
 )"
+[ ${#PORTS[@]} = ${#NAMES[@]} ] || { echo "FATAL: found only ${#PORTS[@]} free ports"; exit 2; }
 for i in "${!NAMES[@]}"; do export "PROBE_PORT_${NAMES[$i]}=${PORTS[$i]}"; done
 
 # ---- Dovecot: one instance with TLS, one without -----------------------------------------
@@ -260,21 +277,14 @@ vsftpd_conf implicit "$PROBE_PORT_FTPS" "${TLS_LINES[@]}" implicit_ssl=YES
 vsftpd_conf notls "$PROBE_PORT_FTP_NOTLS" ssl_enable=NO "ftpd_banner=You are user number 1 of 50 allowed."
 vsftpd_conf limit "$PROBE_PORT_FTP_LIMIT" ssl_enable=NO max_per_ip=2
 
-# ---- the Python fakes ------------------------------------------------------------------------
-mkdir -p "$WORK/record"
-python3 "$HERE/fake_servers.py" --cert "$PKI/server.crt" --key "$PKI/server.key" \
-  --record-dir "$WORK/record" --ports-file "$WORK/fake-ports" > "$WORK/fake.log" 2>&1 &
-PIDS+=($!)
-
 # postfix(1) prints its fatal errors only to a terminal (else to syslog): give it one.
 script -qec "postfix -c '$PF/etc' start" /dev/null > "$PF/start.log" 2>&1 ||
   { echo "FATAL: postfix did not start:"; cat "$PF/start.log"; tail -20 "$PF/maillog" 2>/dev/null; exit 2; }
 POSTFIX_STARTED=1
 
-# ---- wait until everything listens (30 s at most) ------------------------------------------
-for _ in $(seq 150); do [ -f "$WORK/fake-ports" ] && break; sleep 0.2; done
-[ -f "$WORK/fake-ports" ] || { echo "FATAL: fake servers did not start:"; cat "$WORK/fake.log"; exit 2; }
-set -a; . "$WORK/fake-ports"; set +a
+# ---- wait until the real servers listen (30 s at most), then start the fakes -------------
+# The fakes bind ports the OS picks; starting them only now keeps them off the ports chosen
+# above for the real servers.
 python3 - "${PORTS[@]}" <<'PY' || { echo "FATAL: some server is not listening; logs:"; tail -n 5 "$WORK"/*/*.log "$WORK"/*/*.out "$WORK"/*/stdout.log 2>/dev/null; exit 2; }
 import socket, sys, time
 deadline = time.time() + 30
@@ -289,6 +299,15 @@ for port in map(int, sys.argv[1:]):
                 sys.exit(1)
             time.sleep(0.2)
 PY
+# ---- the Python fakes ------------------------------------------------------------------------
+mkdir -p "$WORK/record"
+python3 "$HERE/fake_servers.py" --cert "$PKI/server.crt" --key "$PKI/server.key" \
+  --record-dir "$WORK/record" --ports-file "$WORK/fake-ports" > "$WORK/fake.log" 2>&1 &
+PIDS+=($!)
+
+for _ in $(seq 150); do [ -f "$WORK/fake-ports" ] && break; sleep 0.2; done
+[ -f "$WORK/fake-ports" ] || { echo "FATAL: fake servers did not start:"; cat "$WORK/fake.log"; exit 2; }
+set -a; . "$WORK/fake-ports"; set +a
 echo "servers up after $(( $(date +%s) - START )) s; ports: $(env | grep ^PROBE_PORT_ | sort | tr '\n' ' ')"
 # The checks above opened one connection to each port; let the limited servers forget them.
 sleep 1
