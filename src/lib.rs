@@ -24,6 +24,7 @@ pub mod engine;
 pub mod fix;
 pub mod model;
 pub mod os;
+pub mod probe;
 pub mod report;
 pub mod rules;
 pub mod settings;
