@@ -16,13 +16,16 @@
 //! read with a line limit ([`reply::MAX_LINE`]) and a size limit, and each connection has
 //! one deadline ([`Options::timeout`]) for resolving, connecting, TLS and every reply.
 //!
-//! This module knows nothing of configuration files, rules or output formats: the caller
-//! builds [`Target`]s from the model, calls [`probe_all`], and turns each
-//! [`ProbeFinding`] into a diagnostic of the rule [`FindingKind::name`].
+//! This module knows nothing of configuration files, rules or output formats: [`target_of`]
+//! turns a server of the model into a [`Target`], [`probe_all`] probes the targets, and
+//! [`Probed`] holds the outcomes for the rules (`src/rules/probe_*.rs`), which turn each
+//! [`ProbeFinding`] into a diagnostic of the rule [`FindingKind::name`] at the server's
+//! configuration line.
 //!
 //! Layout: [`reply`] and [`limits`] are pure parsers; `conn` owns reading, writing and the
 //! TLS upgrade; `tls` the trust store; `session` what is common to the dialogs; `ftp`,
-//! `imap`, `pop3`, `smtp`, `ssh` one dialog each; `addr` resolution and address policy.
+//! `imap`, `pop3`, `smtp`, `ssh` one dialog each; `addr` resolution and address policy;
+//! `targets` the model's servers as targets; `results` the outcomes by target.
 
 pub mod commands;
 pub mod limits;
@@ -35,9 +38,11 @@ mod ftp;
 mod imap;
 mod kind;
 mod pop3;
+mod results;
 mod session;
 mod smtp;
 mod ssh;
+mod targets;
 mod tls;
 
 use std::net::SocketAddr;
@@ -50,6 +55,8 @@ pub use addr::refused_address;
 pub use escape::{escape_server_text, quote_server_text, QUOTE_CHARS};
 pub use kind::FindingKind;
 pub use limits::{parse_announced_limit, AnnouncedLimit, LimitScope};
+pub use results::{Announced, Probed};
+pub use targets::{family, target_of, Skip};
 pub use tls::{TlsInfo, TlsStart};
 
 /// The protocol a client speaks to a server.
@@ -117,6 +124,9 @@ pub enum AuthMethod {
     PasswordCleartext,
     /// A challenge-response password: CRAM-MD5, DIGEST-MD5, SCRAM, or POP3 APOP.
     PasswordEncrypted,
+    /// Any method that does not send the password as is (Thunderbird "any secure
+    /// method"): an encrypted password, Kerberos, NTLM or a TLS client certificate.
+    Secure,
     /// Kerberos / GSSAPI.
     Kerberos,
     /// NTLM.
@@ -124,6 +134,7 @@ pub enum AuthMethod {
     /// A TLS client certificate (SASL EXTERNAL).
     TlsCertificate,
     /// OAuth2 (XOAUTH2 or OAUTHBEARER).
+    #[serde(rename = "oauth2")]
     OAuth2,
 }
 
@@ -135,6 +146,9 @@ impl AuthMethod {
             AuthMethod::PasswordCleartext => "a normal (cleartext) password",
             AuthMethod::PasswordEncrypted => {
                 "an encrypted password (CRAM-MD5, DIGEST-MD5, SCRAM or APOP)"
+            }
+            AuthMethod::Secure => {
+                "a secure method (an encrypted password, Kerberos, NTLM or a TLS certificate)"
             }
             AuthMethod::Kerberos => "Kerberos (GSSAPI)",
             AuthMethod::Ntlm => "NTLM",
@@ -215,7 +229,8 @@ impl Default for Options {
 /// One thing wrong with a configured server.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ProbeFinding {
-    /// The kind, i.e. the future rule.
+    /// The kind, i.e. the rule that reports it (serialized as `rule`: its name).
+    #[serde(rename = "rule")]
     pub kind: FindingKind,
     /// What was found, in one sentence; server text in it is quoted and escaped.
     pub message: String,

@@ -210,20 +210,28 @@ fn connect(ctx: &Ctx<'_>, rec: &mut Record) -> Option<Conn> {
     let mut refused = Vec::new();
     for a in addrs {
         match refused_address(a.ip()) {
-            Some(why) if !ctx.options.allow_link_local => {
-                refused.push(format!("{} is {why}", a.ip()))
-            }
+            Some(why) if !ctx.options.allow_link_local => refused.push((a.ip(), why)),
             _ => allowed.push(a),
         }
     }
     if allowed.is_empty() {
+        let host = escape_server_text(&t.host);
+        let what = match refused.as_slice() {
+            // An address literal: no name was resolved.
+            [(ip, why)] if t.host.trim_matches(['[', ']']).parse() == Ok(*ip) => {
+                format!("`{host}` is {why}")
+            }
+            _ => {
+                let each: Vec<String> = refused
+                    .iter()
+                    .map(|(ip, why)| format!("{ip} ({why})"))
+                    .collect();
+                format!("`{host}` resolves only to {}", each.join(", "))
+            }
+        };
         rec.push(
             FindingKind::AddressNotAllowed,
-            format!(
-                "not probed: `{}` resolves to {}; pass --allow-link-local to probe it",
-                escape_server_text(&t.host),
-                refused.join(", ")
-            ),
+            format!("not probed: {what}; pass --allow-link-local to probe it"),
             None,
         );
         return None;
@@ -489,6 +497,18 @@ fn auth_finding(target: &Target, method: AuthMethod, offered: &Offered) -> Optio
         AuthMethod::PasswordEncrypted => {
             scram
                 || has(&["CRAM-MD5", "DIGEST-MD5"])
+                || (target.protocol == Protocol::Pop3 && offered.apop)
+        }
+        AuthMethod::Secure => {
+            scram
+                || has(&[
+                    "CRAM-MD5",
+                    "DIGEST-MD5",
+                    "GSSAPI",
+                    "GSS-SPNEGO",
+                    "NTLM",
+                    "EXTERNAL",
+                ])
                 || (target.protocol == Protocol::Pop3 && offered.apop)
         }
         AuthMethod::Kerberos => has(&["GSSAPI", "GSS-SPNEGO"]),
