@@ -2,10 +2,11 @@
 //! then report in the chosen format.
 
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use super::args::{CheckArgs, ColorChoice};
+use super::args::{CheckArgs, ColorChoice, HomeArgs};
 use super::{settings_from, ExitStatus};
 use crate::engine::{self, discover, Mode, Resolved};
 use crate::fix::WriteOptions;
@@ -33,44 +34,7 @@ pub(super) fn check(
     let settings = settings_from(args)?;
     let h = &args.homes;
     let discovery = discover::from_args(&args.paths, &h.home, &h.root, h.sysroot.as_deref());
-    let mut tool_error = false;
-    for e in &discovery.errors {
-        writeln!(err, "error: {e}")?;
-        tool_error = true;
-    }
-    for path in &discovery.unsupported {
-        writeln!(
-            err,
-            "warning: `{}` is not a configuration file clientlint reads; skipped",
-            path.display()
-        )?;
-    }
-    // Machine-wide layers alone (an installed Thunderbird) are no client configuration.
-    let found_any = discovery.units.iter().any(|u| !u.machine_wide);
-    if !found_any && args.paths.is_empty() && discovery.errors.is_empty() {
-        writeln!(err, "No client configuration found. Looked in:")?;
-        for p in &discovery.searched {
-            writeln!(err, "  {}", p.display())?;
-        }
-    }
-    // Paths were named but hold nothing clientlint reads (an empty or unrelated
-    // directory): say so, as ruff does when it finds no Python file, and still exit 0.
-    // (With only --home/--root, the message above lists every place searched.)
-    if discovery.units.is_empty() && !args.paths.is_empty() && discovery.errors.is_empty() {
-        let named: Vec<String> = args
-            .paths
-            .iter()
-            .chain(&h.home)
-            .chain(&h.root)
-            .map(|p| format!("`{}`", p.display()))
-            .collect();
-        writeln!(
-            err,
-            "warning: no FTP or e-mail client configuration found under {}; clientlint reads {}",
-            named.join(", "),
-            crate::clients::what_is_read()
-        )?;
-    }
+    let mut tool_error = discovery_messages(&discovery, &args.paths, h, err)?;
     let format = args.format.unwrap_or(OutputFormat::Text);
     // Only the text reporter draws source lines, and not for --statistics.
     let excerpts = format == OutputFormat::Text && !args.statistics;
@@ -132,7 +96,7 @@ pub(super) fn check(
             );
             if format == OutputFormat::Text && !args.quiet {
                 // After the report, like the summary line.
-                write_report(&run.resolved.report(), args, format, out)?;
+                write_report(&run.resolved.report(), &Output::of(args, format), out)?;
                 writeln!(out, "{line}")?;
                 out.flush().context("could not write the report")?;
                 return Ok(exit_status(tool_error, &run.resolved, &settings));
@@ -140,9 +104,57 @@ pub(super) fn check(
             writeln!(err, "{line}")?;
         }
     }
-    write_report(&run.resolved.report(), args, format, out)?;
+    write_report(&run.resolved.report(), &Output::of(args, format), out)?;
     out.flush().context("could not write the report")?;
     Ok(exit_status(tool_error, &run.resolved, &settings))
+}
+
+/// Says what discovery could not read or use, and when it found nothing; true when a
+/// path could not be read (a tool error: the check is incomplete).
+pub(super) fn discovery_messages(
+    discovery: &discover::Discovery,
+    paths: &[PathBuf],
+    h: &HomeArgs,
+    err: &mut dyn Write,
+) -> anyhow::Result<bool> {
+    let mut tool_error = false;
+    for e in &discovery.errors {
+        writeln!(err, "error: {e}")?;
+        tool_error = true;
+    }
+    for path in &discovery.unsupported {
+        writeln!(
+            err,
+            "warning: `{}` is not a configuration file clientlint reads; skipped",
+            path.display()
+        )?;
+    }
+    // Machine-wide layers alone (an installed Thunderbird) are no client configuration.
+    let found_any = discovery.units.iter().any(|u| !u.machine_wide);
+    if !found_any && paths.is_empty() && discovery.errors.is_empty() {
+        writeln!(err, "No client configuration found. Looked in:")?;
+        for p in &discovery.searched {
+            writeln!(err, "  {}", p.display())?;
+        }
+    }
+    // Paths were named but hold nothing clientlint reads (an empty or unrelated
+    // directory): say so, as ruff does when it finds no Python file, and still exit 0.
+    // (With only --home/--root, the message above lists every place searched.)
+    if discovery.units.is_empty() && !paths.is_empty() && discovery.errors.is_empty() {
+        let named: Vec<String> = paths
+            .iter()
+            .chain(&h.home)
+            .chain(&h.root)
+            .map(|p| format!("`{}`", p.display()))
+            .collect();
+        writeln!(
+            err,
+            "warning: no FTP or e-mail client configuration found under {}; clientlint reads {}",
+            named.join(", "),
+            crate::clients::what_is_read()
+        )?;
+    }
+    Ok(tool_error)
 }
 
 fn exit_status(tool_error: bool, resolved: &Resolved, settings: &Settings) -> ExitStatus {
@@ -160,36 +172,59 @@ fn exit_status(tool_error: bool, resolved: &Resolved, settings: &Settings) -> Ex
     }
 }
 
-fn write_report(
+/// How and where a report is written: what `check` and `probe` share.
+pub(super) struct Output<'a> {
+    pub(super) format: OutputFormat,
+    pub(super) quiet: bool,
+    pub(super) statistics: bool,
+    pub(super) color: ColorChoice,
+    pub(super) output_file: Option<&'a Path>,
+    /// Fields the JSON document carries besides the contract's (`probes`).
+    pub(super) json_extra: Vec<(&'static str, serde_json::Value)>,
+}
+
+impl Output<'_> {
+    fn of(args: &CheckArgs, format: OutputFormat) -> Output<'_> {
+        Output {
+            format,
+            quiet: args.quiet,
+            statistics: args.statistics,
+            color: args.color.unwrap_or(ColorChoice::Auto),
+            output_file: args.output_file.as_deref(),
+            json_extra: Vec::new(),
+        }
+    }
+}
+
+/// Writes `report` as `output` says: to its file, or to `out` (coloured if wanted).
+pub(super) fn write_report(
     report: &Report<'_>,
-    args: &CheckArgs,
-    format: OutputFormat,
+    output: &Output<'_>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    if let Some(path) = &args.output_file {
+    if let Some(path) = output.output_file {
         let mut buf = Vec::new();
-        render_to(report, args, format, false, &mut buf)?;
+        render_to(report, output, false, &mut buf)?;
         std::fs::write(path, buf)
             .with_context(|| format!("could not write `{}`", path.display()))?;
         return Ok(());
     }
-    let color = use_color(args.color.unwrap_or(ColorChoice::Auto));
-    render_to(report, args, format, color, out)
+    render_to(report, output, use_color(output.color), out)
 }
 
 fn render_to(
     report: &Report<'_>,
-    args: &CheckArgs,
-    format: OutputFormat,
+    output: &Output<'_>,
     color: bool,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    if args.statistics {
+    let format = output.format;
+    if output.statistics {
         return report::statistics::write(report, format == OutputFormat::Json, out)
             .context("could not write the statistics");
     }
     match format {
-        OutputFormat::Json => report::json::write(report, out)?,
+        OutputFormat::Json => report::json::write_with(report, &output.json_extra, out)?,
         OutputFormat::Concise => report::concise::write(report, out)?,
         OutputFormat::Sarif => report::sarif::write(report, out)?,
         OutputFormat::Github => report::github::write(report, out)?,
@@ -198,7 +233,7 @@ fn render_to(
             let options = report::text::TextOptions {
                 color,
                 width: 100,
-                summary: !args.quiet,
+                summary: !output.quiet,
             };
             report::text::write(report, options, out)?;
         }

@@ -8,6 +8,7 @@ use anyhow::Context as _;
 use super::args::{ConnectionsArgs, RulesFormat};
 use super::{resolve_settings, ExitStatus};
 use crate::engine::{self, discover, Mode};
+use crate::rules::Context;
 use crate::source::{FileId, Span};
 
 /// `clientlint connections`: the per-server budget table.
@@ -25,7 +26,19 @@ pub(super) fn show(
         writeln!(err, "error: {e}")?;
         tool_error = true;
     }
-    let run = engine::run(&discovery.units, &settings, Mode::Check, false);
+    let probed = if args.probe {
+        let (_, probed, probe_error) =
+            super::probe::probe_units(&discovery.units, &settings, &args.probing, err)?;
+        tool_error |= probe_error;
+        Some(probed)
+    } else {
+        None
+    };
+    let ctx = Context {
+        settings: &settings,
+        probed: probed.as_ref(),
+    };
+    let run = engine::run_with(&discovery.units, &ctx, Mode::Check, false);
     for e in &run.read_errors {
         writeln!(err, "error: {e}")?;
         tool_error = true;
@@ -35,7 +48,7 @@ pub(super) fn show(
         let line = run.anchors.get(&anchor).map(|p| p.line).unwrap_or(0);
         (path, line)
     };
-    let mut budgets = engine::connections::budgets(&run.shares, &locate, &settings);
+    let mut budgets = engine::connections::budgets(&run.shares, &locate, &ctx);
     if args.over {
         budgets.retain(|b| b.over);
     }

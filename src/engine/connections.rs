@@ -6,7 +6,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::model::budget::{group_by_server, Share};
-use crate::settings::Settings;
+use crate::rules::{server_limit, Context};
 use crate::source::{FileId, Span};
 
 /// One server's row group.
@@ -18,6 +18,13 @@ pub struct ServerBudget {
     pub user: Option<String>,
     pub total: i64,
     pub limit: i64,
+    /// Where `limit` comes from: `default` (server-connection-limit), `configured` (the
+    /// server's own connection-limit in clientlint.toml) or `announced` (by the server,
+    /// when probed with `--probe`).
+    pub limit_source: &'static str,
+    /// The server's words, escaped, when it announced the limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub announced: Option<String>,
     pub over: bool,
     pub contributors: Vec<Contributor>,
 }
@@ -40,17 +47,18 @@ pub struct Contributor {
 }
 
 /// The budget of every server the shares use: servers over their limit first, then by
-/// host. `locate` turns a share's anchor into a path and 1-based line.
+/// host. `locate` turns a share's anchor into a path and 1-based line; `ctx` gives the
+/// limits (and, after a probe, the limits the servers announced).
 pub fn budgets(
     shares: &[Share],
     locate: &dyn Fn((FileId, Span)) -> (String, usize),
-    settings: &Settings,
+    ctx: &Context<'_>,
 ) -> Vec<ServerBudget> {
     let mut out: Vec<ServerBudget> = group_by_server(shares)
         .into_iter()
         .map(|((host, protocol, user), group)| {
             let total: i64 = group.iter().map(|c| c.connections).sum();
-            let limit = settings.limits.connection_limit_for(host);
+            let limit = server_limit(ctx, host, protocol);
             let contributors = group
                 .iter()
                 .map(|c| {
@@ -73,8 +81,10 @@ pub fn budgets(
                 protocol,
                 user: (!user.is_empty()).then(|| user.to_owned()),
                 total,
-                limit,
-                over: total > limit,
+                limit: limit.value,
+                limit_source: limit.source.name(),
+                announced: limit.announced,
+                over: total > limit.value,
                 contributors,
             }
         })
@@ -102,9 +112,14 @@ pub fn write_text(budgets: &[ServerBudget], out: &mut dyn Write) -> std::io::Res
         } else {
             "within the limit"
         };
+        let source = b
+            .announced
+            .as_deref()
+            .map(|text| format!(" (limit announced by the server: \"{text}\")"))
+            .unwrap_or_default();
         writeln!(
             out,
-            "{} {}{user}: {} of {} connections, {verdict}",
+            "{} {}{user}: {} of {} connections, {verdict}{source}",
             b.protocol, b.host, b.total, b.limit
         )?;
         for c in &b.contributors {

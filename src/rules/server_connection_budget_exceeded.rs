@@ -2,7 +2,7 @@
 //! connections to one server than it allows.
 
 use crate::diagnostic::Diagnostic;
-use crate::model::budget::{group_by_server, Share};
+use crate::model::budget::{group_by_server, LimitSource, ServerLimit, Share};
 use crate::model::{Note, Profile};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -12,7 +12,9 @@ declare_rule! {
     /// profile, FileZilla settings directory, Outlook PRF or registry export — may open at
     /// once to the same server (same host and protocol, and the same user where it is
     /// known), and flags servers where the sum is above `server-connection-limit` (default
-    /// 8, or the server's own `connection-limit` in clientlint.toml). Each contributor is
+    /// 8), or the server's own `connection-limit` in clientlint.toml, or — in
+    /// `clientlint probe` — the per-address limit the server announced with its number
+    /// ("421 Too many connections (8) from this IP"). Each contributor is
     /// listed with its file, line and share: Thunderbird IMAP counts
     /// `max_cached_connections`, POP3 and SMTP one each, FileZilla one browsing connection
     /// plus min(Number of Transfers, site limit), Outlook one per account (a lower bound:
@@ -44,10 +46,17 @@ impl Rule for ServerConnectionBudgetExceeded {
     fn check_run(&self, shares: &[Share], ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for ((host, protocol, user), group) in group_by_server(shares) {
             let total: i64 = group.iter().map(|c| c.connections).sum();
-            let limit = ctx.settings.limits.connection_limit_for(host);
+            let ServerLimit {
+                value: limit,
+                announced,
+                ..
+            } = limit_for(ctx, host, protocol);
             if total <= limit {
                 continue;
             }
+            let source = announced
+                .map(|text| format!(" (announced by the server: \"{text}\")"))
+                .unwrap_or_default();
             let Some(first) = group.first() else { continue };
             let who = if user.is_empty() {
                 String::new()
@@ -77,7 +86,7 @@ impl Rule for ServerConnectionBudgetExceeded {
                 rule: self.name(),
                 severity: self.default_severity(),
                 message: format!(
-                    "{} profiles may open {total} {protocol} connections to `{host}`{who}, more than its limit of {limit}",
+                    "{} profiles may open {total} {protocol} connections to `{host}`{who}, more than its limit of {limit}{source}",
                     group.len()
                 ),
                 help: Some(format!(
@@ -94,5 +103,34 @@ impl Rule for ServerConnectionBudgetExceeded {
                 managed_by: None,
             });
         }
+    }
+}
+
+/// The limit a server's total is compared with: its own `[servers."HOST"] connection-limit`
+/// in clientlint.toml, else the per-address limit it announced when probed (the lowest, if
+/// several of its ports did), else `server-connection-limit`.
+pub(crate) fn limit_for(ctx: &Context<'_>, host: &str, protocol: &str) -> ServerLimit {
+    let limits = &ctx.settings.limits;
+    if let Some(&value) = limits.server_limits.get(&host.to_ascii_lowercase()) {
+        return ServerLimit {
+            value,
+            source: LimitSource::Configured,
+            announced: None,
+        };
+    }
+    if let Some(a) = ctx
+        .probed
+        .and_then(|p| p.announced_per_address(host, protocol))
+    {
+        return ServerLimit {
+            value: i64::from(a.limit),
+            source: LimitSource::Announced,
+            announced: Some(a.text),
+        };
+    }
+    ServerLimit {
+        value: limits.server_connection_limit,
+        source: LimitSource::Default,
+        announced: None,
     }
 }
