@@ -1,18 +1,22 @@
 #!/bin/bash
-# Runs the `clientlint probe` tests (tests/probe.rs) against real servers on 127.0.0.1:
-# Dovecot (IMAP, POP3: STARTTLS and implicit TLS; a second instance without TLS), Postfix
-# (submission with STARTTLS + AUTH through Dovecot SASL, SMTPS, one service without TLS,
-# one with a per-address connection limit of 1), vsftpd (explicit FTPS, implicit FTPS, plain
-# FTP with a "user N of M" banner, plain FTP with max_per_ip=2), and the Python fakes of
+# Runs the `clientlint probe` tests (tests/probe.rs: the library; tests/probe_rules.rs: the
+# command, one test per probe rule) against real servers on 127.0.0.1: Dovecot (IMAP, POP3:
+# STARTTLS and implicit TLS; a second instance without TLS), Postfix (submission with
+# STARTTLS + AUTH through Dovecot SASL, SMTPS, SMTPS offering only TLS 1.0/1.1, one service
+# without TLS, one with a per-address connection limit of 1), vsftpd (explicit FTPS,
+# implicit FTPS, plain FTP with a "user N of M" banner, plain FTP with max_per_ip=2),
+# pure-ftpd (a per-address limit of 2 it states with its number), and the Python fakes of
 # fake_servers.py (silent, garbage, endless line, dribble, SSH banner, four recorders).
 #
 # Installs what is missing with apt-get (as root; no service is started by the install),
 # makes a throw-away CA and server certificate with openssl, writes every configuration under
 # one temp dir, picks free high ports, starts everything, runs
-#   cargo test --test probe -- --include-ignored
+#   cargo test --test probe --test probe_rules -- --include-ignored
 # with the ports in PROBE_* variables, and stops everything on exit (trap). Nothing under
-# /etc is changed. Exit status: cargo's. Env: PROBE_KEEP=1 keeps the temp dir; PROBE_TEST
-# passes a test-name filter to cargo test.
+# /etc is changed. Exit status: cargo's; 0 with "skipped: …" where the servers cannot run
+# (not root: they need it for privilege separation; no apt-get to install them). Env:
+# PROBE_KEEP=1 keeps the temp dir; PROBE_TEST passes a test-name filter to cargo test;
+# PROBE_CMD runs that shell command instead of cargo test, with the servers up (debugging).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd); ROOT=$(cd "$HERE/../.." && pwd)
 START=$(date +%s)
@@ -46,15 +50,22 @@ NEED=()
 [ -x /usr/sbin/vsftpd ] || NEED+=(vsftpd)
 command -v openssl >/dev/null || NEED+=(openssl)
 command -v python3 >/dev/null || NEED+=(python3)
+# The servers drop privileges after binding (Dovecot, Postfix, vsftpd, pure-ftpd refuse to
+# start otherwise), so only root can run this suite: elsewhere it is skipped, loudly.
+if [ "$(id -u)" != 0 ]; then
+  echo "skipped: tests/probe/run.sh needs root (the mail and FTP servers start as root and drop privileges)"
+  exit 0
+fi
 if [ ${#NEED[@]} -gt 0 ]; then
   echo "installing: ${NEED[*]}"
-  [ "$(id -u)" = 0 ] || { echo "FATAL: missing ${NEED[*]} and not root"; exit 2; }
+  command -v apt-get >/dev/null || { echo "skipped: ${NEED[*]} missing and no apt-get to install them"; exit 0; }
   # Keep the packages' own services from starting (ports 21, 25, 110, 143, …).
   POLICY=""
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d; POLICY=1
   fi
   echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  # pure-ftpd's package asks nothing; its init script is kept from starting by the policy.
   ok=1
   { DEBIAN_FRONTEND=noninteractive timeout 900 apt-get update -qq &&
     DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq --no-install-recommends "${NEED[@]}"; } \
@@ -62,8 +73,25 @@ if [ ${#NEED[@]} -gt 0 ]; then
   [ -n "$POLICY" ] && rm -f /usr/sbin/policy-rc.d
   [ $ok = 1 ] || { echo "FATAL: apt-get install failed:"; tail -20 "$WORK/apt.log"; exit 2; }
 fi
-[ "$(id -u)" = 0 ] || { echo "FATAL: the servers need root to start (privilege separation)"; exit 2; }
-echo "servers: $(dpkg-query -W -f '${Package} ${Version}; ' dovecot-core postfix vsftpd 2>/dev/null)"
+# pure-ftpd and vsftpd conflict as Debian packages (each is "the" ftp-server), so unless
+# pure-ftpd is installed, its binary is unpacked from the .deb into target/tools (kept for
+# later runs) and run from there; its libraries are those of the servers above.
+PURE_FTPD=/usr/sbin/pure-ftpd
+if [ ! -x "$PURE_FTPD" ]; then
+  TOOLS=${CARGO_TARGET_DIR:-$ROOT/target}/tools/pure-ftpd
+  PURE_FTPD=$TOOLS/usr/sbin/pure-ftpd
+  if [ ! -x "$PURE_FTPD" ]; then
+    echo "unpacking pure-ftpd into $TOOLS"
+    command -v apt-get >/dev/null || { echo "skipped: pure-ftpd missing and no apt-get to fetch it"; exit 0; }
+    mkdir -p "$TOOLS"
+    { cd "$TOOLS" && { timeout 300 apt-get download pure-ftpd ||
+        { timeout 900 apt-get update -qq && timeout 300 apt-get download pure-ftpd; }; } &&
+      dpkg-deb -x pure-ftpd_*.deb . && rm -f pure-ftpd_*.deb; } > "$WORK/pure-ftpd-fetch.log" 2>&1 ||
+      { echo "FATAL: could not fetch pure-ftpd:"; tail -20 "$WORK/pure-ftpd-fetch.log"; exit 2; }
+    cd "$ROOT"
+  fi
+fi
+echo "servers: $(dpkg-query -W -f '${Package} ${Version}; ' dovecot-core postfix vsftpd 2>/dev/null)pure-ftpd $("$PURE_FTPD" --help 2>&1 | head -1 | grep -o 'v[0-9][0-9.]*' || echo '?')"
 
 # ---- a throw-away CA and a server certificate for 127.0.0.1 and mail.test (not localhost) --
 PKI=$WORK/pki; mkdir -p "$PKI"
@@ -77,7 +105,7 @@ openssl x509 -req -in "$PKI/server.csr" -CA "$PKI/ca.crt" -CAkey "$PKI/ca.key" -
 chmod 644 "$PKI"/*   # a test key; the servers read it after dropping privileges
 
 # ---- free ports for the real servers ---------------------------------------------------
-NAMES=(IMAP IMAPS POP3 POP3S IMAP_NOTLS POP3_NOTLS SMTP SMTPS SMTP_NOTLS SMTP_LIMIT FTP FTPS FTP_NOTLS FTP_LIMIT)
+NAMES=(IMAP IMAPS POP3 POP3S IMAP_NOTLS POP3_NOTLS SMTP SMTPS SMTPS_OLD SMTP_NOTLS SMTP_LIMIT FTP FTPS FTP_NOTLS FTP_LIMIT FTP_PURE)
 # Below the kernel's ephemeral range, so that no outgoing connection (of this run or of
 # anything else on the machine) nor the fakes' OS-picked ports can take one meanwhile.
 read -r -a PORTS <<< "$(python3 - ${#NAMES[@]} <<'PY'
@@ -219,6 +247,7 @@ CONF
 cat > "$PF/etc/master.cf" <<CONF
 127.0.0.1:$PROBE_PORT_SMTP inet n - n - - smtpd
 127.0.0.1:$PROBE_PORT_SMTPS inet n - n - - smtpd -o smtpd_tls_wrappermode=yes
+127.0.0.1:$PROBE_PORT_SMTPS_OLD inet n - n - - smtpd -o smtpd_tls_wrappermode=yes -o smtpd_tls_protocols=<=TLSv1.1 -o smtpd_tls_mandatory_protocols=<=TLSv1.1
 127.0.0.1:$PROBE_PORT_SMTP_NOTLS inet n - n - - smtpd -o smtpd_tls_security_level=none -o smtpd_sasl_auth_enable=no
 127.0.0.1:$PROBE_PORT_SMTP_LIMIT inet n - n - - smtpd -o smtpd_client_connection_count_limit=1
 cleanup   unix n - n - 0 cleanup
@@ -277,6 +306,11 @@ vsftpd_conf implicit "$PROBE_PORT_FTPS" "${TLS_LINES[@]}" implicit_ssl=YES
 vsftpd_conf notls "$PROBE_PORT_FTP_NOTLS" ssl_enable=NO "ftpd_banner=You are user number 1 of 50 allowed."
 vsftpd_conf limit "$PROBE_PORT_FTP_LIMIT" ssl_enable=NO max_per_ip=2
 
+# ---- pure-ftpd: at most 2 connections per address ("421 Too many connections (2) from this
+# IP"), 50 in all ("You are user number 1 of 50 allowed."); no anonymous login, no TLS ------
+"$PURE_FTPD" -S "127.0.0.1,$PROBE_PORT_FTP_PURE" -C 2 -c 50 -E -A -H > "$WORK/pure-ftpd.log" 2>&1 &
+PIDS+=($!)
+
 # postfix(1) prints its fatal errors only to a terminal (else to syslog): give it one.
 script -qec "postfix -c '$PF/etc' start" /dev/null > "$PF/start.log" 2>&1 ||
   { echo "FATAL: postfix did not start:"; cat "$PF/start.log"; tail -20 "$PF/maillog" 2>/dev/null; exit 2; }
@@ -314,4 +348,8 @@ sleep 1
 
 export PROBE_CA=$PKI/ca.crt PROBE_RECORD_DIR=$WORK/record
 cd "$ROOT"
-cargo test --test probe -- --include-ignored ${PROBE_TEST:-}
+if [ -n "${PROBE_CMD:-}" ]; then
+  bash -c "$PROBE_CMD"
+else
+  cargo test --locked --test probe --test probe_rules -- --include-ignored ${PROBE_TEST:-}
+fi
