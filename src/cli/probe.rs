@@ -14,7 +14,7 @@ use super::{is_rule, resolve_settings, ExitStatus};
 use crate::clients::Unit;
 use crate::engine::probe::{targets, ConfiguredAt, Targets};
 use crate::engine::{self, discover, Mode};
-use crate::probe::{self, escape_server_text, quote_server_text, Outcome, Probed};
+use crate::probe::{self, escape_server_text, Outcome, Probed, QUOTE_CHARS};
 use crate::report::OutputFormat;
 use crate::rules::{is_probe_rule, Context, ALL};
 use crate::settings::Settings;
@@ -146,7 +146,7 @@ pub(super) fn probe_units(
             "note: not probed: the {} server `{}` at {}:{}: {}",
             n.protocol,
             escape_server_text(&n.host),
-            n.at.path,
+            escape_server_text(&n.at.path),
             n.at.line,
             n.why.describe()
         )?;
@@ -217,12 +217,20 @@ fn headline(t: &probe::Target) -> String {
     line
 }
 
+/// At most [`QUOTE_CHARS`] characters of already escaped server text, `…` when cut.
+fn cut(escaped: &str) -> String {
+    match escaped.char_indices().nth(QUOTE_CHARS) {
+        Some((at, _)) => format!("{}…", &escaped[..at]),
+        None => escaped.to_owned(),
+    }
+}
+
 fn write_places(at: &[ConfiguredAt], out: &mut dyn Write) -> std::io::Result<()> {
     for a in at {
         writeln!(
             out,
             "    {}:{} ({}, {})",
-            a.path,
+            escape_server_text(&a.path),
             a.line,
             a.client,
             escape_server_text(&a.account)
@@ -295,7 +303,8 @@ fn write_servers(found: &Targets, probed: &Probed, out: &mut dyn Write) -> anyho
         let secs = o.elapsed_ms as f64 / 1000.0;
         writeln!(out, "  {}: {verdict} ({secs:.1} s)", headline(&c.target))?;
         if let Some(g) = &o.greeting {
-            writeln!(out, "    greeting: {}", quote_server_text(g))?;
+            // Escaped already (every server text in an Outcome is); only cut here.
+            writeln!(out, "    greeting: {}", cut(g))?;
         }
         if let Some(tls) = &o.tls {
             let verified = if tls.certificate_verified {
@@ -323,7 +332,7 @@ fn write_servers(found: &Targets, probed: &Probed, out: &mut dyn Write) -> anyho
                 out,
                 "    announced limit: {} (\"{}\")",
                 parts.join(", "),
-                l.text
+                cut(&l.text)
             )?;
         }
         let sent = if o.commands_sent.is_empty() {

@@ -12,13 +12,16 @@ declare_rule! {
     /// profile, FileZilla settings directory, Outlook PRF or registry export — may open at
     /// once to the same server (same host and protocol, and the same user where it is
     /// known), and flags servers where the sum is above `server-connection-limit` (default
-    /// 8), or the server's own `connection-limit` in clientlint.toml, or — in
-    /// `clientlint probe` — the per-address limit the server announced with its number
-    /// ("421 Too many connections (8) from this IP"). Each contributor is
+    /// 8, or the server's own `connection-limit` in clientlint.toml). Each contributor is
     /// listed with its file, line and share: Thunderbird IMAP counts
     /// `max_cached_connections`, POP3 and SMTP one each, FileZilla one browsing connection
     /// plus min(Number of Transfers, site limit), Outlook one per account (a lower bound:
     /// Outlook has no setting that caps IMAP connections).
+    ///
+    /// In `clientlint probe` (and `clientlint connections --probe`), a server that states
+    /// its per-address limit with its number ("421 Too many connections (8) from this IP")
+    /// is held to that limit instead of `server-connection-limit`, and the message says it
+    /// was announced by the server; a `connection-limit` in clientlint.toml still wins.
     ///
     /// ## Why is this bad?
     /// Servers count connections per IP address (and often per user): `421 Too many
