@@ -8,7 +8,6 @@ use anyhow::Context as _;
 use super::args::{ConnectionsArgs, RulesFormat};
 use super::{resolve_settings, ExitStatus};
 use crate::engine::{self, discover, Mode};
-use crate::rules::Context;
 use crate::source::{FileId, Span};
 
 /// `clientlint connections`: the per-server budget table.
@@ -18,7 +17,7 @@ pub(super) fn show(
     err: &mut dyn Write,
 ) -> anyhow::Result<ExitStatus> {
     let cwd = std::env::current_dir().context("could not read the current directory")?;
-    let settings = resolve_settings(&args.config, &cwd)?;
+    let mut settings = resolve_settings(&args.config, &cwd)?;
     let h = &args.homes;
     let discovery = discover::from_args(&args.paths, &h.home, &h.root, h.sysroot.as_deref());
     let mut tool_error = false;
@@ -26,19 +25,13 @@ pub(super) fn show(
         writeln!(err, "error: {e}")?;
         tool_error = true;
     }
-    let probed = if args.probe {
+    if args.probe {
         let (_, probed, probe_error) =
             super::probe::probe_units(&discovery.units, &settings, &args.probing, err)?;
         tool_error |= probe_error;
-        Some(probed)
-    } else {
-        None
-    };
-    let ctx = Context {
-        settings: &settings,
-        probed: probed.as_ref(),
-    };
-    let run = engine::run_with(&discovery.units, &ctx, Mode::Check, false);
+        super::probe::announce(&mut settings, &probed);
+    }
+    let run = engine::run(&discovery.units, &settings, Mode::Check, false);
     for e in &run.read_errors {
         writeln!(err, "error: {e}")?;
         tool_error = true;
@@ -48,7 +41,7 @@ pub(super) fn show(
         let line = run.anchors.get(&anchor).map(|p| p.line).unwrap_or(0);
         (path, line)
     };
-    let mut budgets = engine::connections::budgets(&run.shares, &locate, &ctx);
+    let mut budgets = engine::connections::budgets(&run.shares, &locate, &settings);
     if args.over {
         budgets.retain(|b| b.over);
     }

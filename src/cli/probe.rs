@@ -35,7 +35,7 @@ pub(super) fn probe(
         )?;
         return Ok(ExitStatus::Error);
     }
-    let settings = probe_settings(args)?;
+    let mut settings = probe_settings(args)?;
     let h = &args.homes;
     let discovery = discover::from_args(&args.paths, &h.home, &h.root, h.sysroot.as_deref());
     let mut tool_error = discovery_messages(&discovery, &args.paths, h, err)?;
@@ -53,6 +53,7 @@ pub(super) fn probe(
     let (found, probed, probe_error) =
         probe_units(&discovery.units, &settings, &args.probing, err)?;
     tool_error |= probe_error;
+    announce(&mut settings, &probed);
     let excerpts = args.format == OutputFormat::Text;
     let ctx = Context {
         settings: &settings,
@@ -167,6 +168,16 @@ pub(super) fn probe_units(
         }
     }
     Ok((found, Probed::new(outcomes), tool_error))
+}
+
+/// Gives the connection budget the per-address limits the servers announced with their
+/// number: each replaces `server-connection-limit` for its host and protocol family.
+pub(super) fn announce(settings: &mut Settings, probed: &Probed) {
+    for a in probed.announced() {
+        settings
+            .limits
+            .announce(&a.host, a.family, i64::from(a.limit), &a.text);
+    }
 }
 
 fn print_errors(errors: &[String], err: &mut dyn Write) -> anyhow::Result<bool> {

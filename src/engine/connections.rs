@@ -5,8 +5,8 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::model::budget::{group_by_server, Share};
-use crate::rules::{server_limit, Context};
+use crate::model::budget::{group_by_server, LimitSource, Share};
+use crate::settings::Settings;
 use crate::source::{FileId, Span};
 
 /// One server's row group.
@@ -18,7 +18,7 @@ pub struct ServerBudget {
     pub user: Option<String>,
     pub total: i64,
     pub limit: i64,
-    /// Where `limit` comes from: `default` (server-connection-limit), `configured` (the
+    /// Where `limit` comes from: `default` (server-connection-limit), `config` (the
     /// server's own connection-limit in clientlint.toml) or `announced` (by the server,
     /// when probed with `--probe`).
     pub limit_source: &'static str,
@@ -47,18 +47,18 @@ pub struct Contributor {
 }
 
 /// The budget of every server the shares use: servers over their limit first, then by
-/// host. `locate` turns a share's anchor into a path and 1-based line; `ctx` gives the
-/// limits (and, after a probe, the limits the servers announced).
+/// host. `locate` turns a share's anchor into a path and 1-based line; the limits are
+/// `settings`' (with those the servers announced, after `--probe`).
 pub fn budgets(
     shares: &[Share],
     locate: &dyn Fn((FileId, Span)) -> (String, usize),
-    ctx: &Context<'_>,
+    settings: &Settings,
 ) -> Vec<ServerBudget> {
     let mut out: Vec<ServerBudget> = group_by_server(shares)
         .into_iter()
         .map(|((host, protocol, user), group)| {
             let total: i64 = group.iter().map(|c| c.connections).sum();
-            let limit = server_limit(ctx, host, protocol);
+            let limit = settings.limits.server_limit(host, protocol);
             let contributors = group
                 .iter()
                 .map(|c| {
@@ -83,7 +83,10 @@ pub fn budgets(
                 total,
                 limit: limit.value,
                 limit_source: limit.source.name(),
-                announced: limit.announced,
+                announced: match limit.source {
+                    LimitSource::Announced(said) => Some(said),
+                    LimitSource::Default | LimitSource::Config => None,
+                },
                 over: total > limit.value,
                 contributors,
             }

@@ -16,34 +16,25 @@ use crate::source::{FileId, Span};
 pub type ServerKey = (String, &'static str, String);
 
 /// Where the connection limit of a server comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LimitSource {
-    /// `server-connection-limit`: the built-in 8, or clientlint.toml's or the command
-    /// line's value.
+    /// `server-connection-limit`, the limit of every server without one of its own (built
+    /// in, or set in clientlint.toml or on the command line).
     Default,
     /// The server's own `[servers."HOST"] connection-limit` in clientlint.toml.
-    Configured,
-    /// Stated by the server when `clientlint probe` connected: a per-address limit with
-    /// its number ("421 Too many connections (8) from this IP").
-    Announced,
+    Config,
+    /// What the server announced itself when `clientlint probe` connected (`421 Too many
+    /// connections (8) from this IP`), in its own words, escaped.
+    Announced(String),
 }
 
 impl LimitSource {
-    /// The stable name in JSON output: `default`, `configured`, `announced`.
-    pub fn name(self) -> &'static str {
+    /// `default`, `config` or `announced`: the name in JSON output.
+    pub fn name(&self) -> &'static str {
         match self {
             LimitSource::Default => "default",
-            LimitSource::Configured => "configured",
-            LimitSource::Announced => "announced",
-        }
-    }
-
-    /// For prose: "announced by the server".
-    pub fn describe(self) -> &'static str {
-        match self {
-            LimitSource::Default => "server-connection-limit",
-            LimitSource::Configured => "its connection-limit in clientlint.toml",
-            LimitSource::Announced => "announced by the server",
+            LimitSource::Config => "config",
+            LimitSource::Announced(_) => "announced",
         }
     }
 }
@@ -53,8 +44,6 @@ impl LimitSource {
 pub struct ServerLimit {
     pub value: i64,
     pub source: LimitSource,
-    /// The server's own words, escaped, when it announced the limit.
-    pub announced: Option<String>,
 }
 
 /// One profile's share of one server's connections: everything the budget and its report

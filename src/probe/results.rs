@@ -13,10 +13,14 @@ pub struct Probed {
     index: HashMap<Target, usize>,
 }
 
-/// A per-address connection limit a server stated ("421 Too many connections (8) from this
-/// IP"), for the connection budget.
+/// A per-address connection limit a server stated with its number ("421 Too many
+/// connections (8) from this IP"), for the connection budget.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Announced {
+    /// The host as configured.
+    pub host: String,
+    /// The budget's protocol family (`FTP` for FTP and SFTP, `IMAP`, …).
+    pub family: &'static str,
     /// The limit.
     pub limit: u32,
     /// The server's words, escaped.
@@ -44,25 +48,22 @@ impl Probed {
         &self.outcomes
     }
 
-    /// The lowest per-address connection limit that a server at `host` (any port) of the
-    /// protocol family `family` (`IMAP`, `FTP` for FTP and SFTP, …) stated with its
-    /// number. A statement without a number ("too many connections from your internet
+    /// Every per-address connection limit a server stated with its number, in the order
+    /// probed. A statement without a number ("too many connections from your internet
     /// address") is not a limit the budget can use.
-    pub fn announced_per_address(&self, host: &str, family_name: &str) -> Option<Announced> {
+    pub fn announced(&self) -> Vec<Announced> {
         self.outcomes
             .iter()
-            .filter(|o| {
-                o.target.host.trim().eq_ignore_ascii_case(host.trim())
-                    && family(o.target.protocol) == family_name
-            })
             .filter_map(|o| {
                 let limit = o.announced_limit.as_ref()?;
                 Some(Announced {
+                    host: o.target.host.trim().to_owned(),
+                    family: family(o.target.protocol),
                     limit: limit.per_address?,
                     text: limit.text.clone(),
                 })
             })
-            .min_by_key(|a| a.limit)
+            .collect()
     }
 }
 
@@ -98,28 +99,25 @@ mod tests {
     }
 
     #[test]
-    fn the_lowest_numbered_per_address_limit_of_the_host_and_family_counts() {
+    fn numbered_per_address_limits_are_announced_with_their_family() {
         let probed = Probed::new(vec![
             outcome("ftp.example.net", Protocol::Ftp, Some(8)),
-            outcome("FTP.example.net", Protocol::Sftp, Some(4)),
+            outcome(" FTP.example.net", Protocol::Sftp, Some(4)),
             outcome("ftp.example.net", Protocol::Imap, Some(2)),
             outcome("ftp.example.net", Protocol::Ftp, None),
-            outcome("other.example.net", Protocol::Ftp, Some(1)),
         ]);
-        let a = probed.announced_per_address("ftp.example.net", "FTP");
+        let got: Vec<(String, &str, u32)> = probed
+            .announced()
+            .into_iter()
+            .map(|a| (a.host, a.family, a.limit))
+            .collect();
         assert_eq!(
-            a.map(|a| (a.limit, a.text)),
-            Some((4, "(Some(4))".to_owned()))
-        );
-        assert_eq!(
-            probed
-                .announced_per_address("ftp.example.net", "IMAP")
-                .map(|a| a.limit),
-            Some(2)
-        );
-        assert_eq!(
-            probed.announced_per_address("ftp.example.net", "SMTP"),
-            None
+            got,
+            [
+                ("ftp.example.net".to_owned(), "FTP", 8),
+                ("FTP.example.net".to_owned(), "FTP", 4),
+                ("ftp.example.net".to_owned(), "IMAP", 2),
+            ]
         );
     }
 }

@@ -70,7 +70,6 @@ mod probe_tls_mode_mismatch;
 mod probe_unreachable;
 mod probed;
 mod server_connection_budget_exceeded;
-pub(crate) use server_connection_budget_exceeded::limit_for as server_limit;
 mod smtp_auth_disabled;
 mod smtp_port_25;
 mod syntax_error;

@@ -2,7 +2,7 @@
 //! connections to one server than it allows.
 
 use crate::diagnostic::Diagnostic;
-use crate::model::budget::{group_by_server, LimitSource, ServerLimit, Share};
+use crate::model::budget::{group_by_server, LimitSource, Share};
 use crate::model::{Note, Profile};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -49,17 +49,15 @@ impl Rule for ServerConnectionBudgetExceeded {
     fn check_run(&self, shares: &[Share], ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for ((host, protocol, user), group) in group_by_server(shares) {
             let total: i64 = group.iter().map(|c| c.connections).sum();
-            let ServerLimit {
-                value: limit,
-                announced,
-                ..
-            } = limit_for(ctx, host, protocol);
+            let server_limit = ctx.settings.limits.server_limit(host, protocol);
+            let limit = server_limit.value;
             if total <= limit {
                 continue;
             }
-            let source = announced
-                .map(|text| format!(" (announced by the server: \"{text}\")"))
-                .unwrap_or_default();
+            let source = match &server_limit.source {
+                LimitSource::Announced(said) => format!(" (announced by the server: \"{said}\")"),
+                LimitSource::Default | LimitSource::Config => String::new(),
+            };
             let Some(first) = group.first() else { continue };
             let who = if user.is_empty() {
                 String::new()
@@ -106,34 +104,5 @@ impl Rule for ServerConnectionBudgetExceeded {
                 managed_by: None,
             });
         }
-    }
-}
-
-/// The limit a server's total is compared with: its own `[servers."HOST"] connection-limit`
-/// in clientlint.toml, else the per-address limit it announced when probed (the lowest, if
-/// several of its ports did), else `server-connection-limit`.
-pub(crate) fn limit_for(ctx: &Context<'_>, host: &str, protocol: &str) -> ServerLimit {
-    let limits = &ctx.settings.limits;
-    if let Some(&value) = limits.server_limits.get(&host.to_ascii_lowercase()) {
-        return ServerLimit {
-            value,
-            source: LimitSource::Configured,
-            announced: None,
-        };
-    }
-    if let Some(a) = ctx
-        .probed
-        .and_then(|p| p.announced_per_address(host, protocol))
-    {
-        return ServerLimit {
-            value: i64::from(a.limit),
-            source: LimitSource::Announced,
-            announced: Some(a.text),
-        };
-    }
-    ServerLimit {
-        value: limits.server_connection_limit,
-        source: LimitSource::Default,
-        announced: None,
     }
 }
