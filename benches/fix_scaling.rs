@@ -10,49 +10,12 @@
 
 #[path = "support/fleet.rs"]
 mod fleet;
+#[path = "support/usage.rs"]
+mod usage;
+
+use usage::run;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
-
-/// CPU time (user + system), peak RSS (KiB) and wall time of one run of the binary.
-struct Usage {
-    cpu: Duration,
-    peak_kib: i64,
-    wall: Duration,
-    code: i32,
-}
-
-fn run(args: &[&str], root: &Path) -> Option<Usage> {
-    let start = Instant::now();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_clientlint"))
-        .args(args)
-        .arg(root)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .ok()?;
-    let pid = libc::pid_t::try_from(child.id()).ok()?;
-    let mut status = 0;
-    // SAFETY: wait4 writes only into the status and the rusage we pass; the child is ours
-    // and not waited for elsewhere.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: see above.
-    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    if rc != pid {
-        return None;
-    }
-    let wall = start.elapsed();
-    let tv = |t: libc::timeval| {
-        Duration::from_secs(u64::try_from(t.tv_sec).unwrap_or(0))
-            + Duration::from_micros(u64::try_from(t.tv_usec).unwrap_or(0))
-    };
-    Some(Usage {
-        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
-        peak_kib: usage.ru_maxrss,
-        wall,
-        code: libc::WEXITSTATUS(status),
-    })
-}
 
 fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     let _ = std::fs::remove_dir_all(to);

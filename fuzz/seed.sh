@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 F=../fixtures
 rm -rf corpus && mkdir -p corpus
 mk() { mkdir -p "corpus/$1"; }
-for t in prefs_js filezilla_xml prf reg profiles_ini clientlint_toml fix_roundtrip probe_replies; do mk "$t"; done
+for t in prefs_js filezilla_xml prf reg profiles_ini winscp clientlint_toml fix_roundtrip probe_replies; do mk "$t"; done
 n=0
 seed() { # target file [prefix-byte-in-octal]
   n=$((n+1))
@@ -20,7 +20,8 @@ find $F -type f \( -name '*.xml' -o -name '*.example' \) | while read -r f; do
 done
 find $F -type f \( -iname '*.prf' \) | while read -r f; do seed prf "$f"; seed fix_roundtrip "$f" 003; done
 find $F -type f \( -iname '*.reg' \) | while read -r f; do seed reg "$f"; seed fix_roundtrip "$f" 004; done
-find $F -type f -iname '*.ini' | while read -r f; do seed profiles_ini "$f"; seed prf "$f"; done
+find $F -type f -iname '*.ini' | while read -r f; do seed profiles_ini "$f"; seed prf "$f"; seed winscp "$f" 000; done
+find $F -type f -iname '*.reg' | while read -r f; do seed winscp "$f" 001; done
 find .. -maxdepth 3 -name '*.toml' -path '*fixtures*' | while read -r f; do seed clientlint_toml "$f"; done
 find ../tests ../docs -name '*.toml' 2>/dev/null | while read -r f; do seed clientlint_toml "$f"; done
 printf 'max-connections = 2\nselect = ["smtp-port-25"]\n[severity]\nsmtp-port-25 = "error"\n[servers."imap.example.com"]\nconnection-limit = 4\n[per-path-ignores]\n"**/user.js" = ["poll-interval-too-short"]\n' > corpus/clientlint_toml/handmade

@@ -10,6 +10,7 @@ use clap::Parser;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use clientlint::cli::{run, Cli, ExitStatus};
+use clientlint::escape::terminal;
 use clientlint::settings::file::{render_error, ConfigError};
 
 /// `mi_option_purge_delay` in mimalloc v3's `mimalloc.h` (libmimalloc-sys does not name
@@ -48,9 +49,9 @@ fn main() -> ExitCode {
                 eprint!("{}", render_error(config_error));
                 return ExitCode::from(ExitStatus::Error.code());
             }
-            eprintln!("clientlint failed: {e}");
+            eprintln!("clientlint failed: {}", terminal(&e.to_string()));
             for cause in e.chain().skip(1) {
-                eprintln!("  cause: {cause}");
+                eprintln!("  cause: {}", terminal(&cause.to_string()));
             }
             ExitCode::from(ExitStatus::Error.code())
         }

@@ -1,15 +1,19 @@
 //! Is a client running on this profile? The OS-level lock probes that the clients
 //! use to refuse writing while a client holds its profile (it would overwrite the fix when
-//! it exits).
+//! it exits). Lock files are opened through the run's tree; the process probe reads this
+//! machine's `/proc` and is only asked when the run is about this machine.
 
 use std::path::Path;
 
-/// True when another process holds a POSIX (fcntl) write lock on any byte of `path`.
-/// Gecko locks `.parentlock` this way, FileZilla its `lockfile`.
+use crate::tree::Tree;
+
+/// True when another process holds a POSIX (fcntl) write lock on any byte of the regular
+/// file at `path` (opened through `tree`: never a FIFO, never out of the tree). Gecko
+/// locks `.parentlock` this way, FileZilla its `lockfile`.
 #[cfg(unix)]
-pub fn fcntl_lock_held(path: &Path) -> bool {
+pub fn fcntl_lock_held(tree: &Tree, path: &Path) -> bool {
     use std::os::unix::io::AsRawFd;
-    let Ok(file) = std::fs::File::open(path) else {
+    let Ok((file, _)) = tree.open_regular(path) else {
         return false;
     };
     // SAFETY: `flock` is a plain C struct for which all-zero bytes are a valid value, and
@@ -27,8 +31,11 @@ pub fn fcntl_lock_held(path: &Path) -> bool {
 /// On Windows a running client keeps its lock file open without sharing, so opening it
 /// fails with a sharing violation.
 #[cfg(windows)]
-pub fn fcntl_lock_held(path: &Path) -> bool {
+pub fn fcntl_lock_held(tree: &Tree, path: &Path) -> bool {
     const ERROR_SHARING_VIOLATION: i32 = 32;
+    if tree.check(path).is_err() {
+        return false;
+    }
     match std::fs::OpenOptions::new().write(true).open(path) {
         Ok(_) => false,
         Err(e) => e.raw_os_error() == Some(ERROR_SHARING_VIOLATION),
@@ -36,7 +43,7 @@ pub fn fcntl_lock_held(path: &Path) -> bool {
 }
 
 #[cfg(not(any(unix, windows)))]
-pub fn fcntl_lock_held(_path: &Path) -> bool {
+pub fn fcntl_lock_held(_tree: &Tree, _path: &Path) -> bool {
     false
 }
 

@@ -178,6 +178,14 @@ impl SourceFile {
         self.path.display().to_string()
     }
 
+    /// The file name as written ("user.js"), for messages; "" when there is none.
+    pub fn short_name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
     /// The file name, lower-cased, or "" when there is none.
     pub fn file_name_lower(&self) -> String {
         file_name_lower(&self.path)
@@ -259,10 +267,12 @@ impl SourceFile {
         )
     }
 
-    /// The text with every secret span replaced byte for byte by `*`. Lengths and offsets are
-    /// unchanged, so spans drawn on it still point at the right place.
+    /// The text as it may be shown: every secret span replaced byte for byte by `*`, and
+    /// every character that could act on a terminal by `?` ([`crate::escape::source_text`]).
+    /// Lengths, offsets and line ends are unchanged, so spans drawn on it still point at
+    /// the right place.
     pub fn masked_text(&self) -> String {
-        mask_spans(&self.text, &self.secrets)
+        crate::escape::source_text(mask_spans(&self.text, &self.secrets))
     }
 
     /// True when `span` overlaps a byte that was not valid UTF-8.
@@ -275,7 +285,9 @@ impl SourceFile {
     }
 }
 
-/// Replaces every byte of each span by `*`, keeping the text valid UTF-8 and its length.
+/// Replaces every byte of each span by `*`, keeping the text valid UTF-8, its length and its
+/// line structure: a line end inside a secret stays a line end, so what follows is drawn on
+/// its own line.
 pub fn mask_spans(text: &str, spans: &[Span]) -> String {
     if spans.is_empty() {
         return text.to_owned();
@@ -292,7 +304,9 @@ pub fn mask_spans(text: &str, spans: &[Span]) -> String {
             end += 1;
         }
         for b in bytes.iter_mut().take(end).skip(start) {
-            *b = b'*';
+            if *b != b'\n' && *b != b'\r' {
+                *b = b'*';
+            }
         }
     }
     String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
@@ -317,6 +331,12 @@ pub enum ReadError {
         .limit / (1024 * 1024)
     )]
     TooLarge { size: u64, limit: u64 },
+    /// The path, or a link on it, leads out of the tree the run was given.
+    #[error("it leads out of the tree clientlint was given; not followed")]
+    Outside,
+    /// A `/proc`, `/sys` or device file: this machine's state, never configuration.
+    #[error("it is a file of /proc, /sys or /dev; never read")]
+    Pseudo,
 }
 
 impl ReadError {
@@ -329,10 +349,16 @@ impl ReadError {
 /// Reads a configuration file, refusing anything that is not a regular file and anything
 /// over [`MAX_FILE_BYTES`]. On Unix the file is opened non-blocking and checked through
 /// its own handle, so a FIFO swapped in after a `stat` still cannot make the open or the
-/// read wait for a writer.
+/// read wait for a writer. (Runs read through [`crate::tree::Tree::read`], which also
+/// keeps them inside the trees they were given.)
 pub fn read_config_file(path: &Path) -> Result<Vec<u8>, ReadError> {
-    use std::io::Read as _;
     let (file, len) = open_regular(path)?;
+    read_whole(file, len)
+}
+
+/// Reads an open regular file of `len` bytes (by its metadata) whole, up to the cap.
+pub(crate) fn read_whole(file: std::fs::File, len: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read as _;
     if len > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge {
             size: len,
@@ -353,11 +379,9 @@ pub fn read_config_file(path: &Path) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
-/// Reads at most the first `len` bytes of a regular file, for recognising it by content
-/// (whatever its size: an oversized file is reported when it is read in full).
-pub fn read_config_head(path: &Path, len: u64) -> Result<Vec<u8>, ReadError> {
+/// Reads at most the first `len` bytes of an open regular file of `size` bytes.
+pub(crate) fn read_head(file: std::fs::File, size: u64, len: u64) -> Result<Vec<u8>, ReadError> {
     use std::io::Read as _;
-    let (file, size) = open_regular(path)?;
     // Sized up front: an empty vector makes read_to_end probe with small reads first
     // (a fleet's discovery made ~5 reads per sniffed file).
     let mut bytes = Vec::with_capacity(usize::try_from(size.min(len)).unwrap_or(0));
@@ -402,6 +426,35 @@ fn decode(bytes: &[u8]) -> (Encoding, String, Vec<usize>, bool) {
     }
     let (text, invalid) = decode_utf8_one_for_one(bytes);
     (Encoding::Utf8, text, invalid, false)
+}
+
+/// UTF-16 without a byte-order mark ("UTF-16LE" or "UTF-16BE"), when the bytes say so
+/// beyond doubt: an even length, and in (up to) the first 512 code units nearly every high
+/// byte NUL and nearly no low byte NUL — the shape of mostly-ASCII text in UTF-16, which
+/// UTF-8 text never has. Such a file is read as UTF-8 (what Windows' readers do with it,
+/// ANSI, is the client's to say).
+pub fn utf16_without_bom(bytes: &[u8]) -> Option<&'static str> {
+    let bom = [&[0xFF, 0xFE][..], &[0xFE, 0xFF], &[0xEF, 0xBB, 0xBF]];
+    if bytes.len() < 4 || bytes.len() % 2 != 0 || bom.iter().any(|b| bytes.starts_with(b)) {
+        return None;
+    }
+    let sample = bytes.get(..bytes.len().min(1024)).unwrap_or(bytes);
+    memchr::memchr(0, sample)?;
+    let pairs = sample.len() / 2;
+    let (mut even_nul, mut odd_nul) = (0usize, 0usize);
+    for pair in sample.chunks_exact(2) {
+        even_nul += usize::from(pair.first() == Some(&0));
+        odd_nul += usize::from(pair.get(1) == Some(&0));
+    }
+    let most = (pairs * 9 / 10).max(1);
+    let few = pairs / 10;
+    if odd_nul >= most && even_nul <= few {
+        Some("UTF-16LE")
+    } else if even_nul >= most && odd_nul <= few {
+        Some("UTF-16BE")
+    } else {
+        None
+    }
 }
 
 /// Decodes UTF-8, replacing each invalid byte by `?` so offsets stay one-for-one.
@@ -583,6 +636,26 @@ mod tests {
         // 'z' is at text offset 5 (a=1, é=2, \r\n=2) and code unit 4.
         assert_eq!(f.original_offset(5), 2 + 2 * 4);
         assert_eq!(Encoding::Utf16LeBom.encode("z"), vec![b'z', 0]);
+    }
+
+    #[test]
+    fn utf16_without_bom_is_told_and_utf8_is_not_taken_for_it() {
+        use super::utf16_without_bom;
+        let le: Vec<u8> = "[Account1]\r\nIMAPPort=143\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(utf16_without_bom(&le), Some("UTF-16LE"));
+        let be: Vec<u8> = "[A]\r\nx=1\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert_eq!(utf16_without_bom(&be), Some("UTF-16BE"));
+        let with_bom: Vec<u8> = [0xFF, 0xFE].into_iter().chain(le.iter().copied()).collect();
+        assert_eq!(utf16_without_bom(&with_bom), None);
+        for utf8 in ["[A]\r\nx=1\r\n", "ab", "é=1\n"] {
+            assert_eq!(utf16_without_bom(utf8.as_bytes()), None, "{utf8:?}");
+        }
     }
 
     #[test]

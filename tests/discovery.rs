@@ -129,6 +129,58 @@ fn windows_home_layout() {
     );
 }
 
+const WINSCP_INI: &str = "fixtures/rules/too-many-transfers/winscp.bad.ini";
+const WINSCP_REG: &str = "fixtures/rules/too-many-transfers/winscp.bad.reg";
+
+#[test]
+fn winscp_ini_in_appdata_virtualstore_and_a_wine_prefix_unverified_for_wine() {
+    let home = tempfile::tempdir().expect("home");
+    let h = home.path();
+    write(&h.join("AppData/Roaming/WinSCP.ini"), WINSCP_INI);
+    write(
+        &h.join("AppData/Local/VirtualStore/Program Files (x86)/WinSCP/WinSCP.ini"),
+        WINSCP_INI,
+    );
+    // Wine's profile layout (unverified for WinSCP itself: it follows from %APPDATA%).
+    write(
+        &h.join(".wine/drive_c/users/alice/AppData/Roaming/WinSCP.ini"),
+        WINSCP_INI,
+    );
+    let found = rel(h, files_found(&["--home", &h.display().to_string()], h));
+    assert_eq!(
+        found,
+        vec![
+            ".wine/drive_c/users/alice/AppData/Roaming/WinSCP.ini",
+            "AppData/Local/VirtualStore/Program Files (x86)/WinSCP/WinSCP.ini",
+            "AppData/Roaming/WinSCP.ini",
+        ]
+    );
+}
+
+#[test]
+fn walked_trees_find_winscp_by_name_and_content_not_other_ini_files() {
+    let tree = tempfile::tempdir().expect("tree");
+    let t = tree.path();
+    // A portable WinSCP next to its exe, a renamed copy, an export, and strangers.
+    write(&t.join("tools/WinSCP/WinSCP.ini"), WINSCP_INI);
+    write(&t.join("backup/winscp-2024.ini"), WINSCP_INI);
+    write(&t.join("backup/sessions.reg"), WINSCP_REG);
+    fs::write(
+        t.join("desktop.ini"),
+        "[.ShellClassInfo]\r\nIconIndex=0\r\n",
+    )
+    .expect("ini");
+    let found = rel(t, files_found(&[&t.display().to_string()], t));
+    assert_eq!(
+        found,
+        vec![
+            "backup/sessions.reg",
+            "backup/winscp-2024.ini",
+            "tools/WinSCP/WinSCP.ini",
+        ]
+    );
+}
+
 #[test]
 fn macos_home_layout() {
     let home = tempfile::tempdir().expect("home");

@@ -156,10 +156,12 @@ fn read_only_file_is_refused_untouched_with_exit_2() {
 #[cfg(unix)]
 #[test]
 fn symlinked_prefs_js_updates_the_target_and_keeps_the_link() {
-    let store = tempfile::tempdir().expect("tempdir");
-    let target = store.path().join("real-prefs.js");
-    fs::write(&target, ACCOUNT).expect("write");
+    // A dotfiles-style link inside the directory given: the target is written, the link
+    // stays a link.
     let profile_dir = tempfile::tempdir().expect("tempdir");
+    let target = profile_dir.path().join("store/real-prefs.js");
+    fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+    fs::write(&target, ACCOUNT).expect("write");
     let link = profile_dir.path().join("prefs.js");
     std::os::unix::fs::symlink(&target, &link).expect("symlink");
     assert_eq!(run_fix(&link).status.code(), Some(0));
@@ -170,6 +172,22 @@ fn symlinked_prefs_js_updates_the_target_and_keeps_the_link() {
     assert!(fs::read_to_string(&target)
         .expect("read")
         .contains("check_time\", 10)"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_file_linking_out_of_its_directory_is_neither_read_nor_written() {
+    let store = tempfile::tempdir().expect("tempdir");
+    let target = store.path().join("real-prefs.js");
+    fs::write(&target, ACCOUNT).expect("write");
+    let profile_dir = tempfile::tempdir().expect("tempdir");
+    let link = profile_dir.path().join("prefs.js");
+    std::os::unix::fs::symlink(&target, &link).expect("symlink");
+    let out = run_fix(&link);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("leads out of the tree"), "{stderr}");
+    assert_eq!(fs::read_to_string(&target).expect("read"), ACCOUNT);
 }
 
 #[cfg(unix)]
@@ -262,6 +280,7 @@ fn a_file_changed_after_reading_is_not_overwritten() {
     let (_dir, prefs) = profile(ACCOUNT.as_bytes());
     fs::write(&prefs, "user_pref(\"changed\", 1);\n").expect("write");
     let err = clientlint::fix::write_file(
+        &clientlint::tree::Tree::host(),
         &prefs,
         ACCOUNT.as_bytes(),
         b"new",
@@ -372,4 +391,42 @@ fn diff_masks_passwords_on_both_sides() {
     let diff = String::from_utf8_lossy(&out.stdout);
     assert!(diff.contains("check_time\", 10)"), "{diff}");
     assert!(!diff.contains("pw-in-context"), "{diff}");
+}
+
+/// JSON (and SARIF) offer a fix only when `--fix --unsafe-fixes` applies it (issue 16, item
+/// 11). Here the insertions would land inside an unterminated comment, which swallows them;
+/// they are not offered, and they no longer keep the good fix of the same pass out.
+#[test]
+fn only_fixes_that_verify_are_published_and_a_bad_one_spoils_no_other() {
+    let text = "user_pref(\"mail.server.server1.type\", \"imap\");\n\
+user_pref(\"mail.server.server1.hostname\", \"imap.example.com\");\n\
+user_pref(\"mail.account.account1.server\", \"server1\");\n\
+user_pref(\"mail.accountmanager.accounts\", \"account1\");\n\
+user_pref(\"mail.server.server1.check_time\", 1);\n\
+/* trailing";
+    let (_dir, prefs) = profile(text.as_bytes());
+    let out = clientlint()
+        .args(["--format", "json"])
+        .arg(&prefs)
+        .output()
+        .expect("runs");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let offered: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| !d["fix"].is_null())
+        .filter_map(|d| d["rule"].as_str())
+        .collect();
+    assert_eq!(offered, ["poll-interval-too-short"]);
+    let out = clientlint()
+        .args(["--fix", "--unsafe-fixes", "--format", "concise"])
+        .arg(&prefs)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Fixed 1 finding in 1 file"), "{stderr}");
+    let after = fs::read_to_string(&prefs).expect("read");
+    assert!(after.contains("check_time\", 10);"), "{after}");
+    assert!(after.ends_with("/* trailing"), "{after}");
 }

@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use clientlint::clients::filezilla::FzFileKind;
-use clientlint::clients::{outlook, thunderbird, Unit};
+use clientlint::clients::{outlook, thunderbird, winscp, Unit};
 use clientlint::report::OutputFormat;
 use clientlint::settings::Settings;
 use clientlint::source::{Files, SourceFile, Span};
@@ -19,6 +19,8 @@ pub enum As {
     ProfilesIni,
     Prf,
     Reg,
+    WinscpIni,
+    WinscpReg,
     FileZilla(FzFileKind),
 }
 
@@ -30,6 +32,8 @@ impl As {
             As::ProfilesIni => "profiles.ini",
             As::Prf => "outlook.prf",
             As::Reg => "outlook.reg",
+            As::WinscpIni => "WinSCP.ini",
+            As::WinscpReg => "winscp.reg",
             As::FileZilla(FzFileKind::Settings) => "fz/filezilla.xml",
             As::FileZilla(FzFileKind::Defaults) => "fz/fzdefaults.xml",
             As::FileZilla(FzFileKind::SiteManager) => "fz/sitemanager.xml",
@@ -40,6 +44,8 @@ impl As {
             As::ProfilesIni => thunderbird::PROFILES_INI,
             As::Prf => outlook::PRF,
             As::Reg => outlook::REG,
+            As::WinscpIni => winscp::INI,
+            As::WinscpReg => winscp::REG,
             As::FileZilla(kind) => kind.format(),
         };
         let unit = clientlint::engine::discover::unit_for(&path, format)
@@ -171,10 +177,7 @@ pub fn probe_replies(bytes: &[u8]) {
     let text = String::from_utf8_lossy(bytes);
     let _ = imap_capabilities(&text);
     let _ = sniff_greeting(&text);
-    let dangerous = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
-    };
+    let dangerous = |c: char| c.is_control() || clientlint::escape::is_unsafe(c);
     for escaped in [escape_server_text(&text), quote_server_text(&text)] {
         assert!(!escaped.chars().any(dangerous), "{escaped:?}");
     }

@@ -342,6 +342,11 @@ pub struct CheckArgs {
     /// when it exits).
     #[arg(long)]
     pub force: bool,
+
+    /// Write a file that has several hard links: it becomes a file of its own, and the
+    /// other names keep the old content. Without it such a file is left untouched.
+    #[arg(long)]
+    pub break_hardlinks: bool,
 }
 
 /// How `clientlint probe` (and `connections --probe`) connects.

@@ -9,6 +9,7 @@ use anyhow::Context as _;
 use super::args::{CheckArgs, ColorChoice, HomeArgs};
 use super::{settings_from, ExitStatus};
 use crate::engine::{self, discover, Mode, Resolved};
+use crate::escape::{self, terminal};
 use crate::fix::WriteOptions;
 use crate::report::{self, OutputFormat, Report};
 use crate::settings::Settings;
@@ -34,7 +35,7 @@ pub(super) fn check(
     let settings = settings_from(args)?;
     let h = &args.homes;
     let discovery = discover::from_args(&args.paths, &h.home, &h.root, h.sysroot.as_deref());
-    let mut tool_error = discovery_messages(&discovery, &args.paths, h, err)?;
+    let mut tool_error = say_discovery(&discovery, &args.paths, h, err)?;
     let format = args.format.unwrap_or(OutputFormat::Text);
     // Only the text reporter draws source lines, and not for --statistics.
     let excerpts = format == OutputFormat::Text && !args.statistics;
@@ -47,8 +48,12 @@ pub(super) fn check(
             options: WriteOptions {
                 backup: args.backup,
                 force: args.force,
+                break_hardlinks: args.break_hardlinks,
             },
         }
+    } else if matches!(format, OutputFormat::Json | OutputFormat::Sarif) && !args.statistics {
+        // These formats publish fixes: offer only those `--fix` would apply.
+        Mode::Publish
     } else {
         Mode::Check
     };
@@ -56,16 +61,30 @@ pub(super) fn check(
     // resolved (and its fixes written), so memory stays flat across a fleet.
     let run = engine::run(&discovery.units, &settings, mode, excerpts);
     for e in &run.read_errors {
-        writeln!(err, "error: {e}")?;
+        writeln!(err, "error: {}", terminal(e))?;
         tool_error = true;
+    }
+    for path in &run.leftovers {
+        writeln!(
+            err,
+            "warning: `{}` is a temporary copy left by an interrupted `clientlint --fix`; it may hold passwords: `--fix` removes it",
+            escape::path(path)
+        )?;
+    }
+    for path in &run.fixed.removed {
+        writeln!(
+            err,
+            "removed `{}`, a temporary copy left by an interrupted `clientlint --fix`",
+            escape::path(path)
+        )?;
     }
     let fixed = &run.fixed;
     for e in &fixed.internal_errors {
-        writeln!(err, "{e}")?;
+        writeln!(err, "{}", terminal(e))?;
         tool_error = true;
     }
     match mode {
-        Mode::Check => {}
+        Mode::Check | Mode::Publish => {}
         Mode::Diff { .. } => {
             write!(out, "{}", fixed.diff)?;
             out.flush().context("could not write the diff")?;
@@ -81,11 +100,12 @@ pub(super) fn check(
             for reason in &fixed.forced {
                 writeln!(
                     err,
-                    "warning: --force: {reason}; the client may overwrite these fixes when it exits"
+                    "warning: --force: {}; the client may overwrite these fixes when it exits",
+                    terminal(reason)
                 )?;
             }
             for e in &fixed.write_errors {
-                writeln!(err, "error: {e}")?;
+                writeln!(err, "error: {}", terminal(&e.to_string()))?;
                 tool_error = true;
             }
             let line = format!(
@@ -109,9 +129,10 @@ pub(super) fn check(
     Ok(exit_status(tool_error, &run.resolved, &settings))
 }
 
-/// Says what discovery could not read or use, and when it found nothing; true when a
-/// path could not be read (a tool error: the check is incomplete).
-pub(super) fn discovery_messages(
+/// What discovery has to say on stderr: errors (true when there was one: exit 2), links
+/// and paths left alone, files that are not configuration, and where nothing was found.
+/// `paths` and `h` are what the command line named.
+pub(super) fn say_discovery(
     discovery: &discover::Discovery,
     paths: &[PathBuf],
     h: &HomeArgs,
@@ -119,14 +140,17 @@ pub(super) fn discovery_messages(
 ) -> anyhow::Result<bool> {
     let mut tool_error = false;
     for e in &discovery.errors {
-        writeln!(err, "error: {e}")?;
+        writeln!(err, "error: {}", terminal(e))?;
         tool_error = true;
+    }
+    for w in &discovery.warnings {
+        writeln!(err, "warning: {}", terminal(w))?;
     }
     for path in &discovery.unsupported {
         writeln!(
             err,
             "warning: `{}` is not a configuration file clientlint reads; skipped",
-            path.display()
+            escape::path(path)
         )?;
     }
     // Machine-wide layers alone (an installed Thunderbird) are no client configuration.
@@ -134,7 +158,7 @@ pub(super) fn discovery_messages(
     if !found_any && paths.is_empty() && discovery.errors.is_empty() {
         writeln!(err, "No client configuration found. Looked in:")?;
         for p in &discovery.searched {
-            writeln!(err, "  {}", p.display())?;
+            writeln!(err, "  {}", escape::path(p))?;
         }
     }
     // Paths were named but hold nothing clientlint reads (an empty or unrelated
@@ -145,7 +169,7 @@ pub(super) fn discovery_messages(
             .iter()
             .chain(&h.home)
             .chain(&h.root)
-            .map(|p| format!("`{}`", p.display()))
+            .map(|p| format!("`{}`", escape::path(p)))
             .collect();
         writeln!(
             err,
@@ -203,6 +227,17 @@ pub(super) fn write_report(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     if let Some(path) = output.output_file {
+        if let Some(input) = report
+            .files
+            .iter()
+            .find(|f| same_file(Path::new(&f.path), path))
+        {
+            anyhow::bail!(
+                "--output-file `{}` is `{}`, a file this run checks; the report was not written over it",
+                escape::path(path),
+                terminal(&input.path)
+            );
+        }
         let mut buf = Vec::new();
         render_to(report, output, false, &mut buf)?;
         std::fs::write(path, buf)
@@ -210,6 +245,23 @@ pub(super) fn write_report(
         return Ok(());
     }
     render_to(report, output, use_color(output.color), out)
+}
+
+/// True when both paths name one existing file (through links, and hard links too).
+fn same_file(a: &Path, b: &Path) -> bool {
+    let (Ok(ma), Ok(mb)) = (std::fs::metadata(a), std::fs::metadata(b)) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        ma.dev() == mb.dev() && ma.ino() == mb.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (ma, mb);
+        std::fs::canonicalize(a).ok() == std::fs::canonicalize(b).ok()
+    }
 }
 
 fn render_to(

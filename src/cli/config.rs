@@ -6,6 +6,29 @@ use anyhow::Context as _;
 
 use super::args::ConfigArgs;
 use super::{resolve_settings, ExitStatus};
+use crate::escape::terminal;
+
+/// A string as a TOML basic string on one line: quoted, with `"`, `\` and every control
+/// character escaped (`\u001B`, `\n`), so the output stays valid TOML and a hostile host
+/// or glob cannot act on the terminal or start a line of its own.
+fn toml_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() || crate::escape::is_unsafe(c) => {
+                out.push_str(&format!("\\u{:04X}", u32::from(c)))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
 
 /// `clientlint config`: the effective settings and where each came from.
 pub(super) fn show(args: &ConfigArgs, out: &mut dyn Write) -> anyhow::Result<ExitStatus> {
@@ -14,11 +37,11 @@ pub(super) fn show(args: &ConfigArgs, out: &mut dyn Write) -> anyhow::Result<Exi
     let origin = |key: &str| {
         s.origins
             .get(key)
-            .cloned()
+            .map(|o| terminal(o).into_owned())
             .unwrap_or_else(|| "default".to_owned())
     };
     match s.origins.get("config-file") {
-        Some(path) => writeln!(out, "# configuration file: {path}")?,
+        Some(path) => writeln!(out, "# configuration file: {}", terminal(path))?,
         None if args.isolated => writeln!(out, "# configuration files ignored (--isolated)")?,
         None => writeln!(out, "# no configuration file found")?,
     }
@@ -29,7 +52,7 @@ pub(super) fn show(args: &ConfigArgs, out: &mut dyn Write) -> anyhow::Result<Exi
     }
     let list = |v: &[String]| {
         v.iter()
-            .map(|r| format!("\"{r}\""))
+            .map(|r| toml_string(r))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -55,7 +78,7 @@ pub(super) fn show(args: &ConfigArgs, out: &mut dyn Write) -> anyhow::Result<Exi
         }
     }
     for (host, limit) in &l.server_limits {
-        writeln!(out, "\n[servers.\"{host}\"]")?;
+        writeln!(out, "\n[servers.{}]", toml_string(host))?;
         writeln!(
             out,
             "connection-limit = {limit}  # {}",
@@ -67,8 +90,8 @@ pub(super) fn show(args: &ConfigArgs, out: &mut dyn Write) -> anyhow::Result<Exi
         for p in &s.per_path_ignores {
             writeln!(
                 out,
-                "\"{}\" = [{}]  # {}",
-                p.glob,
+                "{} = [{}]  # {}",
+                toml_string(&p.glob),
                 list(&p.rules),
                 origin(&format!("per-path-ignores.\"{}\"", p.glob))
             )?;

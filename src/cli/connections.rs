@@ -22,8 +22,11 @@ pub(super) fn show(
     let discovery = discover::from_args(&args.paths, &h.home, &h.root, h.sysroot.as_deref());
     let mut tool_error = false;
     for e in &discovery.errors {
-        writeln!(err, "error: {e}")?;
+        writeln!(err, "error: {}", crate::escape::terminal(e))?;
         tool_error = true;
+    }
+    for w in &discovery.warnings {
+        writeln!(err, "warning: {}", crate::escape::terminal(w))?;
     }
     if args.probe {
         let (_, probed, probe_error) =
@@ -33,7 +36,7 @@ pub(super) fn show(
     }
     let run = engine::run(&discovery.units, &settings, Mode::Check, false);
     for e in &run.read_errors {
-        writeln!(err, "error: {e}")?;
+        writeln!(err, "error: {}", crate::escape::terminal(e))?;
         tool_error = true;
     }
     let locate = |anchor: (FileId, Span)| {

@@ -9,12 +9,13 @@ use anyhow::{bail, Context as _};
 use serde::Serialize;
 
 use super::args::{ProbeArgs, ProbeOptions};
-use super::check::{discovery_messages, write_report, Output};
+use super::check::{say_discovery, write_report, Output};
 use super::{is_rule, resolve_settings, ExitStatus};
 use crate::clients::Unit;
 use crate::engine::probe::{targets, ConfiguredAt, Targets};
 use crate::engine::{self, discover, Mode};
-use crate::probe::{self, escape_server_text, Outcome, Probed, QUOTE_CHARS};
+use crate::escape::terminal;
+use crate::probe::{self, Outcome, Probed, QUOTE_CHARS};
 use crate::report::OutputFormat;
 use crate::rules::{is_probe_rule, Context, ALL};
 use crate::settings::Settings;
@@ -38,7 +39,7 @@ pub(super) fn probe(
     let mut settings = probe_settings(args)?;
     let h = &args.homes;
     let discovery = discover::from_args(&args.paths, &h.home, &h.root, h.sysroot.as_deref());
-    let mut tool_error = discovery_messages(&discovery, &args.paths, h, err)?;
+    let mut tool_error = say_discovery(&discovery, &args.paths, h, err)?;
     if args.list {
         let found = targets(&discovery.units, &settings);
         tool_error |= print_errors(&found.read_errors, err)?;
@@ -146,8 +147,8 @@ pub(super) fn probe_units(
             err,
             "note: not probed: the {} server `{}` at {}:{}: {}",
             n.protocol,
-            escape_server_text(&n.host),
-            escape_server_text(&n.at.path),
+            terminal(&n.host),
+            terminal(&n.at.path),
             n.at.line,
             n.why.describe()
         )?;
@@ -210,11 +211,11 @@ fn json_entries<'a>(found: &'a Targets, probed: &'a Probed) -> Vec<Entry<'a>> {
 
 /// `FTP 127.0.0.1:21, explicit TLS (AUTH TLS)`, the host escaped.
 fn headline(t: &probe::Target) -> String {
-    let host = escape_server_text(&t.host);
+    let host = terminal(&t.host);
     let host = if host.contains(':') && !host.starts_with('[') {
         format!("[{host}]")
     } else {
-        host
+        host.into_owned()
     };
     let mut line = format!(
         "{} {host}:{}, {}",
@@ -241,10 +242,10 @@ fn write_places(at: &[ConfiguredAt], out: &mut dyn Write) -> std::io::Result<()>
         writeln!(
             out,
             "    {}:{} ({}, {})",
-            escape_server_text(&a.path),
+            terminal(&a.path),
             a.line,
             a.client,
-            escape_server_text(&a.account)
+            terminal(&a.account)
         )?;
     }
     Ok(())

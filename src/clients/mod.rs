@@ -6,9 +6,11 @@
 //! Discovery and the engine only ever ask [`CLIENTS`]; adding a client is one folder and
 //! one line in that list (CONTRIBUTING.md).
 
+mod common;
 pub mod filezilla;
 pub mod outlook;
 pub mod thunderbird;
+pub mod winscp;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -17,12 +19,14 @@ use crate::model::{ClientId, Profile};
 use crate::source::{FileId, Files, Span};
 pub use crate::tree::Layout;
 use crate::tree::Tree;
+pub(crate) use common::{nearest_name, overwritten_finding, reg_error_finding};
 
 /// Every client: the only list that names them all.
 pub static CLIENTS: &[&dyn Client] = &[
     &thunderbird::THUNDERBIRD,
     &filezilla::FILEZILLA,
     &outlook::OUTLOOK,
+    &winscp::WINSCP,
 ];
 
 /// A file format a client reads; its name is the `format` of the JSON `files` list.
@@ -126,6 +130,8 @@ pub struct Unit {
     /// policies): reported, never written — only files a user names, or the trees they
     /// give, are fixed.
     pub machine_wide: bool,
+    /// The tree the unit was found in: every read and write of it goes through it.
+    pub tree: Tree,
 }
 
 impl Unit {
@@ -138,7 +144,17 @@ impl Unit {
             shared: Vec::new(),
             absent: Vec::new(),
             machine_wide: false,
+            tree: Tree::host(),
         }
+    }
+
+    /// One unit per file, for a client whose every file is an instance of its own (an
+    /// Outlook PRF or export, a WinSCP.ini).
+    pub fn one_per_file(client: &'static dyn Client, files: Vec<Recognised>) -> Vec<Unit> {
+        files
+            .into_iter()
+            .map(|r| Unit::new(client, r.path.display().to_string(), vec![r.unit_file()]))
+            .collect()
     }
 
     /// The unit's own files' paths, in order.
@@ -227,6 +243,28 @@ pub struct Found {
     pub searched: Vec<PathBuf>,
     /// Files or directories that could not be read (the run is incomplete: exit 2).
     pub errors: Vec<String>,
+    /// Paths left alone on purpose, said on stderr: a profiles.ini entry or a link that
+    /// leads out of the tree the run was given.
+    pub warnings: Vec<String>,
+}
+
+impl Found {
+    /// Says that `path`, where a client looks for a file, is a link that leads out of the
+    /// tree (and so is not read), if it is.
+    pub fn note_if_outside(&mut self, tree: &Tree, path: &Path) {
+        if tree.is_link(path) && matches!(tree.check(path), Err(crate::source::ReadError::Outside))
+        {
+            self.warnings.push(outside_warning(path));
+        }
+    }
+}
+
+/// The warning for a path that leads out of the tree.
+pub fn outside_warning(path: &Path) -> String {
+    format!(
+        "`{}` is a link that leads out of the tree clientlint was given; not followed",
+        path.display()
+    )
 }
 
 /// How much of a file is read to recognise it.

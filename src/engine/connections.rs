@@ -5,6 +5,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::escape::terminal;
 use crate::model::budget::{group_by_server, LimitSource, Share};
 use crate::settings::Settings;
 use crate::source::{FileId, Span};
@@ -122,8 +123,13 @@ pub fn write_text(budgets: &[ServerBudget], out: &mut dyn Write) -> std::io::Res
             .unwrap_or_default();
         writeln!(
             out,
-            "{} {}{user}: {} of {} connections, {verdict}{source}",
-            b.protocol, b.host, b.total, b.limit
+            "{} {}{}: {} of {} connections, {verdict}{}",
+            b.protocol,
+            terminal(&b.host),
+            terminal(&user),
+            b.total,
+            b.limit,
+            terminal(&source)
         )?;
         for c in &b.contributors {
             let poll = c
@@ -137,8 +143,16 @@ pub fn write_text(budgets: &[ServerBudget], out: &mut dyn Write) -> std::io::Res
                 .unwrap_or_default();
             writeln!(
                 out,
-                "  {:>3}  {:<11} {}  [{}{managed}]  {} — {}:{} ({})",
-                c.connections, c.client, c.account, c.why, poll, c.path, c.line, c.profile
+                "  {:>3}  {:<11} {}  [{}{}]  {} — {}:{} ({})",
+                c.connections,
+                c.client,
+                terminal(&c.account),
+                terminal(&c.why),
+                terminal(&managed),
+                poll,
+                terminal(&c.path),
+                c.line,
+                terminal(&c.profile)
             )?;
         }
     }

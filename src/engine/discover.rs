@@ -4,15 +4,18 @@
 //! Discovery knows no client. A named file is offered to every client, which recognises it
 //! by name and first bytes; a walked tree offers each file only to the clients that want
 //! its name; a home is searched by each client in each OS layout. Each client then groups
-//! what it recognised into units. Directory links are never followed and file links only
-//! when their target lies inside the walked tree, so loops cannot happen; FIFOs and devices
-//! are never opened; unreadable entries are reported once and the walk goes on.
+//! what it recognised into units. Everything is looked at through one [`Tree`], which keeps
+//! the run inside what it was given (see `crate::tree`): directory links are never followed
+//! and file links only when they stay inside the tree (one leading out is said, not
+//! followed), so loops cannot happen; FIFOs and devices are never opened; unreadable
+//! entries are reported once and the walk goes on.
 
 use std::path::{Path, PathBuf};
 
 use crate::clients::{
     file_name, Confidence, Found, Home, Layout, Recognised, Seen, Unit, CLIENTS, SNIFF_BYTES,
 };
+use crate::source::ReadError;
 use crate::tree::Tree;
 
 /// The outcome of discovery.
@@ -25,6 +28,8 @@ pub struct Discovery {
     pub unsupported: Vec<PathBuf>,
     /// Places looked at when no path was given.
     pub searched: Vec<PathBuf>,
+    /// Paths left alone on purpose (they lead out of the tree): said, not an error.
+    pub warnings: Vec<String>,
 }
 
 /// Directories that hold mail stores, caches or code, never client configuration: not
@@ -97,6 +102,7 @@ impl<'t> Collector<'t> {
         }
         self.found.searched.append(&mut found.searched);
         self.found.errors.append(&mut found.errors);
+        self.found.warnings.append(&mut found.warnings);
     }
 
     /// A file named on the command line.
@@ -120,7 +126,6 @@ impl<'t> Collector<'t> {
     /// never entered, and mail stores are not descended into. A directory that cannot be
     /// read is reported and the walk goes on.
     fn walk(&mut self, root: &Path) {
-        let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
         let walker = walkdir::WalkDir::new(root)
             .follow_links(false)
             .sort_by_file_name()
@@ -150,10 +155,14 @@ impl<'t> Collector<'t> {
             if file_type.is_symlink() {
                 // Follow a file link only when it stays inside the tree (a dotfiles
                 // repository's user.js, say); never a directory link.
-                let inside = std::fs::canonicalize(path)
-                    .map(|t| t.starts_with(&canonical_root) && t.is_file())
-                    .unwrap_or(false);
-                if !inside {
+                if !self.tree.is_file(path) {
+                    let name = file_name(path);
+                    let wanted = CLIENTS.iter().any(|c| c.wants_when_walking(path, &name));
+                    if wanted && matches!(self.tree.check(path), Err(ReadError::Outside)) {
+                        self.found
+                            .warnings
+                            .push(crate::clients::outside_warning(path));
+                    }
                     continue;
                 }
             } else if !file_type.is_file() {
@@ -219,21 +228,43 @@ impl<'t> Collector<'t> {
         }
         units.sort_by(|a, b| a.paths().cmp(b.paths()));
         units.dedup();
+        for unit in &mut units {
+            unit.tree = tree.clone();
+        }
         Discovery {
             units,
             errors: found.errors,
             unsupported,
             searched: found.searched,
+            warnings: found.warnings,
         }
     }
 }
 
 /// Turns command-line paths into units.
 pub fn from_paths(paths: &[PathBuf]) -> Discovery {
-    let tree = Tree::host();
-    let mut c = Collector::new(&tree);
-    add_paths(&mut c, paths);
-    c.finish()
+    discover(paths, &[], &[])
+}
+
+/// The tree of a run given paths, homes and roots: only beneath each directory named,
+/// and, for a file named, beneath its directory (its profile's siblings are read too).
+pub fn bounded_tree(paths: &[PathBuf], homes: &[PathBuf], roots: &[PathBuf]) -> Tree {
+    let bounds: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| {
+            if p.is_dir() {
+                p.clone()
+            } else {
+                match p.parent() {
+                    Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+                    _ => PathBuf::from("."),
+                }
+            }
+        })
+        .chain(homes.iter().cloned())
+        .chain(roots.iter().cloned())
+        .collect();
+    Tree::bounded(&bounds)
 }
 
 fn add_paths(c: &mut Collector<'_>, paths: &[PathBuf]) {
@@ -264,7 +295,7 @@ fn add_paths(c: &mut Collector<'_>, paths: &[PathBuf]) {
 /// Units for the clients of one home directory — of a mounted image or another user
 /// (`--home`): every OS layout is searched, since an image may come from another system.
 pub fn from_home(home: &Path) -> Discovery {
-    let tree = Tree::host();
+    let tree = Tree::bounded(&[home.to_path_buf()]);
     let mut c = Collector::new(&tree);
     c.home(home, &Layout::ALL);
     c.finish()
@@ -273,7 +304,7 @@ pub fn from_home(home: &Path) -> Discovery {
 /// Units for every home under `root` (`/home`, an image's `Users`): each subdirectory is a
 /// home, in every layout.
 pub fn from_root(root: &Path) -> Discovery {
-    let tree = Tree::host();
+    let tree = Tree::bounded(&[root.to_path_buf()]);
     let mut c = Collector::new(&tree);
     add_root(&mut c, root);
     c.finish()
@@ -415,7 +446,7 @@ pub fn discover(paths: &[PathBuf], homes: &[PathBuf], roots: &[PathBuf]) -> Disc
     if paths.is_empty() && homes.is_empty() && roots.is_empty() {
         return from_default_locations();
     }
-    let tree = Tree::host();
+    let tree = bounded_tree(paths, homes, roots);
     let mut c = Collector::new(&tree);
     add_paths(&mut c, paths);
     for home in homes {

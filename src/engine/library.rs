@@ -14,7 +14,7 @@ use crate::model::Profile;
 use crate::report::{self, FileInfo, OutputFormat};
 use crate::rules::Context;
 use crate::settings::Settings;
-use crate::source::{self, Files, SourceFile, Span};
+use crate::source::{Files, SourceFile, Span};
 
 /// The result of linting a set of units, everything kept.
 #[derive(Debug, Default)]
@@ -87,11 +87,20 @@ fn table_of(files: &Files) -> FileTable {
 pub fn read_files(units: &[Unit]) -> (Files, Vec<String>) {
     use rayon::prelude::*;
     let table = FileTable::of(units);
+    let trees: std::collections::HashMap<&Path, &crate::tree::Tree> = units
+        .iter()
+        .flat_map(|u| u.paths().map(move |p| (p, &u.tree)))
+        .collect();
+    let host = crate::tree::Tree::host();
     let read: Vec<Result<SourceFile, String>> = table
         .paths
         .par_iter()
         .map(|path| {
-            source::read_config_file(path)
+            trees
+                .get(path.as_path())
+                .copied()
+                .unwrap_or(&host)
+                .read(path)
                 .map(|bytes| SourceFile::new(path.as_path(), bytes))
                 .map_err(|e| format!("cannot read `{}`: {e}", path.display()))
         })
@@ -107,14 +116,15 @@ pub fn read_files(units: &[Unit]) -> (Files, Vec<String>) {
     (files, errors)
 }
 
-/// Parses and lints files already read, exactly as `check` does. Diagnostics come out
-/// sorted by (path, offset, rule), so output is deterministic.
+/// Parses and lints files already read, exactly as `check --format json` does: a fix is
+/// offered only when `--fix --unsafe-fixes` would apply it. Diagnostics come out sorted by
+/// (path, offset, rule), so output is deterministic.
 pub fn analyze(units: &[Unit], files: Files, settings: &Settings) -> Analysis {
     let table = table_of(&files);
     let (run, kept) = super::run_on(
         units,
         &Context::of(settings),
-        Mode::Check,
+        Mode::Publish,
         true,
         &table,
         Bytes::Given(&files),
@@ -216,11 +226,11 @@ pub fn write_fixes(
 ) -> (Vec<PathBuf>, Vec<WriteError>) {
     let mut written = Vec::new();
     let mut errors = Vec::new();
+    let host = crate::tree::Tree::host();
     for (path, before, after) in plan.changed() {
-        let lock = units
-            .iter()
-            .find(|u| u.owned_paths().any(|p| p == path))
-            .and_then(Unit::lock_held);
+        let unit = units.iter().find(|u| u.owned_paths().any(|p| p == path));
+        let tree = unit.map(|u| &u.tree).unwrap_or(&host);
+        let lock = unit.and_then(Unit::lock_held);
         if let Some(reason) = lock {
             if !options.force {
                 errors.push(WriteError::Locked {
@@ -230,7 +240,7 @@ pub fn write_fixes(
                 continue;
             }
         }
-        match fix::write_file(path, before, after, options) {
+        match fix::write_file(tree, path, before, after, options) {
             Ok(()) => written.push(path.to_path_buf()),
             Err(e) => errors.push(e),
         }

@@ -10,6 +10,7 @@ pub mod connections;
 pub mod discover;
 pub mod library;
 pub mod probe;
+mod scrub;
 mod unit;
 
 use std::collections::{HashMap, HashSet};
@@ -37,6 +38,10 @@ const BATCH_UNITS: usize = 256;
 pub enum Mode {
     /// Lint only.
     Check,
+    /// Lint, and offer only the fixes `--fix --unsafe-fixes` would apply: each unit with a
+    /// fix is planned as `--fix` plans it, and a fix that does not verify is dropped. For
+    /// the formats that publish fixes (JSON, SARIF).
+    Publish,
     /// Plan the fixes and keep the diff; write nothing.
     Diff { unsafe_fixes: bool },
     /// Plan the fixes and write them; report what is on disk afterwards.
@@ -80,6 +85,8 @@ pub struct Fixed {
     pub write_errors: Vec<WriteError>,
     /// Units written although their client holds its lock (`--force`).
     pub forced: Vec<String>,
+    /// Temporary copies an interrupted `--fix` had left, removed by this one.
+    pub removed: Vec<PathBuf>,
 }
 
 /// A whole run.
@@ -92,6 +99,9 @@ pub struct Run {
     pub anchors: HashMap<(FileId, Span), Place>,
     /// Files that could not be read ("cannot read `path`: reason"), once each.
     pub read_errors: Vec<String>,
+    /// Temporary copies an interrupted `--fix` left next to a unit's files (they may hold
+    /// passwords); `--fix` removes them.
+    pub leftovers: Vec<PathBuf>,
     pub fixed: Fixed,
 }
 
@@ -239,6 +249,7 @@ struct UnitResult {
     findings: Vec<Finding>,
     shares: Vec<(Share, Place)>,
     read_errors: Vec<(FileId, String)>,
+    leftovers: Vec<PathBuf>,
     fixed: Fixed,
     diffs: Vec<(PathBuf, String)>,
     kept: Option<LintedUnit>,
@@ -306,6 +317,8 @@ impl Merged {
             fixed.internal_errors.extend(r.fixed.internal_errors);
             fixed.write_errors.extend(r.fixed.write_errors);
             fixed.forced.extend(r.fixed.forced);
+            fixed.removed.extend(r.fixed.removed);
+            self.out.leftovers.extend(r.leftovers);
             self.diffs.extend(r.diffs);
             self.kept.units.extend(r.kept);
             self.kept.plans.extend(r.plan);
@@ -321,8 +334,33 @@ fn process(job: &Job<'_>, unit: &Unit, mode: Mode, excerpts: bool, keep: bool) -
         read_errors,
         ..UnitResult::default()
     };
+    for leftover in unit::leftover_temps(unit) {
+        match mode {
+            Mode::Fix { .. } => match unit.tree.remove_file(&leftover) {
+                Ok(()) => result.fixed.removed.push(leftover),
+                Err(e) => result.fixed.write_errors.push(WriteError::Io {
+                    path: leftover.display().to_string(),
+                    source: std::io::Error::other(e.to_string()),
+                }),
+            },
+            _ => result.leftovers.push(leftover),
+        }
+    }
     let mut now = match mode {
         Mode::Check => linted,
+        Mode::Publish => {
+            let mut linted = linted;
+            if linted.diagnostics.iter().any(|d| d.fix.is_some()) {
+                let copy = fix::Linted {
+                    files: linted.files.clone(),
+                    diagnostics: linted.diagnostics.clone(),
+                    extra: Model::default(),
+                };
+                let plan = job.plan(unit, copy, true);
+                fix::keep_verified(&mut linted.diagnostics, &linted.files, &plan);
+            }
+            linted
+        }
         Mode::Diff { unsafe_fixes } => {
             let mut plan = job.plan(unit, linted, unsafe_fixes);
             result.fixed.internal_errors = plan.errors.clone();
@@ -382,7 +420,7 @@ fn write(
                 path: path.display().to_string(),
                 reason: reason.clone(),
             }),
-            _ => fix::write_file(path, before, after.bytes(), options),
+            _ => fix::write_file(&unit.tree, path, before, after.bytes(), options),
         };
         match outcome {
             Ok(()) => written.push(path.to_path_buf()),

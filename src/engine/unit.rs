@@ -13,7 +13,7 @@ use crate::probe::Probed;
 use crate::report::FileInfo;
 use crate::rules::{Context, Rule};
 use crate::settings::Settings;
-use crate::source::{self, FileId, Files, SourceFile, Span};
+use crate::source::{FileId, Files, SourceFile, Span};
 
 /// What a unit's lint keeps besides its files and findings.
 #[derive(Debug, Default)]
@@ -104,7 +104,8 @@ impl Job<'_> {
                     .map(|f| Ok(SourceFile::new(f.path.clone(), f.bytes().to_vec()))),
                 Bytes::Disk { shared } if !owned.contains(&path) => shared.get(path).cloned(),
                 Bytes::Disk { .. } => Some(
-                    source::read_config_file(path)
+                    unit.tree
+                        .read(path)
                         .map(|bytes| SourceFile::new(path, bytes))
                         .map_err(|e| format!("cannot read `{}`: {e}", path.display())),
                 ),
@@ -160,6 +161,7 @@ impl Job<'_> {
             .filter_map(|p| self.ids.get(p).copied())
             .collect();
         mark_managed(&profiles, &mut diagnostics);
+        super::scrub::scrub_quoted_secrets(&mut diagnostics, &files);
         // A unit reports what is in its own files: a finding in a file it shares (a
         // machine-wide layer) is the owning unit's, and one about a value no file sets
         // (an artefact's hypothetical account) is nobody's.
@@ -255,12 +257,49 @@ pub(super) fn sorted(mut diagnostics: Vec<Diagnostic>, ranks: &[usize]) -> Vec<D
 /// The machine-wide files of `units`, read once for the whole run.
 pub(super) fn read_shared(units: &[Unit]) -> HashMap<PathBuf, Result<SourceFile, String>> {
     let mut shared = HashMap::new();
-    for f in units.iter().flat_map(|u| &u.shared) {
-        shared.entry(f.path.clone()).or_insert_with(|| {
-            source::read_config_file(&f.path)
-                .map(|bytes| SourceFile::new(f.path.as_path(), bytes))
-                .map_err(|e| format!("cannot read `{}`: {e}", f.path.display()))
-        });
+    for u in units {
+        for f in &u.shared {
+            shared.entry(f.path.clone()).or_insert_with(|| {
+                u.tree
+                    .read(&f.path)
+                    .map(|bytes| SourceFile::new(f.path.as_path(), bytes))
+                    .map_err(|e| format!("cannot read `{}`: {e}", f.path.display()))
+            });
+        }
     }
     shared
+}
+
+/// Temporary copies a killed `--fix` left next to the unit's own files (see
+/// [`crate::fix::write::is_leftover_temp_of`]): one directory listing per directory.
+pub(super) fn leftover_temps(unit: &Unit) -> Vec<PathBuf> {
+    if unit.machine_wide {
+        return Vec::new();
+    }
+    let mut by_dir: std::collections::BTreeMap<&Path, Vec<String>> = Default::default();
+    for path in unit.owned_paths() {
+        if let (Some(dir), Some(name)) = (path.parent(), path.file_name()) {
+            by_dir
+                .entry(dir)
+                .or_default()
+                .push(name.to_string_lossy().into_owned());
+        }
+    }
+    let mut out = Vec::new();
+    for (dir, names) in by_dir {
+        let Ok(files) = unit.tree.files_in(dir) else {
+            continue;
+        };
+        out.extend(files.into_iter().filter(|f| {
+            let candidate = f
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default();
+            candidate.starts_with('.')
+                && names
+                    .iter()
+                    .any(|n| fix::write::is_leftover_temp_of(&candidate, n))
+        }));
+    }
+    out
 }

@@ -10,7 +10,7 @@ pub fn unified(after: &SourceFile, before: &[u8], before_secrets: &[Span]) -> St
     // then, so masked spans line up.
     let mut old = SourceFile::new(after.path.clone(), before.to_vec());
     old.secrets = before_secrets.to_vec();
-    let name = after.display_path();
+    let name = crate::escape::terminal(&after.display_path()).into_owned();
     similar::TextDiff::from_lines(&old.masked_text(), &after.masked_text())
         .unified_diff()
         .context_radius(3)

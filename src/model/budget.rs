@@ -52,7 +52,7 @@ pub struct ServerLimit {
 pub struct Share {
     /// Lower-cased host name.
     pub host: String,
-    /// Protocol family: FTP and SFTP count together (one server, one limit).
+    /// Protocol family: FTP, SFTP and SCP count together (one server, one limit).
     pub protocol: &'static str,
     /// Lower-cased login, "" when unknown.
     pub user: String,
@@ -171,7 +171,7 @@ pub fn group_by_server(shares: &[Share]) -> Vec<(ServerRef<'_>, Vec<&Share>)> {
 
 fn protocol_family(p: Protocol) -> &'static str {
     match p {
-        Protocol::Ftp | Protocol::Sftp => "FTP",
+        Protocol::Ftp | Protocol::Sftp | Protocol::Scp => "FTP",
         other => other.name(),
     }
 }

@@ -45,6 +45,12 @@ pub enum Protocol {
     Nntp,
     Ftp,
     Sftp,
+    /// SCP over SSH (WinSCP).
+    Scp,
+    /// WebDAV over HTTP(S) (WinSCP).
+    WebDav,
+    /// Amazon S3 and compatible object storage over HTTP(S) (WinSCP).
+    S3,
 }
 
 impl Protocol {
@@ -56,6 +62,9 @@ impl Protocol {
             Protocol::Nntp => "NNTP",
             Protocol::Ftp => "FTP",
             Protocol::Sftp => "SFTP",
+            Protocol::Scp => "SCP",
+            Protocol::WebDav => "WebDAV",
+            Protocol::S3 => "S3",
         }
     }
 
@@ -67,7 +76,8 @@ impl Protocol {
             Protocol::Smtp => 587,
             Protocol::Nntp => 119,
             Protocol::Ftp => 21,
-            Protocol::Sftp => 22,
+            Protocol::Sftp | Protocol::Scp => 22,
+            Protocol::WebDav | Protocol::S3 => 80,
         }
     }
 
@@ -79,7 +89,8 @@ impl Protocol {
             Protocol::Smtp => 465,
             Protocol::Nntp => 563,
             Protocol::Ftp => 990,
-            Protocol::Sftp => 22,
+            Protocol::Sftp | Protocol::Scp => 22,
+            Protocol::WebDav | Protocol::S3 => 443,
         }
     }
 
@@ -91,8 +102,15 @@ impl Protocol {
             Protocol::Smtp => (587, Security::StartTls),
             Protocol::Nntp => (563, Security::ImplicitTls),
             Protocol::Ftp => (21, Security::StartTls),
-            Protocol::Sftp => (22, Security::ImplicitTls),
+            Protocol::Sftp | Protocol::Scp => (22, Security::ImplicitTls),
+            Protocol::WebDav | Protocol::S3 => (443, Security::ImplicitTls),
         }
+    }
+
+    /// True for the protocols that run over SSH, whose encryption is not TLS: port and
+    /// TLS-mode rules do not apply to them.
+    pub fn is_ssh(self) -> bool {
+        matches!(self, Protocol::Sftp | Protocol::Scp)
     }
 
     pub fn is_mail(self) -> bool {
@@ -386,6 +404,14 @@ pub struct Server {
     /// Connection timeout in seconds, where the client sets one per server (Outlook
     /// `ServerTimeOut`, WinSCP session `Timeout`).
     pub timeout_seconds: Option<Setting<i64>>,
+    /// Keep-alive commands on this server's idle connections, where the client sets them
+    /// per server (WinSCP `PingType` / `FtpPingType`).
+    pub keepalive: Option<Setting<bool>>,
+    /// For a bookmark ([`Usage::OnDemand`]): what sets it apart from another bookmark of
+    /// the same server and user (its directories). Two bookmarks with the same account and
+    /// the same value are copies of one another; `None` when the client's bookmarks are
+    /// not compared.
+    pub bookmark: Option<String>,
     /// True when the client stores a chosen authentication mechanism, some of which are
     /// insecure by themselves (Thunderbird's `authMethod`); false when it stores only
     /// whether to authenticate (Outlook's `SMTPUseAuth`).
@@ -464,6 +490,8 @@ impl Server {
             poll_enabled: None,
             poll_minutes: None,
             timeout_seconds: None,
+            keepalive: None,
+            bookmark: None,
             auth_is_mechanism: false,
             connections: Connections::Fixed {
                 count: 1,
@@ -585,6 +613,9 @@ pub enum PasswordStorage {
     Plain,
     /// base64: an encoding, not encryption (FileZilla `encoding="base64"`).
     Base64,
+    /// Scrambled with a published, keyless scheme that anyone can reverse (WinSCP's stored
+    /// `Password`: each byte XOR-ed with a constant, keyed only by the user and host names).
+    Obfuscated,
     /// Encrypted with a key the user holds (FileZilla master password `crypt`).
     Encrypted,
 }
@@ -599,6 +630,9 @@ impl PasswordStorage {
         match self {
             PasswordStorage::Plain => "in clear text",
             PasswordStorage::Base64 => "base64-encoded, which anyone can decode",
+            PasswordStorage::Obfuscated => {
+                "only obfuscated, with a published scheme that anyone can reverse without a key"
+            }
             PasswordStorage::Encrypted => "encrypted",
         }
     }
@@ -621,7 +655,8 @@ pub struct Globals {
     /// Most simultaneous transfers (FileZilla `Number of Transfers`, WinSCP
     /// `QueueTransfersLimit`).
     pub transfers: Option<Setting<i64>>,
-    /// Keep-alive commands on idle connections (FileZilla `FTP Keep-alive commands`).
+    /// Keep-alive commands on idle connections for every server (FileZilla `FTP
+    /// Keep-alive commands`).
     pub keepalive: Option<Setting<bool>>,
     /// Connection timeout in seconds for every server (FileZilla `Timeout`).
     pub timeout_seconds: Option<Setting<i64>>,

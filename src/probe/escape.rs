@@ -4,10 +4,11 @@
 /// How many characters of server text a message quotes before cutting it with `…`.
 pub const QUOTE_CHARS: usize = 200;
 
-/// Returns `text` with every control character shown as a visible escape: C0 controls,
-/// DEL and C1 controls as `\xNN` / `\u{NN}` (with `\r`, `\n`, `\t` named), the backslash
-/// itself as `\\` (so an escape in the output is never ambiguous), and the Unicode
-/// bidirectional overrides and isolates as `\u{NNNN}` (they reorder what a terminal draws).
+/// Returns `text` with every character [`crate::escape::is_unsafe`] names, and tab, shown
+/// as a visible escape: C0 controls and DEL as `\xNN` (with `\r`, `\n`, `\t` named), C1
+/// controls, the line separators and the bidirectional marks, overrides and isolates as
+/// `\u{NNNN}`; and the backslash itself as `\\`, so that an escape in the output is never
+/// ambiguous (server text is wholly untrusted; the reporters then leave it as it is).
 ///
 /// The result contains no ESC, CR, LF or other control character, so it cannot start an
 /// ANSI/OSC sequence, forge a line, or issue a CI workflow command at a line start.
@@ -39,13 +40,13 @@ fn push_escaped(out: &mut String, c: char) {
         '\n' => out.push_str("\\n"),
         '\r' => out.push_str("\\r"),
         '\t' => out.push_str("\\t"),
-        '\u{0}'..='\u{1f}' | '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
-        '\u{80}'..='\u{9f}' => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-        // Bidi embeddings/overrides and isolates ("Trojan Source"), and the line and
-        // paragraph separators, which some terminals and viewers treat as newlines.
-        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}' => {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        // What the reporters escape too (crate::escape): C0, DEL and C1 controls, the line
+        // and paragraph separators, the bidirectional marks, embeddings, overrides and
+        // isolates ("Trojan Source").
+        c if crate::escape::is_unsafe(c) && (c as u32) < 0x80 => {
+            out.push_str(&format!("\\x{:02x}", c as u32));
         }
+        c if crate::escape::is_unsafe(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
         _ => out.push(c),
     }
 }
@@ -53,8 +54,7 @@ fn push_escaped(out: &mut String, c: char) {
 /// True when `c` must never appear in escaped output.
 #[cfg(test)]
 fn is_dangerous(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+    c.is_control() || crate::escape::is_unsafe(c)
 }
 
 #[cfg(test)]

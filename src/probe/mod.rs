@@ -104,6 +104,7 @@ impl Security {
     /// How a message names the mode for `protocol`.
     pub fn describe(self, protocol: Protocol) -> &'static str {
         match (self, protocol) {
+            (_, Protocol::Sftp) => "SSH",
             (Security::None, _) => "no TLS",
             (Security::StartTls, Protocol::Ftp) => "explicit TLS (AUTH TLS)",
             (Security::StartTls, Protocol::Pop3) => "STARTTLS (STLS)",

@@ -13,7 +13,7 @@ pub enum Skip {
     /// The client only remembers the server (FileZilla's recent servers), or the entry
     /// stands for the accounts a managing file applies to.
     NotConnected,
-    /// A protocol the probe does not speak (NNTP).
+    /// A protocol the probe does not speak (NNTP, WebDAV, S3).
     Protocol(&'static str),
     /// A port outside 1–65535 (the client drops or rejects it; `invalid-value` says so).
     Port(i64),
@@ -35,7 +35,8 @@ impl Skip {
 ///
 /// The security mode: "STARTTLS if available" (FileZilla protocol 0, Outlook "auto", the
 /// removed Thunderbird mode) is probed as STARTTLS, since that is what the client tries
-/// first; SFTP has none. The authentication method is checked for mail servers only, and
+/// first; SFTP has none, and SCP (WinSCP) is probed as SFTP: both are SSH, and the probe
+/// reads only the SSH banner. The authentication method is checked for mail servers only, and
 /// only when the client stores a mechanism; a client that stores only "authenticate: yes"
 /// (Outlook) is checked for any method.
 pub fn target_of(server: &Server) -> Result<Target, Skip> {
@@ -48,11 +49,14 @@ pub fn target_of(server: &Server) -> Result<Target, Skip> {
     }
     let protocol = match server.protocol {
         model::Protocol::Ftp => Protocol::Ftp,
-        model::Protocol::Sftp => Protocol::Sftp,
+        // SCP runs over SSH too: the same banner tells whether SSH answers.
+        model::Protocol::Sftp | model::Protocol::Scp => Protocol::Sftp,
         model::Protocol::Imap => Protocol::Imap,
         model::Protocol::Pop3 => Protocol::Pop3,
         model::Protocol::Smtp => Protocol::Smtp,
         model::Protocol::Nntp => return Err(Skip::Protocol("NNTP")),
+        model::Protocol::WebDav => return Err(Skip::Protocol("WebDAV")),
+        model::Protocol::S3 => return Err(Skip::Protocol("S3")),
     };
     let port = u16::try_from(server.port.value)
         .ok()

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use crate::escape::terminal;
 use crate::report::Report;
 
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
@@ -9,12 +10,12 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(
             out,
             "{}:{}:{}: {} [{}] {}",
-            report.path_of(f.at.file),
+            terminal(report.path_of(f.at.file)),
             f.at.line,
             f.at.column,
             f.severity.name(),
             f.rule,
-            f.message
+            terminal(&f.message)
         )?;
     }
     Ok(())

@@ -5,18 +5,24 @@
 use std::io::Write;
 
 use crate::diagnostic::Severity;
+use crate::escape::terminal;
 use crate::report::Report;
 
-/// Escapes a message (the part after `::`).
-fn escape_data(s: &str) -> String {
+/// Escapes a message (the part after `::`) by the Actions rules. Text from files goes
+/// through [`terminal`] first: the log viewer interprets escape sequences, and a newline of
+/// a value must not become a line of the message.
+pub fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
-/// Escapes a property value (`file=`, `title=`).
-fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+/// Escapes a property value (`file=`, `title=`), which comes from a path: made visible,
+/// then escaped by the Actions rules.
+pub fn escape_property(s: &str) -> String {
+    escape_data(&terminal(s))
+        .replace(':', "%3A")
+        .replace(',', "%2C")
 }
 
 fn relative(path: &str) -> String {
@@ -40,10 +46,10 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
-        let mut message = f.message.to_string();
+        let mut message = terminal(&f.message).into_owned();
         if let Some(help) = &f.help {
             message.push('\n');
-            message.push_str(help);
+            message.push_str(&terminal(help));
         }
         writeln!(
             out,
@@ -64,5 +70,10 @@ mod tests {
     fn escapes_newlines_percent_and_property_separators() {
         assert_eq!(escape_data("a\nb%c\r"), "a%0Ab%25c%0D");
         assert_eq!(escape_property("x:y,z"), "x%3Ay%2Cz");
+        // A path with a newline cannot end the command and start another.
+        assert_eq!(
+            escape_property("a\n::error title=x::y"),
+            "a\\n%3A%3Aerror title=x%3A%3Ay"
+        );
     }
 }

@@ -269,6 +269,32 @@ struct Segment {
     /// 0-based line number of the segment's first line.
     first_line: usize,
     text: String,
+    /// Where each line of `text` starts (relative to it), so a span's lines are found
+    /// by a binary search, not a scan from the top: drawing findings on neighbouring
+    /// lines of one long file stays linear.
+    line_starts: Vec<usize>,
+}
+
+impl Segment {
+    fn new(offset: usize, first_line: usize, text: String) -> Segment {
+        let line_starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .filter(|&i| i < text.len() || i == 0)
+            .collect();
+        Segment {
+            offset,
+            first_line,
+            text,
+            line_starts,
+        }
+    }
+
+    /// The index of the line holding text offset `at` (relative).
+    fn line_of(&self, at: usize) -> usize {
+        self.line_starts
+            .partition_point(|&s| s <= at)
+            .saturating_sub(1)
+    }
 }
 
 impl Excerpt {
@@ -309,10 +335,12 @@ impl Excerpt {
         let masked = file.masked_text();
         let segments = merged
             .into_iter()
-            .map(|r| Segment {
-                offset: r.start,
-                first_line: file.line_col(r.start).0 - 1,
-                text: masked.get(r.start..r.end).unwrap_or("").to_owned(),
+            .map(|r| {
+                Segment::new(
+                    r.start,
+                    file.line_col(r.start).0 - 1,
+                    masked.get(r.start..r.end).unwrap_or("").to_owned(),
+                )
             })
             .collect();
         Excerpt { segments }
@@ -363,14 +391,27 @@ impl Excerpt {
                 _ => merged.push(seg),
             }
         }
-        self.segments = merged;
+        self.segments = merged
+            .into_iter()
+            .map(|s| Segment::new(s.offset, s.first_line, s.text))
+            .collect();
     }
 
-    /// The segment holding all of `span`, with the segment's text offset and first line.
-    pub fn lookup(&self, span: Span) -> Option<(&str, usize, usize)> {
+    /// The lines around `span` (at least `before` lines before its first line and `after`
+    /// after its last, where the excerpt has them), with their text offset and 0-based
+    /// first line: what miette reads to draw `span`, found without scanning the excerpt.
+    pub fn lookup(&self, span: Span, before: usize, after: usize) -> Option<(&str, usize, usize)> {
         let i = self.segments.partition_point(|s| s.offset <= span.start);
         let s = self.segments.get(i.checked_sub(1)?)?;
-        (span.end <= s.offset + s.text.len()).then_some((s.text.as_str(), s.offset, s.first_line))
+        if span.end > s.offset + s.text.len() {
+            return None;
+        }
+        let first = s.line_of(span.start - s.offset).saturating_sub(before + 1);
+        let last = s.line_of(span.end - s.offset) + after + 2;
+        let from = s.line_starts.get(first).copied().unwrap_or(0);
+        let to = s.line_starts.get(last).copied().unwrap_or(s.text.len());
+        let text = s.text.get(from..to)?;
+        Some((text, s.offset + from, s.first_line + first))
     }
 }
 

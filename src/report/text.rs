@@ -14,6 +14,7 @@ use miette::{
 };
 
 use crate::diagnostic::{Applicability, Severity};
+use crate::escape::terminal;
 use crate::report::{plural, Excerpt, Finding, Place, Report};
 use crate::source::{FileId, Span};
 
@@ -28,9 +29,10 @@ pub struct TextOptions {
 
 /// A file's masked excerpt as miette reads it: offsets and line numbers are the file's,
 /// and a read outside the excerpt fails (the diagnostic is then printed on one line).
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct ExcerptSource<'r> {
-    name: &'r str,
+    /// The path, escaped for the terminal.
+    name: String,
     excerpt: &'r Excerpt,
 }
 
@@ -44,13 +46,13 @@ impl SourceCode for ExcerptSource<'_> {
         let wanted = Span::new(span.offset(), span.offset() + span.len());
         let (text, offset, first_line) = self
             .excerpt
-            .lookup(wanted)
+            .lookup(wanted, context_lines_before, context_lines_after)
             .ok_or(MietteError::OutOfBounds)?;
         let local = SourceSpan::new((wanted.start - offset).into(), wanted.len());
         let inner = text.read_span(&local, context_lines_before, context_lines_after)?;
         let inner_span = *inner.span();
         Ok(Box::new(MietteSpanContents::new_named(
-            self.name.to_owned(),
+            self.name.clone(),
             inner.data(),
             SourceSpan::new((inner_span.offset() + offset).into(), inner_span.len()),
             inner.line() + first_line,
@@ -126,14 +128,14 @@ fn miette_severity(s: Severity) -> miette::Severity {
 fn source<'r>(report: &'r Report<'r>, id: FileId) -> ExcerptSource<'r> {
     static EMPTY: Excerpt = Excerpt::empty();
     ExcerptSource {
-        name: report.path_of(id),
+        name: terminal(report.path_of(id)).into_owned(),
         excerpt: report.files.get(id).map(|f| &f.excerpt).unwrap_or(&EMPTY),
     }
 }
 
 fn labeled(span: Span, text: &str) -> LabeledSpan {
     LabeledSpan::new_with_span(
-        (!text.is_empty()).then(|| text.to_owned()),
+        (!text.is_empty()).then(|| terminal(text).into_owned()),
         SourceSpan::from(span.start..span.end),
     )
 }
@@ -143,7 +145,7 @@ fn too_long_to_draw(report: &Report<'_>, place: &Place) -> Option<String> {
     (!place.drawable).then(|| {
         format!(
             "{}:{}:{}",
-            report.path_of(place.file),
+            terminal(report.path_of(place.file)),
             place.line,
             place.column
         )
@@ -183,8 +185,11 @@ fn drawn<'r>(f: &Finding, report: &'r Report<'r>) -> Drawn<'r> {
             labels.push(labeled(note.at.span, &note.text));
         } else {
             let (message, labels) = match note_undrawable {
-                Some(at) => (format!("{} (at {at})", note.text), Vec::new()),
-                None => (note.text.to_string(), vec![labeled(note.at.span, "")]),
+                Some(at) => (format!("{} (at {at})", terminal(&note.text)), Vec::new()),
+                None => (
+                    terminal(&note.text).into_owned(),
+                    vec![labeled(note.at.span, "")],
+                ),
             };
             related.push(Drawn {
                 message,
@@ -197,21 +202,24 @@ fn drawn<'r>(f: &Finding, report: &'r Report<'r>) -> Drawn<'r> {
             });
         }
     }
-    let mut help = f.help.as_deref().map(str::to_owned);
+    let mut help = f.help.as_deref().map(|h| terminal(h).into_owned());
     if let Some(fix) = &f.fix {
         let how = match fix.applicability {
             Applicability::Safe => "--fix",
             Applicability::Unsafe => "--unsafe-fixes",
         };
-        let line = format!("fix ({how}): {}", fix.description);
+        let line = format!("fix ({how}): {}", terminal(&fix.description));
         help = Some(match help {
             Some(h) => format!("{h}\n{line}"),
             None => line,
         });
     }
     let message = match undrawable {
-        Some(at) => format!("{} (at {at}; the line is too long to draw)", f.message),
-        None => f.message.to_string(),
+        Some(at) => format!(
+            "{} (at {at}; the line is too long to draw)",
+            terminal(&f.message)
+        ),
+        None => terminal(&f.message).into_owned(),
     };
     Drawn {
         message,
@@ -245,8 +253,8 @@ pub fn write(
         {
             rendered = format!(
                 "{}: {} [{}]\n",
-                report.path_of(f.at.file),
-                f.message,
+                terminal(report.path_of(f.at.file)),
+                terminal(&f.message),
                 f.rule
             );
         }

@@ -10,8 +10,10 @@ declare_rule! {
     /// ## What it does
     /// Flags a server and user that one client profile configures twice as an account it
     /// connects to on its own: two Thunderbird accounts on the same IMAP server and login,
-    /// two Outlook accounts for one mailbox. FileZilla sites are bookmarks (several for one
-    /// server, per remote directory, are normal) and are not flagged.
+    /// two Outlook accounts for one mailbox. Sites are bookmarks (several for one server,
+    /// per remote directory, are normal): FileZilla's are not flagged, and WinSCP's only
+    /// when two are copies, with the same protocol, host, port, user, and local and remote
+    /// directories.
     ///
     /// ## Why is this bad?
     /// Each copy polls and holds its own connections, so the mailbox or FTP account gets
@@ -20,7 +22,9 @@ declare_rule! {
     /// password.
     ///
     /// ## Example
-    /// `account1` and `account3` both use `imap.example.com` as `alice`.
+    /// `account1` and `account3` both use `imap.example.com` as `alice`; WinSCP sites
+    /// `Web server` and `Backup/Web server` both open `/var/www` on `sftp.example.com` as
+    /// `alice`.
     ///
     /// ## Fix
     /// None: which copy to keep (and its folders and filters) is the user's decision.
@@ -31,15 +35,21 @@ declare_rule! {
     }
 }
 
+/// Role, protocol, host, user, and for a bookmark its port and what it opens.
+type Key = (bool, &'static str, String, String, Option<(i64, String)>);
+
 impl Rule for DuplicateAccount {
     fn check(&self, profile: &Profile, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let mut seen: BTreeMap<(bool, &'static str, String, String), usize> = BTreeMap::new();
+        let mut seen: BTreeMap<Key, usize> = BTreeMap::new();
         for (i, server) in profile.servers.iter().enumerate() {
-            // FileZilla sites are bookmarks: several for one server (say, per remote
-            // directory) are normal and open nothing by themselves.
-            if server.usage != Usage::Always {
-                continue;
-            }
+            // Bookmarks: several for one server (say, per remote directory) are normal and
+            // open nothing by themselves. Only copies (the same `bookmark`) are one account
+            // configured twice.
+            let bookmark = match (server.usage, &server.bookmark) {
+                (Usage::Always, _) => None,
+                (Usage::OnDemand, Some(b)) => Some(b.as_str()),
+                _ => continue,
+            };
             let host = server.host_name().trim().to_ascii_lowercase();
             let user = server
                 .user
@@ -49,11 +59,14 @@ impl Rule for DuplicateAccount {
             if host.is_empty() || host.contains('%') {
                 continue;
             }
+            // A bookmark's port is part of what it opens; an account's port is not (two
+            // accounts on one mailbox over different ports are still one mailbox).
             let key = (
                 server.role == Role::Incoming,
                 server.protocol.name(),
                 host.clone(),
                 user.clone(),
+                bookmark.map(|b| (server.port.value, b.to_owned())),
             );
             let Some(&first) = seen.get(&key) else {
                 seen.insert(key, i);

@@ -7,7 +7,8 @@ use crate::rules::{report_findings, Context, Rule};
 declare_rule! {
     /// ## What it does
     /// Reports a key set more than once in the same file, and says which copy the client
-    /// uses: in prefs.js and user.js the last one wins.
+    /// uses: in prefs.js and user.js the last one wins; in a WinSCP.ini the first (as
+    /// Delphi's INI reader finds it); in a `.reg` export the last.
     ///
     /// ## Why is this bad?
     /// Whoever edits the first copy sees no effect. Hand-edited and generated files often

@@ -9,8 +9,11 @@ declare_rule! {
     /// Reports values the client will not use as written: the wrong type (Thunderbird
     /// rejects `check_time` given as a string and keeps the default), an integer outside
     /// the client's range (Thunderbird skips the statement), an unknown enum value (a
-    /// `socketType` of 5), a port outside 1–65535, text that is not valid UTF-8. The
-    /// message says what the client does instead.
+    /// `socketType` of 5), a port outside 1–65535, text that is not valid UTF-8; for
+    /// WinSCP also a number stored as text in a registry export (WinSCP then uses its
+    /// default) and a site `Timeout` of 0, which does not switch the timeout off but makes
+    /// WinSCP give up waiting for the server at once. The message says what the client
+    /// does instead.
     ///
     /// ## Why is this bad?
     /// The setting you see in the file is not the one in effect, so the file misleads

@@ -8,8 +8,12 @@ declare_rule! {
     /// ## What it does
     /// Flags passwords stored so that anyone who can read the file can recover them: in
     /// clear text or base64-encoded (FileZilla `<Pass encoding="base64">`, which is an
-    /// encoding, not encryption), including proxy passwords. Passwords protected by a
-    /// master password are not flagged.
+    /// encoding, not encryption), including proxy passwords; WinSCP's `PasswordPlain`,
+    /// `ProxyPassword`, `TunnelPasswordPlain`, `TunnelPassphrasePlain` and `EncryptKeyPlain`
+    /// (clear) and its `Password` and the other obfuscated forms, which WinSCP scrambles
+    /// with a published scheme keyed only by the user and host names, so they are as
+    /// recoverable as clear text. Passwords protected by a master password (FileZilla's
+    /// `crypt`, WinSCP's `A35D…`) are not flagged.
     /// The password itself is never shown in any output.
     ///
     /// ## Why is this bad?
@@ -21,7 +25,8 @@ declare_rule! {
     /// <Pass encoding="base64">c2VjcmV0</Pass>
     /// ```
     /// Use instead: set a master password in FileZilla (Edit → Settings → Interface →
-    /// Passwords), or do not save passwords (`<Logontype>3</Logontype>`, "ask").
+    /// Passwords), or do not save passwords (`<Logontype>3</Logontype>`, "ask"). In WinSCP:
+    /// Preferences → Security → "Use master password", or do not save the site's password.
     ///
     /// ## Fix
     /// None: re-storing the password needs the client (master password or kiosk mode).

@@ -1,7 +1,7 @@
 //! `port-security-mismatch`: a port and a security mode that cannot work together.
 
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
-use crate::model::{Profile, Protocol, Security, Value};
+use crate::model::{Profile, Security, Value};
 use crate::rules::{describe_server, server_diagnostic, Context, Rule};
 
 /// Ports where the server expects TLS from the first byte.
@@ -46,8 +46,8 @@ declare_rule! {
 impl Rule for PortSecurityMismatch {
     fn check(&self, profile: &Profile, _ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for server in &profile.servers {
-            // SSH has no TLS modes: the port lists below do not apply to SFTP.
-            if server.protocol == Protocol::Sftp {
+            // SSH has no TLS modes: the port lists below do not apply to SFTP or SCP.
+            if server.protocol.is_ssh() {
                 continue;
             }
             let port = server.port.value;

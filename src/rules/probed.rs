@@ -4,8 +4,9 @@
 //! line. Without a probe (`clientlint check`) they report nothing.
 
 use crate::diagnostic::Diagnostic;
+use crate::escape::terminal;
 use crate::model::{Profile, Server};
-use crate::probe::{escape_server_text, target_of, FindingKind, Target};
+use crate::probe::{target_of, FindingKind, Target};
 use crate::rules::{server_diagnostic, Context, RuleMeta};
 use crate::source::{FileId, Span};
 
@@ -72,7 +73,7 @@ fn anchor(at: At, server: &Server) -> (FileId, Span) {
 
 /// `host:port`, an IPv6 address in brackets; escaped (the host comes from a file).
 pub(crate) fn host_port(target: &Target) -> String {
-    let host = escape_server_text(&target.host);
+    let host = terminal(&target.host);
     if host.contains(':') && !host.starts_with('[') {
         format!("[{host}]:{}", target.port)
     } else {
@@ -83,12 +84,12 @@ pub(crate) fn host_port(target: &Target) -> String {
 /// "IMAP with STARTTLS at `mail.example.net:143` of `account1`".
 fn describe(target: &Target, server: &Server) -> String {
     let whose = match &server.account {
-        Some(a) => format!("of `{}`", escape_server_text(a)),
-        None => format!("(`{}`)", escape_server_text(&server.key)),
+        Some(a) => format!("of `{}`", terminal(a)),
+        None => format!("(`{}`)", terminal(&server.key)),
     };
     format!(
         "{} with {} at `{}` {whose}",
-        target.protocol.name(),
+        server.protocol.name(),
         target.security.describe(target.protocol),
         host_port(target)
     )

@@ -9,14 +9,17 @@ use crate::rules::{Context, Rule, RuleMeta};
 declare_rule! {
     /// ## What it does
     /// Adds up the connections that every profile found in one run — every Thunderbird
-    /// profile, FileZilla settings directory, Outlook PRF or registry export — may open at
+    /// profile, FileZilla settings directory, Outlook PRF or registry export, WinSCP.ini or
+    /// WinSCP registry export — may open at
     /// once to the same server (same host and protocol, and the same user where it is
     /// known), and flags servers where the sum is above `server-connection-limit` (default
     /// 8, or the server's own `connection-limit` in clientlint.toml). Each contributor is
     /// listed with its file, line and share: Thunderbird IMAP counts
     /// `max_cached_connections`, POP3 and SMTP one each, FileZilla one browsing connection
     /// plus min(Number of Transfers, site limit), Outlook one per account (a lower bound:
-    /// Outlook has no setting that caps IMAP connections).
+    /// Outlook has no setting that caps IMAP connections), WinSCP one connection per site
+    /// plus `QueueTransfersLimit` for its background queue. Of one profile's bookmarks
+    /// (FileZilla and WinSCP sites) to the same server and user only the largest counts.
     ///
     /// In `clientlint probe` (and `clientlint connections --probe`), a server that states
     /// its per-address limit with its number ("421 Too many connections (8) from this IP")

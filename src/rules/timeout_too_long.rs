@@ -7,7 +7,8 @@ use crate::rules::{describe_server, diagnostic, Context, Rule};
 declare_rule! {
     /// ## What it does
     /// Flags connection timeouts above `ftp-timeout-seconds` (default 60): FileZilla's
-    /// global `Timeout` (default 20), an Outlook account's `ServerTimeOut`. The unit of `ServerTimeOut` is not documented anywhere;
+    /// global `Timeout` (default 20), a WinSCP site's `Timeout` (default 15), an Outlook
+    /// account's `ServerTimeOut`. The unit of `ServerTimeOut` is not documented anywhere;
     /// clientlint reads it as seconds, inferred [INF] from samples that use 60.
     ///
     /// ## Why is this bad?

@@ -7,7 +7,9 @@ use crate::rules::{diagnostic, Context, Rule};
 declare_rule! {
     /// ## What it does
     /// Flags a maximum number of simultaneous transfers above `max-transfers` (default 3):
-    /// FileZilla's `Number of Transfers` (default 2, clamped to 1–10).
+    /// FileZilla's `Number of Transfers` (default 2, clamped to 1–10); WinSCP's
+    /// `QueueTransfersLimit` in `[Configuration\Interface]` (default 2; a negative value
+    /// removes the cap, so the background queue opens a connection for every queued item).
     ///
     /// ## Why is this bad?
     /// Each transfer is a connection of its own, on top of the one each tab uses for
@@ -22,6 +24,16 @@ declare_rule! {
     /// Use instead:
     /// ```xml
     /// <Setting name="Number of Transfers">3</Setting>
+    /// ```
+    ///
+    /// ```ini
+    /// [Configuration\Interface]
+    /// QueueTransfersLimit=-1
+    /// ```
+    /// Use instead:
+    /// ```ini
+    /// [Configuration\Interface]
+    /// QueueTransfersLimit=3
     /// ```
     ///
     /// ## Fix
@@ -39,18 +51,26 @@ impl Rule for TooManyTransfers {
         let Some(t) = &profile.globals.transfers else {
             return;
         };
-        if t.value <= limit {
+        // A negative count is no cap at all (WinSCP's QueueTransfersLimit < 0).
+        if (0..=limit).contains(&t.value) {
             return;
         }
+        let (label, how_many) = if t.value < 0 {
+            ("no limit".to_owned(), "any number of".to_owned())
+        } else {
+            (
+                format!("{} transfers", t.value),
+                format!("up to {}", t.value),
+            )
+        };
         let mut d = diagnostic(
             self,
             profile,
             t.anchor(),
-            format!("{} transfers", t.value),
+            label,
             format!(
-                "{} runs up to {} transfers at once ({}), more than the limit of {limit}: each is a connection of its own",
+                "{} runs {how_many} transfers at once ({}), more than the limit of {limit}: each is a connection of its own",
                 profile.client.display(),
-                t.value,
                 t.provenance()
             ),
         );

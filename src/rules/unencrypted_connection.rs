@@ -8,7 +8,8 @@ declare_rule! {
     /// ## What it does
     /// Flags servers configured with no TLS at all: Thunderbird `socketType`/`try_ssl` 0;
     /// FileZilla protocol 6 ("insecure FTP") or 0 ("TLS if available", which silently
-    /// falls back to plain text).
+    /// falls back to plain text); a WinSCP FTP, WebDAV or S3 site whose `Ftps` is 0 or
+    /// absent (WinSCP has no "TLS if available").
     /// It is an error when a password or token is sent over that connection (normal
     /// password, original login, "any method", OAuth2), and a warning otherwise.
     ///
@@ -37,7 +38,8 @@ declare_rule! {
     /// ## Fix
     /// unsafe: switches to the protocol's recommended secure port and mode (IMAP 993
     /// SSL/TLS, POP3 995 SSL/TLS, SMTP 587 STARTTLS; FTP: protocol 4, explicit TLS, on the
-    /// same port). Unsafe because the server must offer TLS there.
+    /// same port; WinSCP FTP: `Ftps=3`, explicit TLS, on the same port; WinSCP WebDAV and
+    /// S3: `Ftps=1`, HTTPS, on port 443). Unsafe because the server must offer TLS there.
     pub(crate) struct UnencryptedConnection {
         name: "unencrypted-connection",
         severity: Error,

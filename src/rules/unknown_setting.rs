@@ -8,7 +8,8 @@ declare_rule! {
     /// ## What it does
     /// Reports a setting name the client does not know, with the closest known name when
     /// one is near (for example FileZilla's `Number of transfers` for `Number of
-    /// Transfers`: names are case-sensitive).
+    /// Transfers`: names are case-sensitive). For WinSCP only the keys of a stored site
+    /// (`[Sessions\…]`) are checked, against the ones WinSCP reads.
     ///
     /// ## Why is this bad?
     /// The client ignores the setting, so the limit it was meant to set does not apply,

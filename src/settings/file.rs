@@ -171,9 +171,10 @@ pub fn render_error(e: &ConfigError) -> String {
             .with_width(100)
             .with_links(false);
     if handler.render_report(&mut out, e).is_err() {
-        out = e.message.clone();
+        out = crate::escape::terminal(&e.message).into_owned();
     }
-    out
+    // Drawn without colour, so every control character in it came from the file or a path.
+    crate::escape::source_text(out)
 }
 
 /// A configuration file that was read, with its text (for error rendering).

@@ -102,8 +102,9 @@ limits! {
         default: 3,
         range: 1..=10,
         help: "Most simultaneous FTP transfers",
-        doc: "FileZilla `Number of Transfers`, or a site's own connection cap, above it is \
-              reported (too-many-transfers, too-many-site-connections)",
+        doc: "FileZilla `Number of Transfers`, WinSCP `QueueTransfersLimit` (negative: no \
+              cap) or a site's own connection cap above it is reported (too-many-transfers, \
+              too-many-site-connections)",
     }
     /// Thunderbird reads 0 as its default, 5: a fix to 0 would allow more connections.
     MAX_CONNECTIONS => max_connections {

@@ -87,7 +87,10 @@ for d in tests/interop/layers/*/; do
 done
 
 echo; echo "== regedit (Wine $(dpkg-query -W -f '${Version}' wine)): reg import + regedit /E vs the values clientlint read"
-REG_INPUTS=$(ls fixtures/rules/*/outlook*.reg fixtures/corpus/outlook-reg/*.reg tests/interop/cases/*.reg 2>/dev/null)
+# Outlook's and WinSCP's exports (WinSCP itself is a Windows program that no package here
+# ships; docs/interop.md): Wine's regedit must import exactly what clientlint read.
+REG_INPUTS=$(ls fixtures/rules/*/outlook*.reg fixtures/corpus/outlook-reg/*.reg tests/interop/cases/*.reg \
+  fixtures/rules/*/winscp*.reg fixtures/rules/*/winscp*/*/*.reg 2>/dev/null)
 for f in $REG_INPUTS; do
   n=${f#fixtures/rules/}; n=${n#fixtures/}; n=${n#tests/interop/cases/}
   run_case "reg:$n" 180 "$HERE/reg_case.sh" check "$f" "$WORK/reg/$(safe "$n")"

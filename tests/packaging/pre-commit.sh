@@ -80,7 +80,7 @@ expect(hooks["clientlint"]["files"] == hooks["clientlint-fix"]["files"], "both h
 files = re.compile(hooks["clientlint"]["files"])
 read = ["prefs.js", "user.js", "profiles.ini", "policies.json", "company.cfg",
         "defaults/pref/autoconfig.js", "filezilla.xml", "sitemanager.xml",
-        "recentservers.xml", "fzdefaults.xml", "outlook.prf", "outlook.reg"]
+        "recentservers.xml", "fzdefaults.xml", "outlook.prf", "outlook.reg", "WinSCP.ini"]
 stems = {"outlook.prf": ".prf", "outlook.reg": ".reg", "company.cfg": ".cfg",
          "defaults/pref/autoconfig.js": "defaults/pref"}
 for name in read:

@@ -424,9 +424,22 @@ fn fifos_devices_and_symlink_loops_in_a_walked_tree_do_not_hang() {
         "{}",
         r.stdout
     );
-    // Walking skips what is not a regular file, as it skips symlinks: nothing to say.
+    // Walking skips what is not a regular file; links that lead out of the tree (to
+    // /dev here) under a configuration file's name are said, and not followed.
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert_eq!(r.stderr, "");
+    let warned: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(warned.len(), 3, "{}", r.stderr);
+    for (line, name) in warned
+        .iter()
+        .zip(["filezilla.xml", "prefs.js", "recentservers.xml"])
+    {
+        assert!(
+            line.starts_with("warning: `")
+                && line.contains(&format!("devices/{name}`"))
+                && line.ends_with("leads out of the tree clientlint was given; not followed"),
+            "{line}"
+        );
+    }
     // Next to a real FileZilla file, a FIFO under a FileZilla name is reported (the
     // directory's files are read by name), and still never opened.
     std::fs::write(
@@ -443,11 +456,17 @@ fn fifos_devices_and_symlink_loops_in_a_walked_tree_do_not_hang() {
     let r = run(clientlint().args(["--format", "concise"]).arg(root));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert_eq!(
-        r.stderr.trim(),
+        r.stderr.lines().next().unwrap_or(""),
         format!(
             "error: cannot read `{}`: not a regular file",
             fifos.join("filezilla.xml").display()
         )
+    );
+    assert_eq!(
+        r.stderr.lines().count(),
+        4,
+        "and the three links: {}",
+        r.stderr
     );
     assert!(
         r.stdout.contains("[poll-interval-too-short]"),
@@ -531,8 +550,8 @@ fn unreadable_files_and_directories_are_reported_and_the_run_goes_on() {
 }
 
 /// Inputs the fuzz targets crashed on, replayed as those targets read them: the file
-/// name starts with the target's name, and for `filezilla_xml` and `fix_roundtrip` the
-/// first byte picks the format (as in `fuzz/fuzz_targets/`).
+/// name starts with the target's name, and for `filezilla_xml`, `winscp` and
+/// `fix_roundtrip` the first byte picks the format (as in `fuzz/fuzz_targets/`).
 #[test]
 fn fuzz_regressions_replay_cleanly() {
     use super::{Format, FzFileKind};
@@ -560,6 +579,14 @@ fn fuzz_regressions_replay_cleanly() {
             Some("prf") => (Format::Prf, data, false),
             Some("reg") => (Format::Reg, data, false),
             Some("profiles_ini") => (Format::ProfilesIni, data, false),
+            Some("winscp") => match data.split_first() {
+                Some((b, rest)) => (
+                    picked(*b, &[Format::WinscpIni, Format::WinscpReg]),
+                    rest.to_vec(),
+                    true,
+                ),
+                None => continue,
+            },
             Some("filezilla_xml") => match data.split_first() {
                 Some((b, rest)) => (picked(*b, &fz), rest.to_vec(), false),
                 None => continue,

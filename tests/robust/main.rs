@@ -8,6 +8,7 @@
 //! Regressions found by the fuzz targets in `fuzz/` live in `adversarial` too.
 
 mod adversarial;
+mod hostile;
 mod mutations;
 mod redaction;
 mod write_faults;
@@ -17,7 +18,7 @@ use std::time::Duration;
 
 use assert_cmd::Command;
 use clientlint::clients::filezilla::FzFileKind;
-use clientlint::clients::{outlook, thunderbird, Unit};
+use clientlint::clients::{outlook, thunderbird, winscp, Unit};
 use clientlint::engine::discover;
 use clientlint::settings::Settings;
 use clientlint::source::{Files, SourceFile, Span};
@@ -61,16 +62,20 @@ enum Format {
     ProfilesIni,
     Prf,
     Reg,
+    WinscpIni,
+    WinscpReg,
     FileZilla(FzFileKind),
 }
 
 impl Format {
-    const ALL: [Format; 9] = [
+    const ALL: [Format; 11] = [
         Format::PrefsJs,
         Format::DefaultPrefsJs,
         Format::ProfilesIni,
         Format::Prf,
         Format::Reg,
+        Format::WinscpIni,
+        Format::WinscpReg,
         Format::FileZilla(FzFileKind::Defaults),
         Format::FileZilla(FzFileKind::Settings),
         Format::FileZilla(FzFileKind::SiteManager),
@@ -85,6 +90,8 @@ impl Format {
             Format::ProfilesIni => thunderbird::PROFILES_INI,
             Format::Prf => outlook::PRF,
             Format::Reg => outlook::REG,
+            Format::WinscpIni => winscp::INI,
+            Format::WinscpReg => winscp::REG,
             Format::FileZilla(kind) => kind.format(),
         }
     }
@@ -102,6 +109,8 @@ const FORMATS: &[(&str, Format)] = &[
     ("profiles.ini", Format::ProfilesIni),
     ("outlook.prf", Format::Prf),
     ("outlook.reg", Format::Reg),
+    ("WinSCP.ini", Format::WinscpIni),
+    ("winscp.reg", Format::WinscpReg),
     ("filezilla.xml", Format::FileZilla(FzFileKind::Settings)),
     ("fzdefaults.xml", Format::FileZilla(FzFileKind::Defaults)),
     (

@@ -30,6 +30,14 @@ const PLACES: &[&str] = &[
     "RegBroken",
     "PrfImap",
     "PrfSmtp",
+    "WinscpPlain",
+    "WinscpObfuscated",
+    "WinscpProxy",
+    "WinscpTunnel",
+    "WinscpVerifier",
+    "WinscpBroken",
+    "WinscpRegUtf16",
+    "WinscpRegBroken",
 ];
 
 fn password(place: &str) -> String {
@@ -211,6 +219,30 @@ fn plant(root: &Path) {
             ),
         );
     write(&root.join("outlook/profile.prf"), prf);
+
+    // WinSCP: every key that holds a password (in clear, as WinSCP's hex, the master
+    // password's verifier), a line without `=`, in a plain-FTP site; and a registry
+    // export in UTF-16LE with a value Regedit rejects.
+    write(
+        &root.join("winscp/WinSCP.ini"),
+        format!(
+            "[Configuration\\Security]\r\nMasterPasswordVerifier={}\r\n\r\n[Sessions\\Shop]\r\nHostName=ftp.example.com\r\nPortNumber=21\r\nUserName=u\r\nFSProtocol=5\r\nPasswordPlain={}\r\nPassword={}\r\nProxyPassword={}\r\nTunnelPasswordPlain={}\r\nPassword {}\r\n",
+            hex(pw("WinscpVerifier").as_bytes(), "").to_uppercase(),
+            pw("WinscpPlain"),
+            hex(pw("WinscpObfuscated").as_bytes(), "").to_uppercase(),
+            pw("WinscpProxy"),
+            pw("WinscpTunnel"),
+            pw("WinscpBroken"),
+        ),
+    );
+    let winscp_reg = format!(
+        "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_CURRENT_USER\\Software\\Martin Prikryl\\WinSCP 2\\Sessions\\Shop]\r\n\"HostName\"=\"ftp.example.com\"\r\n\"PortNumber\"=dword:00000015\r\n\"FSProtocol\"=dword:00000005\r\n\"Password\"=\"{}\"\r\n\"TunnelPassword\"=\"{}\r\n",
+        pw("WinscpRegUtf16"),
+        pw("WinscpRegBroken"),
+    );
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(utf16le(&winscp_reg));
+    write(&root.join("winscp/winscp.reg"), utf16);
 }
 
 #[test]

@@ -191,3 +191,49 @@ fn a_read_only_directory_fails_cleanly() {
     assert_eq!(std::fs::read_to_string(&prefs).expect("read"), ACCOUNT);
     assert_eq!(names_in(&profile), vec!["prefs.js"]);
 }
+
+/// A WinSCP registry export (UTF-16LE with BOM, CRLF): a copy changed between planning and
+/// writing is refused and left as it is; an untouched copy is written back in its own
+/// encoding and line endings, different only in the fixed value.
+#[test]
+fn a_winscp_reg_export_is_refused_when_changed_and_otherwise_written_in_utf16() {
+    let original =
+        std::fs::read("fixtures/rules/too-many-transfers/winscp.bad.reg").expect("fixture");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let export = dir.path().join("winscp.reg");
+    std::fs::write(&export, &original).expect("write");
+    let discovery = clientlint::engine::discover::from_paths(std::slice::from_ref(&export));
+    let (files, _) = clientlint::read_files(&discovery.units);
+    let settings = clientlint::settings::Settings::default();
+    let plan = clientlint::plan_fixes(&discovery.units, files, &settings, false);
+    assert_eq!(plan.changed().len(), 1, "there is a fix to write");
+    // Another program rewrites one UTF-16 unit of the comment meanwhile.
+    let mut changed = original.clone();
+    let at = changed.len() / 4 * 2;
+    changed[at] ^= 0x01;
+    std::fs::write(&export, &changed).expect("write");
+    let (written, errors) = clientlint::write_fixes(
+        &plan,
+        &discovery.units,
+        clientlint::fix::WriteOptions::default(),
+    );
+    assert!(written.is_empty());
+    assert_eq!(errors.len(), 1);
+    assert_eq!(std::fs::read(&export).expect("read"), changed);
+
+    std::fs::write(&export, &original).expect("write");
+    let r = run(clientlint().arg("--fix").arg(&export));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let fixed = std::fs::read(&export).expect("read");
+    let utf16 = |s: &str| -> Vec<u8> { s.encode_utf16().flat_map(u16::to_le_bytes).collect() };
+    let from = utf16("\"QueueTransfersLimit\"=dword:00000006\r\n");
+    let to = utf16("\"QueueTransfersLimit\"=dword:00000003\r\n");
+    let at = original
+        .windows(from.len())
+        .position(|w| w == from.as_slice())
+        .expect("the value");
+    let mut want = original.clone();
+    want.splice(at..at + from.len(), to);
+    assert_eq!(fixed, want);
+    assert_eq!(names_in(dir.path()), vec!["winscp.reg"]);
+}

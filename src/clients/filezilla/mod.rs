@@ -85,15 +85,17 @@ impl FzFileKind {
 /// now), or, on Linux, a `filezilla` process is running — it rewrites filezilla.xml 15 s
 /// after a change and at exit, which would undo our edits. Which settings directory a
 /// running process uses cannot be told from outside, so any running FileZilla counts.
-pub fn settings_lock(dir: &Path) -> Option<String> {
+pub fn settings_lock(tree: &Tree, dir: &Path) -> Option<String> {
     let lockfile = dir.join("lockfile");
-    if lockfile.is_file() && crate::os::fcntl_lock_held(&lockfile) {
+    if crate::os::fcntl_lock_held(tree, &lockfile) {
         return Some(format!(
             "`{}` is locked: FileZilla is writing its settings",
             lockfile.display()
         ));
     }
-    if crate::os::process_running("filezilla") {
+    // Whether FileZilla runs is this machine's state: asked only about this machine (a
+    // FileZilla running here says nothing about an image or another user's tree).
+    if tree.is_host() && crate::os::process_running("filezilla") {
         return Some(
             "a FileZilla process is running: it rewrites its settings when it exits".to_owned(),
         );
@@ -221,15 +223,16 @@ pub fn parse_file(file: &SourceFile, id: FileId, kind: FzFileKind) -> (ParsedFil
     (parsed, secrets)
 }
 
-/// True when an element holds a secret as its text.
+/// True when an element holds a secret as its text: `<Pass>` and password `<Setting>`s,
+/// and any element or setting whose name carries a credential in any case (`<pass>`,
+/// `Proxy Password`): FileZilla reads names exactly, but a hand-edited file may still hold
+/// a password under a name it ignores, and that name's finding draws the value.
 fn is_secret_element(el: xml::Element<'_>) -> bool {
-    el.name == "Pass"
-        || (el.name == "Setting"
+    crate::secret::is_credential_name(&el.name)
+        || (el.name.eq_ignore_ascii_case("Setting")
             && el
                 .attr("name")
-                .and_then(|a| options::find(a.value))
-                .map(|o| o.secret)
-                .unwrap_or(false))
+                .is_some_and(|a| crate::secret::is_credential_name(a.value)))
 }
 
 fn collect_secrets(el: xml::Element<'_>, out: &mut Vec<Span>) {
@@ -245,21 +248,30 @@ fn collect_secrets(el: xml::Element<'_>, out: &mut Vec<Span>) {
     }
 }
 
-/// Masks from the end of every `<Pass …>` or password `<Setting …>` tag to the next `<`.
+/// For a file that is not well-formed: masks from the end of every start tag that names a
+/// secret (by its element name, or a `<Setting>`'s name) to the next end tag (`</`), so a
+/// password holding a `<` is masked whole.
 fn scan_secrets(text: &str, out: &mut Vec<Span>) {
     for (at, _) in text.match_indices('<') {
-        let tail = text.get(at..).unwrap_or("");
+        let tail = text.get(at + 1..).unwrap_or("");
         let Some(gt) = tail.find('>') else { continue };
         let tag = tail.get(..gt).unwrap_or("");
-        let secret = tag.starts_with("<Pass")
-            || (tag.starts_with("<Setting") && tag.to_ascii_lowercase().contains("password"));
-        if !secret || tag.ends_with('/') {
+        if tag.starts_with('/') || tag.ends_with('/') {
             continue;
         }
-        let start = at + gt + 1;
+        let name_end = tag.find(|c: char| c.is_whitespace()).unwrap_or(tag.len());
+        let name = tag.get(..name_end).unwrap_or("");
+        let setting = name.eq_ignore_ascii_case("Setting")
+            && tag
+                .get(name_end..)
+                .is_some_and(crate::secret::is_credential_name);
+        if !(crate::secret::is_credential_name(name) || setting) {
+            continue;
+        }
+        let start = at + 1 + gt + 1;
         let end = text
             .get(start..)
-            .and_then(|r| r.find('<'))
+            .and_then(|r| r.find("</"))
             .map(|i| start + i)
             .unwrap_or(text.len());
         out.push(Span::new(start, end));
@@ -419,7 +431,7 @@ impl Client for FileZilla {
         unit.files
             .iter()
             .find_map(|f| f.path.parent())
-            .and_then(settings_lock)
+            .and_then(|dir| settings_lock(&unit.tree, dir))
     }
 }
 
@@ -437,6 +449,10 @@ fn dir_files(tree: &Tree, dir: &Path, seen: Seen, found: &mut Found) -> Vec<Reco
         let head = match tree.read_head(&path, SNIFF_BYTES) {
             Ok(b) => b,
             Err(e) if e.is_not_found() => continue,
+            Err(crate::source::ReadError::Outside) => {
+                found.warnings.push(crate::clients::outside_warning(&path));
+                continue;
+            }
             Err(e) => {
                 found
                     .errors

@@ -319,45 +319,14 @@ pub fn find(name: &str) -> Option<Opt> {
     })
 }
 
-/// The known name closest to `name`, when it is close enough to be a typo: a different
-/// case only, or a Levenshtein distance of at most 2 (3 for long names).
+/// The known name closest to `name`, when it is close enough to be a typo (see
+/// [`crate::clients::nearest_name`]).
 pub fn nearest(name: &str) -> Option<&'static str> {
-    let lower = name.to_lowercase();
     let all = CHECKED
         .iter()
         .map(|o| o.name)
         .chain(UNCHECKED.iter().copied());
-    let mut best: Option<(usize, &'static str)> = None;
-    for known in all {
-        let d = if known.to_lowercase() == lower {
-            0
-        } else {
-            levenshtein(&lower, &known.to_lowercase())
-        };
-        if best.map(|(bd, _)| d < bd).unwrap_or(true) {
-            best = Some((d, known));
-        }
-    }
-    let max = if name.chars().count() > 12 { 3 } else { 2 };
-    best.filter(|(d, _)| *d <= max).map(|(_, n)| n)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
-            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
-            let ins = cur.get(j).copied().unwrap_or(0) + 1;
-            if let Some(c) = cur.get_mut(j + 1) {
-                *c = sub.min(del).min(ins);
-            }
-        }
-        prev = cur;
-    }
-    prev.last().copied().unwrap_or(0)
+    crate::clients::nearest_name(name, all)
 }
 
 /// pugixml's `as_int`: skips leading whitespace, takes a sign and a `0x` prefix, stops at

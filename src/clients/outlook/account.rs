@@ -110,11 +110,7 @@ impl<S: Syntax> Account<S> {
     ) -> Self {
         Account {
             file: id,
-            file_name: file
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
+            file_name: file.short_name(),
             eol: file.line_ending.as_str(),
             name,
             anchor,

@@ -66,7 +66,19 @@ impl Client for Outlook {
             if seen == Seen::Walked && !is_reg {
                 return None;
             }
-            REG
+            // A `.reg` export may hold any program's keys: it is surely Outlook's only when
+            // Outlook's profile keys are in it; otherwise a client whose keys it holds is
+            // surer (Outlook still reads it when no client claims it).
+            let all = SourceFile::new("", head.to_vec());
+            let lower = all.text.to_ascii_lowercase();
+            let outlook = lower.contains("\\microsoft\\office\\")
+                || lower.contains("\\windows messaging subsystem\\");
+            let confidence = if outlook {
+                Confidence::Sure
+            } else {
+                Confidence::Guess
+            };
+            return Some((REG, confidence));
         } else {
             let lower = text.to_ascii_lowercase();
             let prf = lower.contains("[internet account list]")
@@ -91,10 +103,7 @@ impl Client for Outlook {
         _machine: Vec<Recognised>,
         _found: &mut Found,
     ) -> Vec<Unit> {
-        files
-            .into_iter()
-            .map(|r| Unit::new(&OUTLOOK, r.path.display().to_string(), vec![r.unit_file()]))
-            .collect()
+        Unit::one_per_file(&OUTLOOK, files)
     }
 
     fn build(&self, unit: &Unit, files: &Files) -> Built {

@@ -23,21 +23,41 @@ pub(super) fn parse(file: &SourceFile) -> ParsedIni {
     ini::parse(&file.text)
 }
 
-/// Masks any value whose key names a password. No published `[AccountN]` block has one
-/// (reference §1.1), but a hand-edited file may; mapping lines (`Password=PT_STRING8,…`)
-/// are property IDs, not secrets.
+/// Masks any value whose key names a credential ([`crate::secret`]). No published
+/// `[AccountN]` block has one (reference §1.1), but a hand-edited file may; mapping lines
+/// (`Password=PT_STRING8,0x6620`) are property IDs, not secrets — told by their whole shape,
+/// so a password that merely begins `pt_` is still masked.
 pub(super) fn secrets(parsed: &ParsedIni) -> Vec<Span> {
     let mut out = Vec::new();
     for s in &parsed.sections {
         for e in &s.entries {
-            let key = e.key.to_ascii_lowercase();
-            let is_mapping = e.value.get(..3).map(|p| p.eq_ignore_ascii_case("PT_")) == Some(true);
-            if key.contains("password") && !is_mapping && !e.value.is_empty() {
+            if crate::secret::is_credential_name(&e.key)
+                && !is_mapping_line(&e.value)
+                && !e.value.is_empty()
+            {
                 out.push(e.value_span);
             }
         }
     }
     out
+}
+
+/// `PT_<TYPE>,0x<hex>`: a line of a mapping section (reference §1.1).
+fn is_mapping_line(value: &str) -> bool {
+    let Some((ty, id)) = value.split_once(',') else {
+        return false;
+    };
+    let ty_ok = ty.len() > 3
+        && ty.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("PT_"))
+        && ty
+            .bytes()
+            .skip(3)
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    let id = id.trim();
+    let hex = id.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("0x"))
+        && id.len() > 2
+        && id.bytes().skip(2).all(|b| b.is_ascii_hexdigit());
+    ty_ok && hex
 }
 
 /// The first section of this name ([INF] as `GetPrivateProfileString` does).
@@ -266,6 +286,25 @@ fn unmapped_help(account: &Account<Prf<'_>>, key: &str) -> String {
 pub(super) fn build_profile(id: FileId, file: &SourceFile, parsed: &ParsedIni) -> Profile {
     let mut profile = Profile::new(super::ID, file.display_path());
     profile.files = vec![id];
+    if let Some(encoding) = crate::source::utf16_without_bom(file.bytes()) {
+        // Windows' profile reader takes a file without a byte-order mark for ANSI (Wine's
+        // PROFILE_DetectTextEncoding, dlls/kernel32/profile.c): every other byte is then a
+        // NUL inside the names, so no section matches and nothing is imported.
+        profile.findings.push(
+            FileFinding::new(
+                FileFindingKind::SyntaxError,
+                id,
+                Span::new(0, 0),
+                "no byte-order mark",
+                format!(
+                    "{} is {encoding} without a byte-order mark: Windows reads such a file as ANSI, so Outlook finds none of its sections and imports nothing",
+                    file.path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+                ),
+            )
+            .help("save it as UTF-16 with a byte-order mark (\"Unicode\") or as ANSI"),
+        );
+        return profile;
+    }
     let list = section(parsed, "Internet Account List");
     report_syntax(id, parsed, list, &mut profile.findings);
     let Some(list) = list else {
@@ -408,9 +447,19 @@ fn report_syntax(
 
 #[cfg(test)]
 mod tests {
-    use super::{build_profile, parse, parse_long};
+    use super::{build_profile, parse, parse_long, secrets};
     use crate::model::{FileFindingKind, Protocol, Security};
     use crate::source::SourceFile;
+
+    #[test]
+    fn a_password_beginning_pt_is_masked_and_mapping_lines_are_not() {
+        let text = "[Account1]\r\nIMAPPassword=pt_secret,0xzz\r\nSMTPPwd=hunter2\r\n[IMAP_I_Mail]\r\nIMAPPassword=PT_UNICODE,0x0101\r\n";
+        let mut f = SourceFile::new("a.prf", text.as_bytes().to_vec());
+        f.secrets = secrets(&parse(&f));
+        let m = f.masked_text();
+        assert!(!m.contains("pt_secret") && !m.contains("hunter2"), "{m}");
+        assert!(m.contains("PT_UNICODE,0x0101"), "{m}");
+    }
 
     const PRF: &str = "[Internet Account List]\r\nAccount1=IMAP_I_Mail\r\n\r\n[Account1]\r\nIMAPServer=imap.example.net\r\nIMAPPort=143\r\nIMAPUseSSL=1\r\nSMTPServer=%smtp%\r\nSMTPUseSSL=1\r\nsmtpport=587\r\nIMAPPort=993\r\n\r\n[IMAP_I_Mail]\r\nAccountType=IMAP\r\nIMAPServer=PT_UNICODE,0x0100\r\nIMAPPort=PT_LONG,0x0104\r\nIMAPUseSSL=PT_LONG,0x0105\r\nSMTPServer=PT_UNICODE,0x0200\r\nSMTPPort=PT_LONG,0x0201\r\nSMTPSecureConnection=PT_LONG,0x020A\r\n";
 

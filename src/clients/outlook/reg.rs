@@ -9,66 +9,28 @@
 //! REG_DWORD. `… Password` values are DPAPI blobs: never decoded, always masked.
 //!
 //! Regedit applies a file top to bottom, so a key that appears twice is merged and the
-//! last copy of a value wins; `[-key]` deletes what came before.
+//! last copy of a value wins; `[-key]` deletes what came before (`syntax::reg::merge`).
 
 use super::account::{Account, Found, Keys, Syntax};
 use super::values::{Writers, REG_WRITERS};
 use crate::model::{FileFinding, FileFindingKind, Profile, Protocol};
 use crate::source::{FileId, SourceFile, Span};
-use crate::syntax::reg::{ParsedReg, RegData, RegErrorKind, RegKey, RegValue};
+use crate::syntax::reg::merge::{self, KeyGroup};
+use crate::syntax::reg::{ParsedReg, RegData, RegValue};
 
 /// The subkey that holds Outlook's internet accounts (reference §2.1).
 const ACCOUNTS_GUID: &str = "9375CFF0413111d3B88A00104B2A6676";
 
-/// True for a value name that holds a password (`IMAP Password`, `SMTP Password`, …).
+/// True for a value name that holds a credential (`IMAP Password`, `SMTP Password`, and
+/// any other [`crate::secret`] name: a hand-made export may hold one under any name).
 fn is_secret_name(name: &str) -> bool {
-    name.to_ascii_lowercase().contains("password")
+    crate::secret::is_credential_name(name)
 }
 
 /// Masks every password value, including one Regedit rejects and the continuation lines
 /// it drops, so no output can show its bytes.
 pub(super) fn secrets(file: &SourceFile, parsed: &ParsedReg) -> Vec<Span> {
-    let mut spans = Vec::new();
-    for key in &parsed.keys {
-        for v in &key.values {
-            if v.name.as_deref().map(is_secret_name).unwrap_or(false) {
-                spans.push(v.data_span);
-                spans.extend(v.orphan_spans.iter().copied());
-            }
-        }
-    }
-    for e in &parsed.errors {
-        if let Some((name, extent)) = &e.value {
-            if is_secret_name(name) {
-                spans.push(*extent);
-            }
-        }
-    }
-    spans
-        .into_iter()
-        .flat_map(|span| line_pieces(&file.text, span))
-        .collect()
-}
-
-/// Splits a span at its line breaks, leaving them out: masking replaces bytes one for one,
-/// and a masked line break would shift every later line in the rendered snippet.
-fn line_pieces(text: &str, span: Span) -> Vec<Span> {
-    let mut out = Vec::new();
-    let mut start = span.start;
-    let body = text.get(span.start..span.end).unwrap_or("");
-    for (i, b) in body.bytes().enumerate() {
-        if b == b'\r' || b == b'\n' {
-            let at = span.start + i;
-            if at > start {
-                out.push(Span::new(start, at));
-            }
-            start = at + 1;
-        }
-    }
-    if span.end > start {
-        out.push(Span::new(start, span.end));
-    }
-    out
+    merge::secret_spans(&file.text, parsed, is_secret_name)
 }
 
 /// `<profile>\<account subkey>` when `path` is an Outlook account key.
@@ -105,7 +67,7 @@ fn is_outlook_policy(path_lower: &str) -> bool {
 
 /// A Group Policy key for Outlook: listed, since policy values override what a user sets,
 /// but not modelled — which values override which account settings is not verified.
-fn policy_finding(id: FileId, g: &Group<'_>) -> Option<FileFinding> {
+fn policy_finding(id: FileId, g: &KeyGroup<'_>) -> Option<FileFinding> {
     let first = g.blocks.first()?;
     let values = g.effective();
     if values.is_empty() {
@@ -128,64 +90,6 @@ fn policy_finding(id: FileId, g: &Group<'_>) -> Option<FileFinding> {
         )
         .help("check these values against the account settings clientlint reports"),
     )
-}
-
-/// One key path with every block that writes it, in file order.
-struct Group<'a> {
-    path_lower: String,
-    blocks: Vec<&'a RegKey>,
-}
-
-impl Group<'_> {
-    /// The values in effect: after the last `[-key]`, later copies replacing earlier.
-    fn effective(&self) -> Vec<&RegValue> {
-        let start = self
-            .blocks
-            .iter()
-            .rposition(|k| k.delete)
-            .map(|i| i + 1)
-            .unwrap_or(0);
-        let mut out: Vec<&RegValue> = Vec::new();
-        for k in self.blocks.iter().skip(start) {
-            for v in &k.values {
-                out.retain(|p| !same_name(p, v));
-                if v.data != RegData::Delete {
-                    out.push(v);
-                }
-            }
-        }
-        out
-    }
-}
-
-fn same_name(a: &RegValue, b: &RegValue) -> bool {
-    match (&a.name, &b.name) {
-        (Some(x), Some(y)) => x.eq_ignore_ascii_case(y),
-        (None, None) => true,
-        _ => false,
-    }
-}
-
-fn groups(parsed: &ParsedReg) -> Vec<Group<'_>> {
-    let mut out: Vec<Group<'_>> = Vec::new();
-    for k in &parsed.keys {
-        // Regedit matches key names case-insensitively and collapses repeated `\`.
-        let lower: String = k
-            .path
-            .split('\\')
-            .filter(|p| !p.is_empty())
-            .collect::<Vec<_>>()
-            .join("\\")
-            .to_ascii_lowercase();
-        match out.iter_mut().find(|g| g.path_lower == lower) {
-            Some(g) => g.blocks.push(k),
-            None => out.push(Group {
-                path_lower: lower,
-                blocks: vec![k],
-            }),
-        }
-    }
-    out
 }
 
 /// The values in effect under one account key.
@@ -289,16 +193,11 @@ pub(super) fn build_profile(id: FileId, file: &SourceFile, parsed: &ParsedReg) -
     let mut profile = Profile::new(super::ID, file.display_path());
     profile.files = vec![id];
     for e in &parsed.errors {
-        let kind = match e.kind {
-            RegErrorKind::Syntax => FileFindingKind::SyntaxError,
-            RegErrorKind::InvalidValue => FileFindingKind::InvalidValue,
-        };
-        profile.findings.push(
-            FileFinding::new(kind, id, e.span, e.label.clone(), e.message.clone())
-                .help("Regedit skips what it cannot read; correct the line"),
-        );
+        profile
+            .findings
+            .push(crate::clients::reg_error_finding(id, e));
     }
-    for g in groups(parsed) {
+    for g in merge::groups(parsed) {
         report_duplicates(id, &g, &mut profile.findings);
         let Some(first) = g.blocks.first() else {
             continue;
@@ -314,12 +213,7 @@ pub(super) fn build_profile(id: FileId, file: &SourceFile, parsed: &ParsedReg) -
         if values.is_empty() {
             continue;
         }
-        let last = g.blocks.last().copied().unwrap_or(first);
-        let insert_at = last
-            .values
-            .last()
-            .map(|v| v.line_span.end)
-            .unwrap_or(last.line_span.end);
+        let insert_at = g.insert_at().unwrap_or(first.line_span.end);
         let reg = Reg { values, insert_at };
         let account = Account::new(id, file, label, first.path_span, reg);
         let incoming = [Protocol::Imap, Protocol::Pop3]
@@ -335,51 +229,12 @@ pub(super) fn build_profile(id: FileId, file: &SourceFile, parsed: &ParsedReg) -
 }
 
 /// The same value written twice for one key: Regedit writes both, the last one stays.
-fn report_duplicates(id: FileId, g: &Group<'_>, out: &mut Vec<FileFinding>) {
-    let start = g
-        .blocks
-        .iter()
-        .rposition(|k| k.delete)
-        .map(|i| i + 1)
-        .unwrap_or(0);
-    let all: Vec<&RegValue> = g
-        .blocks
-        .iter()
-        .skip(start)
-        .flat_map(|k| k.values.iter())
-        .collect();
+fn report_duplicates(id: FileId, g: &KeyGroup<'_>, out: &mut Vec<FileFinding>) {
     let account = g.blocks.first().and_then(|k| account_label(&k.path));
-    for (i, v) in all.iter().enumerate() {
-        if v.data == RegData::Delete {
-            continue;
-        }
-        // Only the first copy of a name that is set again later is reported.
-        let later = all
-            .iter()
-            .skip(i + 1)
-            .find(|w| same_name(v, w) && w.data != RegData::Delete);
-        let earlier = all
-            .iter()
-            .take(i)
-            .any(|w| same_name(v, w) && w.data != RegData::Delete);
-        let Some(later) = later else { continue };
-        if earlier {
-            continue;
-        }
+    for o in g.overwritten() {
         out.push(FileFinding {
             account: account.clone(),
-            ..FileFinding::new(
-                FileFindingKind::DuplicateSetting,
-                id,
-                v.name_span,
-                "overwritten later",
-                format!(
-                    "{} is set more than once for the same key: Regedit applies them in order, so only the last one stays",
-                    v.display_name()
-                ),
-            )
-            .help("delete the copies that do not count")
-            .note(id, later.name_span, "a later value replaces it")
+            ..crate::clients::overwritten_finding(id, &o)
         });
     }
 }

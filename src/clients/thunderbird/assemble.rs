@@ -120,7 +120,7 @@ pub(super) fn build(unit: &Unit, files: &Files) -> Built {
             built.formats.push((id, PROFILES_INI));
             built
                 .profiles
-                .push(super::profiles_ini::build_profile(id, file));
+                .push(super::profiles_ini::build_profile(&unit.tree, id, file));
         }
         return built;
     }

@@ -22,7 +22,7 @@ use crate::clients::{
 };
 
 use crate::model::ClientId;
-use crate::source::{Files, SourceFile, Span};
+use crate::source::{Files, ReadError, SourceFile, Span};
 use crate::syntax::prefs::ParsedPrefs;
 use crate::tree::Tree;
 
@@ -175,7 +175,7 @@ impl Client for Thunderbird {
         tree: &Tree,
         files: Vec<Recognised>,
         machine: Vec<Recognised>,
-        _found: &mut Found,
+        found: &mut Found,
     ) -> Vec<Unit> {
         let mut profiles = ProfileDirs::default();
         let mut units = Vec::new();
@@ -190,9 +190,16 @@ impl Client for Thunderbird {
                     // oversized file is reported when the unit is read.
                     if let Ok(bytes) = tree.read(&r.path) {
                         let text = String::from_utf8_lossy(&bytes);
-                        for entry in profile_dirs(&r.path, &text) {
+                        for entry in profile_dirs(tree, &r.path, &text) {
                             if tree.is_dir(&entry.dir) {
-                                profiles.add_dir(tree, &entry.dir);
+                                profiles.add_dir(tree, &entry.dir, found);
+                            } else if matches!(tree.check(&entry.dir), Err(ReadError::Outside)) {
+                                found.warnings.push(format!(
+                                    "`{}` lists profile `{}` at `{}`, which is out of the tree clientlint was given; not read",
+                                    r.path.display(),
+                                    entry.name,
+                                    entry.dir.display()
+                                ));
                             }
                         }
                     }
@@ -223,7 +230,7 @@ impl Client for Thunderbird {
         (first.format == PREFS_JS)
             .then(|| first.path.parent())
             .flatten()
-            .and_then(profile_lock)
+            .and_then(|dir| profile_lock(&unit.tree, dir))
     }
 }
 
@@ -259,12 +266,14 @@ struct ProfileDirs(BTreeMap<PathBuf, (Option<PathBuf>, Option<PathBuf>)>);
 
 impl ProfileDirs {
     /// A profile directory named by profiles.ini: whichever layers exist.
-    fn add_dir(&mut self, tree: &Tree, dir: &Path) {
+    fn add_dir(&mut self, tree: &Tree, dir: &Path, found: &mut Found) {
         let entry = self.0.entry(dir.to_path_buf()).or_default();
         for (slot, name) in [(&mut entry.0, PREFS), (&mut entry.1, USER)] {
             let path = dir.join(name);
             if tree.is_file(&path) {
                 *slot = Some(path);
+            } else {
+                found.note_if_outside(tree, &path);
             }
         }
     }
@@ -314,12 +323,10 @@ impl ProfileDirs {
 /// Why the profile in `dir` is in use by a running Thunderbird, if it is (reference §1.2):
 /// the old-style `lock` symlink exists (Unix), or `.parentlock` (Unix, macOS) or
 /// `parent.lock` (Windows) is locked by another process.
-pub fn profile_lock(dir: &Path) -> Option<String> {
+pub fn profile_lock(tree: &Tree, dir: &Path) -> Option<String> {
     let symlink = dir.join("lock");
-    if std::fs::symlink_metadata(&symlink)
-        .map(|m| m.file_type().is_symlink())
-        .unwrap_or(false)
-    {
+    // In an image too: a mounted home may be live.
+    if tree.is_link(&symlink) {
         return Some(format!(
             "Thunderbird's lock `{}` exists: Thunderbird is running on this profile (or crashed and left the lock behind)",
             symlink.display()
@@ -327,7 +334,7 @@ pub fn profile_lock(dir: &Path) -> Option<String> {
     }
     for name in [".parentlock", "parent.lock"] {
         let path = dir.join(name);
-        if path.is_file() && crate::os::fcntl_lock_held(&path) {
+        if crate::os::fcntl_lock_held(tree, &path) {
             return Some(format!(
                 "`{}` is locked: Thunderbird is running on this profile",
                 path.display()
@@ -337,26 +344,9 @@ pub fn profile_lock(dir: &Path) -> Option<String> {
     None
 }
 
-/// True when a pref's value is a secret that no output may show: its name contains
-/// "password", "passwd", "token", "secret" or "credential", in any case.
+/// True when a pref's value is a secret that no output may show (see [`crate::secret`]).
 pub fn is_secret_pref(name: &str) -> bool {
-    // One pass over the name, comparing only where a word's first two letters are: this
-    // runs for every pref of every profile, and a fleet has millions.
-    let bytes = name.as_bytes();
-    let word_at = |i: usize, word: &[u8]| {
-        bytes
-            .get(i..i + word.len())
-            .is_some_and(|s| s.eq_ignore_ascii_case(word))
-    };
-    bytes.windows(2).enumerate().any(|(i, pair)| {
-        match [pair[0].to_ascii_lowercase(), pair[1].to_ascii_lowercase()] {
-            [b'p', b'a'] => word_at(i, b"password") || word_at(i, b"passwd"),
-            [b't', b'o'] => word_at(i, b"token"),
-            [b's', b'e'] => word_at(i, b"secret"),
-            [b'c', b'r'] => word_at(i, b"credential"),
-            _ => false,
-        }
-    })
+    crate::secret::is_credential_name(name)
 }
 
 /// True when `path` is in a default prefs directory (`defaults/pref`, or the system's
@@ -376,46 +366,83 @@ fn secrets(file: &SourceFile, parsed: &ParsedPrefs) -> Vec<Span> {
         }
     }
     for err in &parsed.errors {
-        for (name, name_span) in &err.lost {
-            if is_secret_pref(name) {
-                // Mask from after the name to the end of the statement's line or of the
-                // skipped text, whichever comes first.
-                let line_end = file.next_line_start(name_span.end);
-                let end = line_end.min(err.skipped.end.max(name_span.end));
-                out.push(Span::new(name_span.end, end));
-            }
-        }
+        // The statement the error is in starts after the `;` before it.
+        let text = file.text.as_bytes();
+        let from = text
+            .get(..err.skipped.start.min(text.len()))
+            .and_then(|t| memchr::memrchr(b';', t))
+            .map(|i| i + 1)
+            .unwrap_or(0);
+        let names = err.lost.iter().map(|(_, span)| span.start);
+        let from = names.fold(from, usize::min);
+        secrets_in_broken_text(&file.text, Span::new(from, err.skipped.end), &mut out);
     }
     out
 }
 
+/// Masks, in text a syntax error made unreadable, everything after a string that names a
+/// secret up to the end of its statement (`;`) or of the text: the value may be on the next
+/// line, after a doubled parenthesis, or anywhere the statement's broken shape puts it.
+fn secrets_in_broken_text(text: &str, region: Span, out: &mut Vec<Span>) {
+    let bytes = text.as_bytes();
+    let end = region.end.min(bytes.len());
+    let mut i = region.start;
+    while i < end {
+        match bytes.get(i) {
+            Some(&q @ (b'"' | b'\'')) => {
+                let content_start = i + 1;
+                let mut j = content_start;
+                while j < end && bytes.get(j) != Some(&q) {
+                    j += if bytes.get(j) == Some(&b'\\') { 2 } else { 1 };
+                }
+                let content = text.get(content_start..j.min(end)).unwrap_or("");
+                i = (j + 1).min(end);
+                if is_secret_pref(content) {
+                    let stop = bytes
+                        .get(i..end)
+                        .and_then(|t| memchr::memchr(b';', t))
+                        .map(|k| i + k)
+                        .unwrap_or(end);
+                    out.push(Span::new(i, stop));
+                    i = stop;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::is_secret_pref;
+    use super::secrets;
+    use crate::source::SourceFile;
+    use crate::syntax::prefs;
+
+    fn masked(text: &str) -> String {
+        let mut file = SourceFile::new("prefs.js", text.as_bytes().to_vec());
+        file.secrets = secrets(&file, &prefs::parse(&file, prefs::PrefFileKind::User));
+        file.masked_text()
+    }
 
     #[test]
-    fn secret_pref_names_are_found_in_any_case_and_position() {
-        for name in [
-            "mail.server.server1.password",
-            "signon.PASSWORD",
-            "x.passwd",
-            "oauth.Token",
-            "app.clientSecret",
-            "sync.credentials.v2",
-            "password",
-        ] {
-            assert!(is_secret_pref(name), "{name}");
-        }
-        for name in [
-            "mail.server.server1.hostname",
-            "passw",
-            "toke",
-            "secre",
-            "credentia",
-            "",
-            "pppppassworx",
-        ] {
-            assert!(!is_secret_pref(name), "{name}");
-        }
+    fn a_password_in_a_broken_statement_is_masked_wherever_it_is() {
+        // The value on the line after the name, in a statement with a syntax error.
+        let m = masked("user_pref(\"mail.smtpserver.smtp1.password\",\n  \"hunter2\" x);\nuser_pref(\"a\", 1);\n");
+        assert!(!m.contains("hunter2"), "{m}");
+        assert_eq!(m.lines().count(), 3, "line structure kept: {m}");
+        assert!(
+            m.contains("user_pref(\"a\", 1);"),
+            "the next statement is shown: {m}"
+        );
+        // A doubled parenthesis.
+        let m = masked("user_pref((\"x.password\", \"hunter2\"));\n");
+        assert!(!m.contains("hunter2"), "{m}");
+        // An OAuth refresh token, in a statement cut off at the end of the file.
+        let m = masked("user_pref(\"mail.server.server1.oauth2.refresh_token\", \"tok3n\"");
+        assert!(!m.contains("tok3n"), "{m}");
+        // Names that only mention OAuth stay readable.
+        let m =
+            masked("user_pref(\"mail.server.server1.oauth2.issuer\", \"accounts.example\" x;\n");
+        assert!(m.contains("accounts.example"), "{m}");
     }
 }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::model::{FileFinding, FileFindingKind, Profile};
 use crate::source::{FileId, SourceFile};
 use crate::syntax::ini;
+use crate::tree::Tree;
 
 /// A `[ProfileN]` entry resolved to a directory.
 #[derive(Debug, Clone)]
@@ -18,8 +19,10 @@ pub(crate) struct ProfileEntry {
     pub path_span: crate::source::Span,
 }
 
-/// The profile directories a profiles.ini at `ini_path` lists.
-pub(crate) fn profile_dirs(ini_path: &Path, text: &str) -> Vec<ProfileEntry> {
+/// The profile directories a profiles.ini at `ini_path` lists. An absolute `Path` is the
+/// machine's own: inside an image it is found in the image (the tree decides later whether
+/// it may be read at all).
+pub(crate) fn profile_dirs(tree: &Tree, ini_path: &Path, text: &str) -> Vec<ProfileEntry> {
     let root = ini_path.parent().unwrap_or(Path::new(""));
     let parsed = ini::parse(text);
     parsed
@@ -41,7 +44,7 @@ pub(crate) fn profile_dirs(ini_path: &Path, text: &str) -> Vec<ProfileEntry> {
                     .split('/')
                     .fold(root.to_path_buf(), |acc, part| acc.join(part))
             } else {
-                PathBuf::from(&path.value)
+                tree.configured_path(root, Path::new(&path.value))
             };
             Some(ProfileEntry {
                 name: s.get("Name").map(|n| n.value.clone()).unwrap_or_default(),
@@ -53,7 +56,7 @@ pub(crate) fn profile_dirs(ini_path: &Path, text: &str) -> Vec<ProfileEntry> {
 }
 
 /// The findings of one profiles.ini.
-pub(super) fn build_profile(id: FileId, file: &SourceFile) -> Profile {
+pub(super) fn build_profile(tree: &Tree, id: FileId, file: &SourceFile) -> Profile {
     let mut profile = Profile::new(super::ID, file.display_path());
     profile.files.push(id);
     for err in ini::parse(&file.text).errors {
@@ -68,8 +71,10 @@ pub(super) fn build_profile(id: FileId, file: &SourceFile) -> Profile {
             account: None,
         });
     }
-    for entry in profile_dirs(&file.path, &file.text) {
-        if !entry.dir.is_dir() {
+    for entry in profile_dirs(tree, &file.path, &file.text) {
+        // A directory out of the tree is not looked at (discovery says so); only one
+        // that is not there is the file's problem.
+        if matches!(tree.check(&entry.dir), Err(e) if e.is_not_found()) {
             profile.findings.push(FileFinding {
                 kind: FileFindingKind::InvalidValue,
                 file: id,

@@ -236,6 +236,8 @@ impl Builder<'_> {
             poll_enabled,
             poll_minutes: Some(poll_minutes),
             timeout_seconds: None,
+            keepalive: None,
+            bookmark: None,
             auth_is_mechanism: true,
             connections,
             anchor,
@@ -274,6 +276,8 @@ impl Builder<'_> {
             poll_enabled: None,
             poll_minutes: None,
             timeout_seconds: None,
+            keepalive: None,
+            bookmark: None,
             auth_is_mechanism: true,
             // SMTP sends one message at a time (reference §6).
             connections: Connections::Fixed {

@@ -19,6 +19,7 @@
 
 use crate::source::Span;
 
+pub mod merge;
 mod value;
 
 use value::{quoted, value_lines};

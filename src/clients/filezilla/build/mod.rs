@@ -12,7 +12,7 @@ mod write;
 
 use super::{FzFileKind, ParsedFile};
 use crate::model::{Connections, FileFinding, FileFindingKind, Profile};
-use crate::source::{FileId, Files, Span};
+use crate::source::{FileId, Files, SourceFile, Span};
 use crate::syntax::xml::Element;
 
 /// The profile being built, and the files it is built from.
@@ -76,7 +76,7 @@ fn site_connections(transfers: Option<i64>, site_cap: i64) -> Connections {
 fn file_name(files: &Files, id: FileId) -> String {
     files
         .get(id)
-        .and_then(|f| f.path.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .map(SourceFile::short_name)
         .unwrap_or_default()
 }
 

@@ -1,0 +1,143 @@
+//! Which names carry a credential: one list for every client, so a password is masked
+//! whichever file, key spelling or case it comes in.
+//!
+//! The clients' own lists are narrower (Gecko's login manager keeps passwords out of
+//! prefs.js, FileZilla reads only `<Pass>`, Outlook only `… Password` values), but a
+//! hand-edited or hostile file may hold a credential under any name, in any case: what is
+//! masked is decided by the name, never by whether the client would read it. Names that
+//! only mention OAuth (`oauth2.issuer`, `oauth2.scope`) carry no credential and are shown.
+
+/// Words that make a name a credential's wherever they appear in it (ASCII, any case).
+const WORDS: &[&[u8]] = &[
+    b"password",
+    b"passwd",
+    b"passphrase",
+    b"passcode",
+    b"pwd",
+    b"privatekey",
+    b"private_key",
+    b"private-key",
+    b"secret",
+    b"token",
+    b"credential",
+    b"apikey",
+    b"api_key",
+    b"api-key",
+    b"authkey",
+    b"auth_key",
+];
+
+/// True when a key, pref, value or element named `name` holds a credential: it contains a
+/// word of [`WORDS`], or the word `pass` on its own (`<Pass>`, `IMAP Pass`, `smtp.pass`;
+/// not `Passive`, `bypass` or `Pasv`).
+pub fn is_credential_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    // One pass, comparing only where a word's first letter is: this runs for every pref of
+    // every profile, and a fleet has millions.
+    (0..bytes.len()).any(|i| {
+        let Some(first) = bytes.get(i).map(u8::to_ascii_lowercase) else {
+            return false;
+        };
+        if !matches!(first, b'p' | b's' | b't' | b'c' | b'a') {
+            return false;
+        }
+        let tail = bytes.get(i..).unwrap_or(&[]);
+        let starts_with = |w: &[u8]| {
+            tail.get(..w.len())
+                .is_some_and(|s| s.eq_ignore_ascii_case(w))
+        };
+        WORDS.iter().any(|w| starts_with(w)) || (first == b'p' && is_pass_word(bytes, i))
+    })
+}
+
+/// `pass` at `i` as a word of its own: not preceded by a lower-case letter (`bypass`) and
+/// not followed by a letter (`Passive`, `passthrough`), camelCase boundaries counting.
+fn is_pass_word(bytes: &[u8], i: usize) -> bool {
+    let Some(word) = bytes.get(i..i + 4) else {
+        return false;
+    };
+    if !word.eq_ignore_ascii_case(b"pass") {
+        return false;
+    }
+    let before = i.checked_sub(1).and_then(|j| bytes.get(j));
+    let starts_word = match before {
+        None => true,
+        Some(b) if b.is_ascii_lowercase() => word.first() == Some(&b'P'),
+        Some(b) if b.is_ascii_uppercase() => false,
+        Some(_) => true,
+    };
+    let last_is_lower = word.get(3).is_some_and(u8::is_ascii_lowercase);
+    let ends_word = match bytes.get(i + 4) {
+        None => true,
+        Some(b) if b.is_ascii_lowercase() => false,
+        // `passWord` or `PassMode` continue camelCase; `PASSIVE` is one word.
+        Some(b) if b.is_ascii_uppercase() => last_is_lower,
+        Some(_) => true,
+    };
+    starts_word && ends_word
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_credential_name;
+
+    #[test]
+    fn names_that_carry_a_credential_are_found_in_any_case_and_spelling() {
+        for name in [
+            "mail.server.server1.password",
+            "signon.PASSWORD",
+            "x.passwd",
+            "oauth.Token",
+            "mail.server.server1.oauth2.refresh_token",
+            "access_token",
+            "app.clientSecret",
+            "sync.credentials.v2",
+            "password",
+            "Pass",
+            "pass",
+            "smtp.pass",
+            "IMAP Pass",
+            "userPass",
+            "db_pwd",
+            "PWD",
+            "ssh.passphrase",
+            "service.apiKey",
+            "service.api_key",
+            "x-api-key",
+            "Proxy Password",
+            "proxy password",
+            "FTP Proxy password",
+            "IMAP Password",
+            "SMTP Password",
+            "key.privateKey",
+        ] {
+            assert!(is_credential_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn names_that_only_look_alike_are_shown() {
+        for name in [
+            "mail.server.server1.hostname",
+            "mail.server.server1.oauth2.issuer",
+            "mail.server.server1.oauth2.scope",
+            "Use Pasv mode",
+            "Passive mode",
+            "Use passive mode",
+            "bypass",
+            "passthrough",
+            "passw",
+            "toke",
+            "secre",
+            "credentia",
+            "",
+            "pppppassworx",
+            "Number of Transfers",
+            "authMethod",
+            "compass",
+            "PASSIVE",
+        ] {
+            assert!(!is_credential_name(name), "{name}");
+        }
+    }
+}
