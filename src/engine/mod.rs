@@ -112,7 +112,7 @@ pub fn run(units: &[Unit], settings: &Settings, mode: Mode, excerpts: bool) -> R
 }
 
 /// [`run`] with what the rules may read besides the settings: a probe's outcomes, for
-/// `clientlint probe` and `connections --probe`.
+/// `clientlint probe`.
 pub fn run_with(units: &[Unit], ctx: &Context<'_>, mode: Mode, excerpts: bool) -> Run {
     let table = FileTable::of(units);
     let shared = unit::read_shared(units);
