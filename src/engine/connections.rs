@@ -6,7 +6,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::escape::terminal;
-use crate::model::budget::{group_by_server, Share};
+use crate::model::budget::{group_by_server, LimitSource, Share};
 use crate::settings::Settings;
 use crate::source::{FileId, Span};
 
@@ -19,6 +19,13 @@ pub struct ServerBudget {
     pub user: Option<String>,
     pub total: i64,
     pub limit: i64,
+    /// Where `limit` comes from: `default` (server-connection-limit), `config` (the
+    /// server's own connection-limit in clientlint.toml) or `announced` (by the server,
+    /// when probed with `--probe`).
+    pub limit_source: &'static str,
+    /// The server's words, escaped, when it announced the limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub announced: Option<String>,
     pub over: bool,
     pub contributors: Vec<Contributor>,
 }
@@ -41,7 +48,8 @@ pub struct Contributor {
 }
 
 /// The budget of every server the shares use: servers over their limit first, then by
-/// host. `locate` turns a share's anchor into a path and 1-based line.
+/// host. `locate` turns a share's anchor into a path and 1-based line; the limits are
+/// `settings`' (with those the servers announced, after `--probe`).
 pub fn budgets(
     shares: &[Share],
     locate: &dyn Fn((FileId, Span)) -> (String, usize),
@@ -51,7 +59,7 @@ pub fn budgets(
         .into_iter()
         .map(|((host, protocol, user), group)| {
             let total: i64 = group.iter().map(|c| c.connections).sum();
-            let limit = settings.limits.connection_limit_for(host);
+            let limit = settings.limits.server_limit(host, protocol);
             let contributors = group
                 .iter()
                 .map(|c| {
@@ -74,8 +82,13 @@ pub fn budgets(
                 protocol,
                 user: (!user.is_empty()).then(|| user.to_owned()),
                 total,
-                limit,
-                over: total > limit,
+                limit: limit.value,
+                limit_source: limit.source.name(),
+                announced: match limit.source {
+                    LimitSource::Announced(said) => Some(said),
+                    LimitSource::Default | LimitSource::Config => None,
+                },
+                over: total > limit.value,
                 contributors,
             }
         })
@@ -103,14 +116,20 @@ pub fn write_text(budgets: &[ServerBudget], out: &mut dyn Write) -> std::io::Res
         } else {
             "within the limit"
         };
+        let source = b
+            .announced
+            .as_deref()
+            .map(|text| format!(" (limit announced by the server: \"{text}\")"))
+            .unwrap_or_default();
         writeln!(
             out,
-            "{} {}{}: {} of {} connections, {verdict}",
+            "{} {}{}: {} of {} connections, {verdict}{}",
             b.protocol,
             terminal(&b.host),
             terminal(&user),
             b.total,
-            b.limit
+            b.limit,
+            terminal(&source)
         )?;
         for c in &b.contributors {
             let poll = c

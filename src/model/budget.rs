@@ -15,6 +15,37 @@ use crate::source::{FileId, Span};
 /// A server as the budget counts it: host, protocol family, user ("" when unknown).
 pub type ServerKey = (String, &'static str, String);
 
+/// Where the connection limit of a server comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LimitSource {
+    /// `server-connection-limit`, the limit of every server without one of its own (built
+    /// in, or set in clientlint.toml or on the command line).
+    Default,
+    /// The server's own `[servers."HOST"] connection-limit` in clientlint.toml.
+    Config,
+    /// What the server announced itself when `clientlint probe` connected (`421 Too many
+    /// connections (8) from this IP`), in its own words, escaped.
+    Announced(String),
+}
+
+impl LimitSource {
+    /// `default`, `config` or `announced`: the name in JSON output.
+    pub fn name(&self) -> &'static str {
+        match self {
+            LimitSource::Default => "default",
+            LimitSource::Config => "config",
+            LimitSource::Announced(_) => "announced",
+        }
+    }
+}
+
+/// A server's connection limit and where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerLimit {
+    pub value: i64,
+    pub source: LimitSource,
+}
+
 /// One profile's share of one server's connections: everything the budget and its report
 /// need, without the profile.
 #[derive(Debug, Clone)]

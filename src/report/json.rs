@@ -116,6 +116,16 @@ const WINDOW: usize = 4096;
 /// unit test below compares them), but renders the diagnostics in parallel windows: on a
 /// fleet the document is tens of megabytes.
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    write_with(report, &[], out)
+}
+
+/// [`write`], with `extra` fields after `diagnostics` (additions to the contract, such as
+/// `clientlint probe`'s `probes`; schemas/clientlint.json documents each).
+pub fn write_with(
+    report: &Report<'_>,
+    extra: &[(&str, serde_json::Value)],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     use rayon::prelude::*;
     out.write_all(b"{\n")?;
     field(out, "version", &JSON_VERSION)?;
@@ -139,6 +149,11 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
             }
         }
         out.write_all(b"\n  ]")?;
+    }
+    for (key, value) in extra {
+        out.write_all(b",\n")?;
+        write!(out, "  {}: ", serde_json::Value::from(*key))?;
+        out.write_all(&indented(value, 2)?)?;
     }
     out.write_all(b",\n  \"summary\": ")?;
     out.write_all(&indented(&report.summary(), 2)?)?;

@@ -2,7 +2,7 @@
 //! connections to one server than it allows.
 
 use crate::diagnostic::Diagnostic;
-use crate::model::budget::{group_by_server, Share};
+use crate::model::budget::{group_by_server, LimitSource, Share};
 use crate::model::{Note, Profile};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -20,6 +20,11 @@ declare_rule! {
     /// Outlook has no setting that caps IMAP connections), WinSCP one connection per site
     /// plus `QueueTransfersLimit` for its background queue. Of one profile's bookmarks
     /// (FileZilla and WinSCP sites) to the same server and user only the largest counts.
+    ///
+    /// In `clientlint probe` (and `clientlint connections --probe`), a server that states
+    /// its per-address limit with its number ("421 Too many connections (8) from this IP")
+    /// is held to that limit instead of `server-connection-limit`, and the message says it
+    /// was announced by the server; a `connection-limit` in clientlint.toml still wins.
     ///
     /// ## Why is this bad?
     /// Servers count connections per IP address (and often per user): `421 Too many
@@ -47,10 +52,15 @@ impl Rule for ServerConnectionBudgetExceeded {
     fn check_run(&self, shares: &[Share], ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for ((host, protocol, user), group) in group_by_server(shares) {
             let total: i64 = group.iter().map(|c| c.connections).sum();
-            let limit = ctx.settings.limits.connection_limit_for(host);
+            let server_limit = ctx.settings.limits.server_limit(host, protocol);
+            let limit = server_limit.value;
             if total <= limit {
                 continue;
             }
+            let source = match &server_limit.source {
+                LimitSource::Announced(said) => format!(" (announced by the server: \"{said}\")"),
+                LimitSource::Default | LimitSource::Config => String::new(),
+            };
             let Some(first) = group.first() else { continue };
             let who = if user.is_empty() {
                 String::new()
@@ -80,7 +90,7 @@ impl Rule for ServerConnectionBudgetExceeded {
                 rule: self.name(),
                 severity: self.default_severity(),
                 message: format!(
-                    "{} profiles may open {total} {protocol} connections to `{host}`{who}, more than its limit of {limit}",
+                    "{} profiles may open {total} {protocol} connections to `{host}`{who}, more than its limit of {limit}{source}",
                     group.len()
                 ),
                 help: Some(format!(
