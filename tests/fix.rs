@@ -392,3 +392,41 @@ fn diff_masks_passwords_on_both_sides() {
     assert!(diff.contains("check_time\", 10)"), "{diff}");
     assert!(!diff.contains("pw-in-context"), "{diff}");
 }
+
+/// JSON (and SARIF) offer a fix only when `--fix --unsafe-fixes` applies it (issue 16, item
+/// 11). Here the insertions would land inside an unterminated comment, which swallows them;
+/// they are not offered, and they no longer keep the good fix of the same pass out.
+#[test]
+fn only_fixes_that_verify_are_published_and_a_bad_one_spoils_no_other() {
+    let text = "user_pref(\"mail.server.server1.type\", \"imap\");\n\
+user_pref(\"mail.server.server1.hostname\", \"imap.example.com\");\n\
+user_pref(\"mail.account.account1.server\", \"server1\");\n\
+user_pref(\"mail.accountmanager.accounts\", \"account1\");\n\
+user_pref(\"mail.server.server1.check_time\", 1);\n\
+/* trailing";
+    let (_dir, prefs) = profile(text.as_bytes());
+    let out = clientlint()
+        .args(["--format", "json"])
+        .arg(&prefs)
+        .output()
+        .expect("runs");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let offered: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| !d["fix"].is_null())
+        .filter_map(|d| d["rule"].as_str())
+        .collect();
+    assert_eq!(offered, ["poll-interval-too-short"]);
+    let out = clientlint()
+        .args(["--fix", "--unsafe-fixes", "--format", "concise"])
+        .arg(&prefs)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Fixed 1 finding in 1 file"), "{stderr}");
+    let after = fs::read_to_string(&prefs).expect("read");
+    assert!(after.contains("check_time\", 10);"), "{after}");
+    assert!(after.ends_with("/* trailing"), "{after}");
+}

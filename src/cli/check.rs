@@ -2,11 +2,11 @@
 //! then report in the chosen format.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use super::args::{CheckArgs, ColorChoice};
+use super::args::{CheckArgs, ColorChoice, HomeArgs};
 use super::{settings_from, ExitStatus};
 use crate::engine::connections::{label, machine_label};
 use crate::engine::{self, discover, Mode, Resolved};
@@ -38,7 +38,7 @@ pub(super) fn check(
     let settings = settings_from(args)?;
     let h = &args.homes;
     let discovery = discover::from_args(&args.paths, &h.home, &h.root, h.sysroot.as_deref());
-    let mut tool_error = say_discovery(&discovery, args, err)?;
+    let mut tool_error = say_discovery(&discovery, &args.paths, h, err)?;
     let format = args.format.unwrap_or(OutputFormat::Text);
     // Only the text reporter draws source lines, and not for --statistics.
     let excerpts = format == OutputFormat::Text && !args.statistics;
@@ -54,6 +54,9 @@ pub(super) fn check(
                 break_hardlinks: args.break_hardlinks,
             },
         }
+    } else if matches!(format, OutputFormat::Json | OutputFormat::Sarif) && !args.statistics {
+        // These formats publish fixes: offer only those `--fix` would apply.
+        Mode::Publish
     } else {
         Mode::Check
     };
@@ -84,7 +87,7 @@ pub(super) fn check(
         tool_error = true;
     }
     match mode {
-        Mode::Check => {}
+        Mode::Check | Mode::Publish => {}
         Mode::Diff { .. } => {
             write!(out, "{}", fixed.diff)?;
             out.flush().context("could not write the diff")?;
@@ -116,7 +119,7 @@ pub(super) fn check(
             );
             if format == OutputFormat::Text && !args.quiet {
                 // After the report, like the summary line.
-                write_report(&run.resolved.report(), args, format, out)?;
+                write_report(&run.resolved.report(), &Output::of(args, format), out)?;
                 writeln!(out, "{line}")?;
                 out.flush().context("could not write the report")?;
                 return Ok(exit_status(tool_error, &run.resolved, &settings));
@@ -153,18 +156,19 @@ fn write_run(
         connections: (format == OutputFormat::Json).then_some(&embed as &EmbeddedWriter<'_>),
         ..run.resolved.report()
     };
-    write_report(&report, args, format, out)?;
+    write_report(&report, &Output::of(args, format), out)?;
     out.flush().context("could not write the report")
 }
 
 /// What discovery has to say on stderr: errors (true when there was one: exit 2), links
 /// and paths left alone, files that are not configuration, and where nothing was found.
-fn say_discovery(
+/// `paths` and `h` are what the command line named.
+pub(super) fn say_discovery(
     discovery: &discover::Discovery,
-    args: &CheckArgs,
+    paths: &[PathBuf],
+    h: &HomeArgs,
     err: &mut dyn Write,
 ) -> anyhow::Result<bool> {
-    let h = &args.homes;
     let mut tool_error = false;
     for e in &discovery.errors {
         writeln!(err, "error: {}", terminal(e))?;
@@ -182,7 +186,7 @@ fn say_discovery(
     }
     // Machine-wide layers alone (an installed Thunderbird) are no client configuration.
     let found_any = discovery.units.iter().any(|u| !u.machine_wide);
-    if !found_any && args.paths.is_empty() && discovery.errors.is_empty() {
+    if !found_any && paths.is_empty() && discovery.errors.is_empty() {
         writeln!(err, "No client configuration found. Looked in:")?;
         for p in &discovery.searched {
             writeln!(err, "  {}", escape::path(p))?;
@@ -191,9 +195,8 @@ fn say_discovery(
     // Paths were named but hold nothing clientlint reads (an empty or unrelated
     // directory): say so, as ruff does when it finds no Python file, and still exit 0.
     // (With only --home/--root, the message above lists every place searched.)
-    if discovery.units.is_empty() && !args.paths.is_empty() && discovery.errors.is_empty() {
-        let named: Vec<String> = args
-            .paths
+    if discovery.units.is_empty() && !paths.is_empty() && discovery.errors.is_empty() {
+        let named: Vec<String> = paths
             .iter()
             .chain(&h.home)
             .chain(&h.root)
@@ -224,13 +227,37 @@ fn exit_status(tool_error: bool, resolved: &Resolved, settings: &Settings) -> Ex
     }
 }
 
-fn write_report(
+/// How and where a report is written: what `check` and `probe` share.
+pub(super) struct Output<'a> {
+    pub(super) format: OutputFormat,
+    pub(super) quiet: bool,
+    pub(super) statistics: bool,
+    pub(super) color: ColorChoice,
+    pub(super) output_file: Option<&'a Path>,
+    /// Fields the JSON document carries besides the contract's (`probes`).
+    pub(super) json_extra: Vec<(&'static str, serde_json::Value)>,
+}
+
+impl Output<'_> {
+    fn of(args: &CheckArgs, format: OutputFormat) -> Output<'_> {
+        Output {
+            format,
+            quiet: args.quiet,
+            statistics: args.statistics,
+            color: args.color.unwrap_or(ColorChoice::Auto),
+            output_file: args.output_file.as_deref(),
+            json_extra: Vec::new(),
+        }
+    }
+}
+
+/// Writes `report` as `output` says: to its file, or to `out` (coloured if wanted).
+pub(super) fn write_report(
     report: &Report<'_>,
-    args: &CheckArgs,
-    format: OutputFormat,
+    output: &Output<'_>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    if let Some(path) = &args.output_file {
+    if let Some(path) = output.output_file {
         if let Some(input) = report
             .files
             .iter()
@@ -243,13 +270,12 @@ fn write_report(
             );
         }
         let mut buf = Vec::new();
-        render_to(report, args, format, false, &mut buf)?;
+        render_to(report, output, false, &mut buf)?;
         std::fs::write(path, buf)
             .with_context(|| format!("could not write `{}`", path.display()))?;
         return Ok(());
     }
-    let color = use_color(args.color.unwrap_or(ColorChoice::Auto));
-    render_to(report, args, format, color, out)
+    render_to(report, output, use_color(output.color), out)
 }
 
 /// True when both paths name one existing file (through links, and hard links too).
@@ -271,17 +297,17 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 fn render_to(
     report: &Report<'_>,
-    args: &CheckArgs,
-    format: OutputFormat,
+    output: &Output<'_>,
     color: bool,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    if args.statistics {
+    let format = output.format;
+    if output.statistics {
         return report::statistics::write(report, format == OutputFormat::Json, out)
             .context("could not write the statistics");
     }
     match format {
-        OutputFormat::Json => report::json::write(report, out)?,
+        OutputFormat::Json => report::json::write_with(report, &output.json_extra, out)?,
         OutputFormat::Concise => report::concise::write(report, out)?,
         OutputFormat::Sarif => report::sarif::write(report, out)?,
         OutputFormat::Github => report::github::write(report, out)?,
@@ -290,7 +316,7 @@ fn render_to(
             let options = report::text::TextOptions {
                 color,
                 width: 100,
-                summary: !args.quiet,
+                summary: !output.quiet,
             };
             report::text::write(report, options, out)?;
         }

@@ -21,7 +21,7 @@ pub(super) fn show(
     err: &mut dyn Write,
 ) -> anyhow::Result<ExitStatus> {
     let cwd = std::env::current_dir().context("could not read the current directory")?;
-    let settings = resolve_settings(&args.config, &cwd)?;
+    let mut settings = resolve_settings(&args.config, &cwd)?;
     if args.merge {
         return show_merged(args, &settings, out, err);
     }
@@ -34,6 +34,12 @@ pub(super) fn show(
     }
     for w in &discovery.warnings {
         writeln!(err, "warning: {}", crate::escape::terminal(w))?;
+    }
+    if args.probe {
+        let (_, probed, probe_error) =
+            super::probe::probe_units(&discovery.units, &settings, &args.probing, err)?;
+        tool_error |= probe_error;
+        super::probe::announce(&mut settings, &probed);
     }
     let run = engine::run(&discovery.units, &settings, Mode::Check, false);
     for e in &run.read_errors {

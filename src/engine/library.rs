@@ -12,6 +12,7 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::{self, PassChange, WriteError, WriteOptions};
 use crate::model::Profile;
 use crate::report::{self, FileInfo, OutputFormat};
+use crate::rules::Context;
 use crate::settings::Settings;
 use crate::source::{Files, SourceFile, Span};
 
@@ -115,14 +116,15 @@ pub fn read_files(units: &[Unit]) -> (Files, Vec<String>) {
     (files, errors)
 }
 
-/// Parses and lints files already read, exactly as `check` does. Diagnostics come out
-/// sorted by (path, offset, rule), so output is deterministic.
+/// Parses and lints files already read, exactly as `check --format json` does: a fix is
+/// offered only when `--fix --unsafe-fixes` would apply it. Diagnostics come out sorted by
+/// (path, offset, rule), so output is deterministic.
 pub fn analyze(units: &[Unit], files: Files, settings: &Settings) -> Analysis {
     let table = table_of(&files);
     let (run, kept) = super::run_on(
         units,
-        settings,
-        Mode::Check,
+        &Context::of(settings),
+        Mode::Publish,
         true,
         &table,
         Bytes::Given(&files),
@@ -191,7 +193,7 @@ pub fn plan_fixes(
     let table = table_of(&files);
     let (run, kept) = super::run_on(
         units,
-        settings,
+        &Context::of(settings),
         Mode::Diff { unsafe_fixes },
         true,
         &table,

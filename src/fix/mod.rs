@@ -157,14 +157,28 @@ pub fn plan<X>(
         errors: Vec::new(),
     };
     let mut refused: BTreeSet<Identity> = BTreeSet::new();
-    for _ in 0..MAX_PASSES {
+    // Fixes of a pass that did not verify: each is then tried on its own, so one bad fix
+    // does not keep the others of its pass from landing.
+    let mut suspects: BTreeSet<Identity> = BTreeSet::new();
+    let mut passes_left = MAX_PASSES;
+    while passes_left > 0 {
+        passes_left -= 1;
         let files = &plan.last.files;
-        let candidates = plan
+        let mut candidates = plan
             .last
             .diagnostics
             .iter()
             .filter(|d| !refused.contains(&identity(d, files)));
-        let chosen = choose(candidates, unsafe_fixes);
+        let suspect = candidates.clone().find(|d| {
+            suspects.contains(&identity(d, files))
+                && d.fix
+                    .as_ref()
+                    .is_some_and(|f| allowed(f.applicability, unsafe_fixes))
+        });
+        let chosen = match suspect {
+            Some(d) => vec![d],
+            None => choose(&mut candidates, unsafe_fixes),
+        };
         if chosen.is_empty() {
             break;
         }
@@ -175,8 +189,18 @@ pub fn plan<X>(
         let next = relint(next_files);
         let problems = verify(&plan.last, &next, &chosen);
         if !problems.is_empty() {
-            refused.extend(chosen.iter().map(|d| identity(d, &plan.last.files)));
-            plan.errors.extend(problems);
+            let ids: Vec<Identity> = chosen.iter().map(|d| identity(d, files)).collect();
+            if chosen.len() > 1 {
+                // Each identity becomes a suspect once, so this stays bounded.
+                let new = ids
+                    .into_iter()
+                    .filter(|i| suspects.insert(i.clone()))
+                    .count();
+                passes_left += new;
+            } else {
+                refused.extend(ids);
+                plan.errors.extend(problems);
+            }
             continue;
         }
         for change in &changes {
@@ -191,6 +215,33 @@ pub fn plan<X>(
         plan.last = next;
     }
     plan
+}
+
+/// Takes away the fix of every diagnostic in `diagnostics` (of `files`) that `plan` did
+/// not apply: what `--fix` would refuse is not offered either (JSON and SARIF publish the
+/// fixes they carry). `plan` is of the same diagnostics, planned with every fix allowed.
+pub fn keep_verified<X>(diagnostics: &mut [Diagnostic], files: &Files, plan: &Plan<X>) {
+    let applied: BTreeSet<Identity> = plan
+        .applied
+        .iter()
+        .map(|d| identity(d, &plan.last.files))
+        .collect();
+    // Two findings may carry the same fix (one locked pref behind two of them): applying
+    // either removes both, so a fix equal to an applied one is as good.
+    let edits_of = |d: &Diagnostic| {
+        d.fix
+            .iter()
+            .flat_map(|f| &f.edits)
+            .map(|e| (e.file, e.span, e.replacement.clone()))
+            .collect::<Vec<_>>()
+    };
+    let applied_edits: BTreeSet<Vec<(FileId, Span, String)>> =
+        plan.applied.iter().map(edits_of).collect();
+    for d in diagnostics.iter_mut().filter(|d| d.fix.is_some()) {
+        if !applied.contains(&identity(d, files)) && !applied_edits.contains(&edits_of(d)) {
+            d.fix = None;
+        }
+    }
 }
 
 /// The unit's files with the chosen fixes spliced in, and each changed file's change;

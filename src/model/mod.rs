@@ -563,6 +563,9 @@ pub struct FileFinding {
     pub account: Option<String>,
     /// Text worked out only when the finding is reported (see [`Deferred`]).
     pub deferred: Option<Deferred>,
+    /// The line the client itself reports the problem on, where it has one (Thunderbird's
+    /// `prefs parse error` console lines); it may differ from the line of `span`.
+    pub client_line: Option<usize>,
 }
 
 /// The part of a finding's text that costs more than the finding itself — a "did you
@@ -604,7 +607,14 @@ impl FileFinding {
             notes: Vec::new(),
             account: None,
             deferred: None,
+            client_line: None,
         }
+    }
+
+    /// The same finding, with the line the client reports it on.
+    pub fn client_line(mut self, line: Option<usize>) -> FileFinding {
+        self.client_line = line;
+        self
     }
 
     /// The same finding, with what to do.

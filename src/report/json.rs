@@ -23,6 +23,15 @@ struct File<'a> {
     path: &'a str,
     client: &'static str,
     format: &'static str,
+    /// Every client that read the file, when more than one did (additive: absent otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    readers: Vec<Reader>,
+}
+
+#[derive(Serialize)]
+struct Reader {
+    client: &'static str,
+    format: &'static str,
 }
 
 #[derive(Serialize)]
@@ -43,6 +52,10 @@ struct Diagnostic<'a> {
     /// Only when a managing layer decides the value (additive: absent otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     managed_by: Option<&'a str>,
+    /// Only where the client reports the problem on a line of its own (additive: absent
+    /// otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_line: Option<usize>,
     fix: Option<Fix<'a>>,
     /// Other places the finding refers to (additive: absent when there are none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -96,6 +109,7 @@ fn view<'a>(report: &'a Report<'a>, f: &'a Finding) -> Diagnostic<'a> {
         client: f.client.name(),
         account: f.account.as_deref(),
         managed_by: f.managed_by.as_deref(),
+        client_line: f.client_line,
         fix: f.fix.as_ref().map(|fix| Fix {
             applicability: fix.applicability.name(),
             description: &fix.description,
@@ -139,6 +153,16 @@ const BUFFERED_NOTES: usize = 64;
 /// unit test below compares them), but renders the diagnostics in parallel windows: on a
 /// fleet the document is tens of megabytes.
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    write_with(report, &[], out)
+}
+
+/// [`write`], with `extra` fields after `diagnostics` (additions to the contract, such as
+/// `clientlint probe`'s `probes`; schemas/clientlint.json documents each).
+pub fn write_with(
+    report: &Report<'_>,
+    extra: &[(&str, serde_json::Value)],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     use rayon::prelude::*;
     out.write_all(b"{\n")?;
     field(out, "version", &JSON_VERSION)?;
@@ -174,6 +198,11 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
         }
         out.write_all(b"\n  ]")?;
     }
+    for (key, value) in extra {
+        out.write_all(b",\n")?;
+        write!(out, "  {}: ", serde_json::Value::from(*key))?;
+        out.write_all(&indented(value, 2)?)?;
+    }
     out.write_all(b",\n  \"summary\": ")?;
     out.write_all(&indented(&report.summary(), 2)?)?;
     if let Some(connections) = report.connections {
@@ -196,10 +225,20 @@ fn files<'a>(report: &'a Report<'a>) -> Vec<File<'a>> {
         .iter()
         .filter_map(|f| {
             let info = f.info?;
+            let reader = |i: &crate::report::FileInfo| Reader {
+                client: i.client.name(),
+                format: i.format,
+            };
+            let readers = if f.also.is_empty() {
+                Vec::new()
+            } else {
+                std::iter::once(&info).chain(&f.also).map(reader).collect()
+            };
             Some(File {
                 path: &f.path,
                 client: info.client.name(),
                 format: info.format,
+                readers,
             })
         })
         .collect()

@@ -127,6 +127,8 @@ pub struct Finding {
     pub account: Option<Box<str>>,
     /// The managing layer that decides the flagged value, if one does.
     pub managed_by: Option<Box<str>>,
+    /// The line the client itself reports the problem on, if it does.
+    pub client_line: Option<usize>,
     /// Where the diagnostic points.
     pub at: Place,
     pub notes: Box<[ResolvedNote]>,
@@ -214,6 +216,7 @@ impl Finding {
             label: d.label.into_boxed_str(),
             account: d.account.map(String::into_boxed_str),
             managed_by: d.managed_by.map(String::into_boxed_str),
+            client_line: d.client_line,
             at,
             notes: d
                 .notes
@@ -434,8 +437,12 @@ impl Excerpt {
 pub struct FileEntry {
     /// The path as given (relative stays relative).
     pub path: String,
-    /// Client and format, when the file was read and recognised.
+    /// Client and format, when the file was read and recognised: the first client that
+    /// read it.
     pub info: Option<FileInfo>,
+    /// Other clients that read the same file (one `.reg` export may hold several clients'
+    /// keys).
+    pub also: Vec<FileInfo>,
     /// The lines drawn by the text reporter (empty for the other formats).
     pub excerpt: Excerpt,
 }

@@ -117,6 +117,9 @@ fn result(report: &Report<'_>, f: &Finding) -> Value {
     if let Some(how) = &f.managed_by {
         result["properties"]["managedBy"] = json!(how);
     }
+    if let Some(line) = f.client_line {
+        result["properties"]["clientLine"] = json!(line);
+    }
     if let Some(fix) = &f.fix {
         let mut by_file: Vec<(&str, Vec<Value>)> = Vec::new();
         for e in fix.edits.iter() {

@@ -28,6 +28,11 @@ declare_rule! {
     /// same server only the largest counts. There is one finding per server, at its largest
     /// contributor; every contributor is a related location with its count.
     ///
+    /// In `clientlint probe` (and `clientlint connections --probe`), a server that states
+    /// its per-address limit with its number ("421 Too many connections (8) from this IP")
+    /// is held to that limit instead of `server-connection-limit`, and the message says it
+    /// was announced by the server; a `connection-limit` in clientlint.toml still wins.
+    ///
     /// ## Why is this bad?
     /// Servers count connections per IP address (and often per user): `421 Too many
     /// connections (8) from this IP`. Each client may be within its own limit while a
@@ -131,6 +136,7 @@ impl ServerConnectionBudgetExceeded {
             account: Some(at.account.clone()),
             fix: None,
             managed_by: None,
+            client_line: None,
         })
     }
 }

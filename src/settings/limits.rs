@@ -150,11 +150,27 @@ limits! {
     }
 }
 
+/// The budget's view of the limits (see `model::budget`).
 impl BudgetLimits for Limits {
-    /// The limit on all connections to one server (host and protocol family), from one
-    /// address: the server's own entry in clientlint.toml, else what the server announced,
-    /// else `server-connection-limit`.
     fn server_limit(&self, host: &str, protocol: &str) -> ServerLimit {
+        Limits::server_limit(self, host, protocol)
+    }
+
+    fn per_user_limit(&self, host: &str) -> Option<ServerLimit> {
+        Limits::per_user_limit(self, host)
+    }
+}
+
+impl Limits {
+    /// The connection limit of one server.
+    pub fn connection_limit_for(&self, host: &str) -> i64 {
+        self.server_limit(host, "").value
+    }
+
+    /// The limit on all connections to one server (host and protocol family: `FTP` for FTP
+    /// and SFTP, `IMAP`, …) from one address: the server's own entry in clientlint.toml,
+    /// else what the server announced (`clientlint probe`), else `server-connection-limit`.
+    pub fn server_limit(&self, host: &str, protocol: &str) -> ServerLimit {
         let host = host.to_ascii_lowercase();
         if let Some(&value) = self.server_limits.get(&host) {
             return ServerLimit {
@@ -176,24 +192,27 @@ impl BudgetLimits for Limits {
 
     /// The limit on one user's connections to a server, where clientlint.toml sets one
     /// (`[servers."HOST"] per-user-limit`); otherwise users are not counted apart.
-    fn per_user_limit(&self, host: &str) -> Option<ServerLimit> {
+    pub fn per_user_limit(&self, host: &str) -> Option<ServerLimit> {
         let value = *self.per_user_limits.get(&host.to_ascii_lowercase())?;
         Some(ServerLimit {
             value,
             source: LimitSource::Config,
         })
     }
-}
 
-impl Limits {
     /// Records a limit a server announced for connections from one address (`protocol`:
-    /// the budget's protocol family, `FTP`, `IMAP`, …), with what it said. A limit set in
-    /// clientlint.toml for the host still wins.
+    /// the budget's protocol family), with what it said; the lowest one a host and family
+    /// announced counts. A limit set in clientlint.toml for the host still wins.
     pub fn announce(&mut self, host: &str, protocol: &str, value: i64, said: &str) {
-        self.announced.insert(
-            (host.to_ascii_lowercase(), protocol.to_owned()),
-            (value, said.to_owned()),
-        );
+        let key = (host.trim().to_ascii_lowercase(), protocol.to_owned());
+        let lower = self
+            .announced
+            .get(&key)
+            .map(|(known, _)| value < *known)
+            .unwrap_or(true);
+        if lower {
+            self.announced.insert(key, (value, said.to_owned()));
+        }
     }
 }
 
@@ -301,5 +320,31 @@ mod tests {
         );
         assert!(l.parse_flag("ten").is_err());
         assert!(l.parse_flag("99999999999999999999").is_err());
+    }
+
+    #[test]
+    fn a_limit_in_clientlint_toml_beats_the_lowest_announced_one_which_beats_the_default() {
+        use crate::model::budget::LimitSource;
+        let mut limits = Limits::default();
+        let limit = |l: &Limits, host: &str, family: &str| {
+            let s = l.server_limit(host, family);
+            (s.value, s.source)
+        };
+        assert_eq!(
+            limit(&limits, "a.example", "FTP"),
+            (8, LimitSource::Default)
+        );
+        limits.announce(" A.example", "FTP", 4, "421 (4)");
+        limits.announce("a.example", "FTP", 6, "421 (6)");
+        assert_eq!(
+            limit(&limits, "a.EXAMPLE", "FTP"),
+            (4, LimitSource::Announced("421 (4)".to_owned()))
+        );
+        assert_eq!(limit(&limits, "a.example", "IMAP").0, 8);
+        limits.server_limits.insert("a.example".to_owned(), 20);
+        assert_eq!(
+            limit(&limits, "a.example", "FTP"),
+            (20, LimitSource::Config)
+        );
     }
 }

@@ -276,7 +276,6 @@ mod tests {
 
     use super::file::{parse, LoadedConfig};
     use super::Settings;
-    use crate::model::budget::BudgetLimits;
 
     fn apply(text: &str) -> Result<Settings, Box<super::file::ConfigError>> {
         let path = Path::new("c.toml");

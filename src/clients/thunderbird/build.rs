@@ -59,10 +59,10 @@ pub(super) fn build_profile(
     let mut profile = Profile::new(super::ID, name);
     profile.files = profile_layers.iter().map(|l| l.file).collect();
     for l in profile_layers {
-        report_parse_errors(&mut profile, l.file, l.parsed, Some(l.layer));
+        report_parse_errors(&mut profile, files, l.file, l.parsed, Some(l.layer));
     }
     for (file, parsed) in &machine.defaults {
-        report_parse_errors(&mut profile, *file, parsed, None);
+        report_parse_errors(&mut profile, files, *file, parsed, None);
     }
     let statements: usize = profile_layers.iter().map(|l| l.parsed.entries.len()).sum();
     let mut table = Table::with_builtin_ints(super::values::builtin_int, statements);
@@ -97,6 +97,7 @@ pub(super) fn build_profile(
 
 fn report_parse_errors(
     profile: &mut Profile,
+    files: &Files,
     file: FileId,
     parsed: &ParsedPrefs,
     layer: Option<Layer>,
@@ -125,7 +126,18 @@ fn report_parse_errors(
             Some(Layer::User) => "Thunderbird skips to the next `;` and applies the rest; correct the statement",
             None => "Thunderbird skips to the next `;`, applies the rest and reports `prefs parse error` on its console only; correct the statement",
         };
-        let mut f = FileFinding::new(kind, file, err.span, err.message, message).help(help);
+        // Thunderbird's console names the line its parser was on (an unterminated string:
+        // where the file ends); say it when it is not the line the span starts on.
+        let span_line = files.get(file).map(|f| f.line_col(err.span.start).0);
+        let message = match err.client_line {
+            Some(line) if Some(line) != span_line => {
+                format!("{message} (Thunderbird reports it at line {line})")
+            }
+            _ => message,
+        };
+        let mut f = FileFinding::new(kind, file, err.span, err.message, message)
+            .help(help)
+            .client_line(err.client_line);
         if err.skipped.len() > err.span.len() {
             f = f.note(
                 file,

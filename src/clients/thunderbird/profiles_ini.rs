@@ -70,6 +70,7 @@ pub(super) fn build_profile(tree: &Tree, id: FileId, file: &SourceFile) -> Profi
             notes: Vec::new(),
             account: None,
             deferred: None,
+            client_line: None,
         });
     }
     for entry in profile_dirs(tree, &file.path, &file.text) {
@@ -90,6 +91,7 @@ pub(super) fn build_profile(tree: &Tree, id: FileId, file: &SourceFile) -> Profi
                 notes: Vec::new(),
                 account: None,
                 deferred: None,
+                client_line: None,
             });
         }
     }

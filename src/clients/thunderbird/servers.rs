@@ -53,6 +53,7 @@ impl Builder<'_> {
                     notes: Vec::new(),
                     account: account.map(str::to_owned),
                     deferred: None,
+                    client_line: None,
                 });
                 Security::None
             }
@@ -92,6 +93,7 @@ impl Builder<'_> {
                     notes: Vec::new(),
                     account: account.map(str::to_owned),
                     deferred: None,
+                    client_line: None,
                 });
                 None
             }

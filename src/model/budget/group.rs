@@ -25,8 +25,8 @@ pub enum LimitSource {
     Default,
     /// The server's own `[servers."HOST"]` entry in clientlint.toml.
     Config,
-    /// What the server announced itself (a `421 Too many connections (8) from this IP`
-    /// reply), in its own words.
+    /// What the server announced itself when `clientlint probe` connected (`421 Too many
+    /// connections (8) from this IP`), in its own words, escaped.
     Announced(String),
 }
 
@@ -49,14 +49,17 @@ pub struct ServerLimit {
 }
 
 impl ServerLimit {
-    /// How the limit came about, for messages: "its limit of 8", "its limit of 4 (set in
-    /// clientlint.toml)", "the limit of 8 it announced (…)".
+    /// The limit as messages state it: "its limit of 8", "its limit of 4 (clientlint.toml)",
+    /// "its limit of 2 (announced by the server: "421 …")".
     pub fn describe(&self) -> String {
         match &self.source {
             LimitSource::Default => format!("its limit of {}", self.value),
             LimitSource::Config => format!("its limit of {} (clientlint.toml)", self.value),
             LimitSource::Announced(said) => {
-                format!("the limit of {} it announced ({said})", self.value)
+                format!(
+                    "its limit of {} (announced by the server: \"{said}\")",
+                    self.value
+                )
             }
         }
     }

@@ -64,7 +64,9 @@ fn heading<T>(g: &Group<'_, T>) -> String {
     let source = match &g.limit.source {
         LimitSource::Default => String::new(),
         LimitSource::Config => " (clientlint.toml)".to_owned(),
-        LimitSource::Announced(said) => format!(" (announced by the server: {})", shown(said)),
+        LimitSource::Announced(said) => {
+            format!(" (limit announced by the server: \"{}\")", shown(said))
+        }
     };
     format!(
         "{} {}{who}{network}: {} of {} connections from {profiles}, {verdict} {which}{source}",
