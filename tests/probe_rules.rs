@@ -602,7 +602,7 @@ fn announced_per_address_limit_feeds_the_budget_and_connections() {
         .ends_with("\"421 Too many connections (2) from this IP\""));
     assert_eq!(
         findings[1].2,
-        "1 profiles may open 3 FTP connections to `127.0.0.1` as `alice`, more than its limit of 2 \
+        "1 profile may open 3 FTP connections to `127.0.0.1`, more than its limit of 2 \
          (announced by the server: \"421 Too many connections (2) from this IP\")"
     );
     assert_eq!(run.probes()[0]["announced_limit"]["per_address"], 2);
@@ -617,8 +617,8 @@ fn announced_per_address_limit_feeds_the_budget_and_connections() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.starts_with(
-            "FTP 127.0.0.1 as alice: 3 of 2 connections, OVER the limit (limit announced by \
-             the server: \"421 Too many connections (2) from this IP\")\n"
+            "FTP 127.0.0.1: 3 of 2 connections from 1 profile, OVER the limit (limit announced \
+             by the server: \"421 Too many connections (2) from this IP\")\n"
         ),
         "{text}"
     );
@@ -635,8 +635,8 @@ fn announced_per_address_limit_feeds_the_budget_and_connections() {
         .output()
         .expect("runs");
     let json: Value = serde_json::from_slice(&out.stdout).expect("json");
-    assert_eq!(json[0]["limit"], 2);
-    assert_eq!(json[0]["limit_source"], "announced");
+    assert_eq!(json["servers"][0]["limit"], 2);
+    assert_eq!(json["servers"][0]["limit_source"], "announced");
     // Without --probe: the default limit.
     let out = clientlint()
         .args(["connections", "--format", "json"])
@@ -645,7 +645,10 @@ fn announced_per_address_limit_feeds_the_budget_and_connections() {
         .expect("runs");
     let json: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(
-        (&json[0]["limit"], &json[0]["limit_source"]),
+        (
+            &json["servers"][0]["limit"],
+            &json["servers"][0]["limit_source"]
+        ),
         (&Value::from(8), &Value::from("default"))
     );
     assert_eq!(out.status.code(), Some(0));

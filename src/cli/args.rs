@@ -156,18 +156,44 @@ pub struct HomeArgs {
     pub sysroot: Option<PathBuf>,
 }
 
+/// What a connections report says about where it was made.
+#[derive(Debug, Args, Default, Clone)]
+pub struct LabelArgs {
+    /// The machine's name in the connections report (default: this machine's host name;
+    /// with --sysroot DIR, the image's DIR/etc/hostname, else DIR's name).
+    #[arg(long, value_name = "NAME")]
+    pub machine_label: Option<String>,
+
+    /// The network the machine's connections leave from, e.g. an office behind one NAT
+    /// address: servers count connections per address, so `connections --merge` budgets
+    /// each network apart (reports without one form one network).
+    #[arg(long, value_name = "NAME")]
+    pub network: Option<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct ConnectionsArgs {
-    /// Files or directories, as for `check`; without PATH, the default locations.
+    /// Files or directories, as for `check`; without PATH, the default locations. With
+    /// --merge: connections reports (`-` for standard input).
     pub paths: Vec<PathBuf>,
 
-    /// Output format.
+    /// Output format: the table, or the versioned connections report (JSON).
     #[arg(long, value_enum, default_value = "text")]
     pub format: RulesFormat,
 
     /// Show only servers above their limit.
     #[arg(long)]
     pub over: bool,
+
+    /// Add up the connections reports given as PATHs (`connections --format json` of each
+    /// machine, or its `check --format json` output) with this machine's limits; exit 1
+    /// when a server is over its limit, 2 when a report cannot be read or two reports
+    /// come from the same machine.
+    #[arg(
+        long,
+        conflicts_with_all = ["home", "root", "sysroot", "machine_label", "network", "probe"]
+    )]
+    pub merge: bool,
 
     /// Probe the servers first (as `clientlint probe`, one connection each, no login) and
     /// use the per-address limits they announce instead of the default.
@@ -179,6 +205,9 @@ pub struct ConnectionsArgs {
 
     #[command(flatten)]
     pub homes: HomeArgs,
+
+    #[command(flatten)]
+    pub labels: LabelArgs,
 
     #[command(flatten)]
     pub config: ConfigArgs,
@@ -280,6 +309,10 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub homes: HomeArgs,
+
+    // The labels of the connections report `--format json` embeds.
+    #[command(flatten)]
+    pub labels: LabelArgs,
 
     /// Files or directories to lint. A directory may be a Thunderbird root (with
     /// profiles.ini), a profile directory, or any tree holding them. Without PATH, this

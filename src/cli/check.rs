@@ -8,11 +8,14 @@ use anyhow::Context as _;
 
 use super::args::{CheckArgs, ColorChoice, HomeArgs};
 use super::{settings_from, ExitStatus};
+use crate::engine::connections::{label, machine_label};
 use crate::engine::{self, discover, Mode, Resolved};
 use crate::escape::{self, terminal};
 use crate::fix::WriteOptions;
-use crate::report::{self, OutputFormat, Report};
+use crate::report::connections::RunShares;
+use crate::report::{self, EmbeddedWriter, OutputFormat, Report};
 use crate::settings::Settings;
+use crate::source::FileId;
 
 fn use_color(choice: ColorChoice) -> bool {
     match choice {
@@ -124,9 +127,37 @@ pub(super) fn check(
             writeln!(err, "{line}")?;
         }
     }
-    write_report(&run.resolved.report(), &Output::of(args, format), out)?;
-    out.flush().context("could not write the report")?;
+    write_run(&run, args, &settings, format, out)?;
     Ok(exit_status(tool_error, &run.resolved, &settings))
+}
+
+/// Writes the report of a run; JSON embeds the run's connections report (for
+/// `connections --merge`).
+fn write_run(
+    run: &engine::Run,
+    args: &CheckArgs,
+    settings: &Settings,
+    format: OutputFormat,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let sysroot = args.homes.sysroot.as_deref();
+    let machine = machine_label(args.labels.machine_label.as_deref(), sysroot);
+    let network = args.labels.network.as_deref().and_then(label);
+    let files = &run.resolved.files;
+    let path_of = |id: FileId| files.get(id).map(|f| f.path.as_str()).unwrap_or("");
+    let shares = RunShares {
+        shares: &run.shares,
+        places: &run.anchors,
+        path_of: &path_of,
+    };
+    let embed =
+        |out: &mut dyn Write| shares.write(&machine, network.as_deref(), &settings.limits, 2, out);
+    let report = Report {
+        connections: (format == OutputFormat::Json).then_some(&embed as &EmbeddedWriter<'_>),
+        ..run.resolved.report()
+    };
+    write_report(&report, &Output::of(args, format), out)?;
+    out.flush().context("could not write the report")
 }
 
 /// What discovery has to say on stderr: errors (true when there was one: exit 2), links

@@ -66,6 +66,7 @@ impl Resolved {
         Report {
             files: &self.files,
             findings: &self.findings,
+            connections: None,
         }
     }
 }
@@ -486,12 +487,10 @@ fn resolve(
     }
     for mut d in diagnostics {
         if !excerpts {
-            // Labels and note texts are drawn only by the text reporter; no other format
-            // carries them, so they go with the file.
+            // Labels are drawn only by the text reporter; no other format carries them,
+            // so they go with the file. (Note texts stay: JSON and SARIF give them with
+            // each related location.)
             d.label = String::new();
-            for note in &mut d.notes {
-                note.text = String::new();
-            }
         }
         let finding = Finding::resolve(d, files, &mut interner);
         if excerpts {

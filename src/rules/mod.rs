@@ -247,7 +247,7 @@ pub(crate) fn report_findings(
     out: &mut Vec<Diagnostic>,
 ) {
     for f in profile.findings.iter().filter(|f| f.kind == kind) {
-        out.push(finding_diagnostic(rule, profile, f));
+        out.push(finding_diagnostic(rule, profile, &f.finished()));
     }
 }
 

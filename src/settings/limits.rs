@@ -12,7 +12,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::budget::{LimitSource, ServerLimit};
+use crate::model::budget::{BudgetLimits, LimitSource, ServerLimit};
 
 /// One configurable limit: everything the command line, clientlint.toml, `clientlint
 /// config` and docs/configuration.md say about it.
@@ -60,6 +60,9 @@ macro_rules! limits {
             /// Per-host overrides of `server_connection_limit` (host names lower-cased),
             /// validated with the range of [`SERVER_CONNECTION_LIMIT`].
             pub server_limits: BTreeMap<String, i64>,
+            /// Per-host limits on one user's connections (`[servers."HOST"]
+            /// per-user-limit`, host names lower-cased), in the same range.
+            pub per_user_limits: BTreeMap<String, i64>,
             /// Limits the servers themselves announced, by (lower-cased host, protocol
             /// family): see [`Limits::announce`].
             pub announced: BTreeMap<(String, String), (i64, String)>,
@@ -70,6 +73,7 @@ macro_rules! limits {
                 Limits {
                     $($field: $default,)*
                     server_limits: BTreeMap::new(),
+                    per_user_limits: BTreeMap::new(),
                     announced: BTreeMap::new(),
                 }
             }
@@ -146,6 +150,17 @@ limits! {
     }
 }
 
+/// The budget's view of the limits (see `model::budget`).
+impl BudgetLimits for Limits {
+    fn server_limit(&self, host: &str, protocol: &str) -> ServerLimit {
+        Limits::server_limit(self, host, protocol)
+    }
+
+    fn per_user_limit(&self, host: &str) -> Option<ServerLimit> {
+        Limits::per_user_limit(self, host)
+    }
+}
+
 impl Limits {
     /// The connection limit of one server.
     pub fn connection_limit_for(&self, host: &str) -> i64 {
@@ -153,8 +168,8 @@ impl Limits {
     }
 
     /// The limit on all connections to one server (host and protocol family: `FTP` for FTP
-    /// and SFTP, `IMAP`, …): the server's own entry in clientlint.toml, else what the
-    /// server announced (`clientlint probe`), else `server-connection-limit`.
+    /// and SFTP, `IMAP`, …) from one address: the server's own entry in clientlint.toml,
+    /// else what the server announced (`clientlint probe`), else `server-connection-limit`.
     pub fn server_limit(&self, host: &str, protocol: &str) -> ServerLimit {
         let host = host.to_ascii_lowercase();
         if let Some(&value) = self.server_limits.get(&host) {
@@ -173,6 +188,16 @@ impl Limits {
             value: self.server_connection_limit,
             source: LimitSource::Default,
         }
+    }
+
+    /// The limit on one user's connections to a server, where clientlint.toml sets one
+    /// (`[servers."HOST"] per-user-limit`); otherwise users are not counted apart.
+    pub fn per_user_limit(&self, host: &str) -> Option<ServerLimit> {
+        let value = *self.per_user_limits.get(&host.to_ascii_lowercase())?;
+        Some(ServerLimit {
+            value,
+            source: LimitSource::Config,
+        })
     }
 
     /// Records a limit a server announced for connections from one address (`protocol`:

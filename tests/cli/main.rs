@@ -394,7 +394,7 @@ fn global_options_before_a_subcommand_apply_to_it() {
     );
     assert_eq!(code, 1, "{out}{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
-    let limits: Vec<i64> = v
+    let limits: Vec<i64> = v["servers"]
         .as_array()
         .expect("servers")
         .iter()

@@ -64,7 +64,8 @@ pub(super) fn build_profile(
     for (file, parsed) in &machine.defaults {
         report_parse_errors(&mut profile, files, *file, parsed, None);
     }
-    let mut table = Table::with_builtin_ints(super::values::builtin_int);
+    let statements: usize = profile_layers.iter().map(|l| l.parsed.entries.len()).sum();
+    let mut table = Table::with_builtin_ints(super::values::builtin_int, statements);
     apply_defaults_files(&mut profile, &mut table, machine);
     apply_profile_layers(&mut profile, &mut table, profile_layers);
     apply_managing_layers(&mut profile, &mut table, machine);
@@ -252,8 +253,9 @@ fn apply_profile_layers<'a>(
     layers: &'a [LayerInput<'a>],
 ) {
     // The last profile statement of each name, for duplicates and overrides.
+    let statements = layers.iter().map(|l| l.parsed.entries.len()).sum();
     let mut last: foldhash::HashMap<&'a str, (FileId, Layer, &'a PrefEntry)> =
-        foldhash::HashMap::default();
+        foldhash::HashMap::with_capacity_and_hasher(statements, Default::default());
     for l in layers {
         for entry in &l.parsed.entries {
             let name = entry.name.as_str();
@@ -380,7 +382,7 @@ fn managed_wrong_type(profile: &mut Profile, stmt: &Stmt<'_>) -> bool {
 fn report_bool_conversions(profile: &mut Profile, table: &Table<'_>) {
     let mut found = Vec::new();
     for (name, state) in table.iter() {
-        for stmt in [state.default, state.user].into_iter().flatten() {
+        for stmt in [state.default(), state.user].into_iter().flatten() {
             if !stmt.as_bool || expected_type(name) != Some("int") {
                 continue;
             }
@@ -474,7 +476,11 @@ pub(super) fn place(files: &Files, stmt: &Stmt<'_>) -> String {
 fn report_managed_profile_values(profile: &mut Profile, files: &Files, table: &Table<'_>) {
     let mut found: Vec<FileFinding> = Vec::new();
     for (name, state) in table.iter() {
-        let (own, by, what) = match (state.locked_by, state.user, state.replaced_profile_value) {
+        let (own, by, what) = match (
+            state.locked_by(),
+            state.user,
+            state.replaced_profile_value(),
+        ) {
             (Some(lock), Some(user), _) if user.src.is_profile() => (user, lock, "it is locked by"),
             (_, _, Some((own, by))) if by.value.is_none() => {
                 (own, by, "it is cleared at every start by")

@@ -110,6 +110,12 @@ pub struct ParsedPrefs {
 /// way Gecko's does.
 pub fn parse(file: &SourceFile, kind: PrefFileKind) -> ParsedPrefs {
     let text = file.text.as_bytes();
+    // Room for a statement per `;` (the shortest is 17 bytes), at most 8,192 up front: the
+    // list of a fleet's profiles then grows once, not a dozen times.
+    let statements = memchr::memchr_iter(b';', text)
+        .count()
+        .min(text.len() / 17)
+        .min(8192);
     Parser {
         lx: Lexer {
             buf: gecko_bytes(file).unwrap_or(text),
@@ -121,7 +127,10 @@ pub fn parse(file: &SourceFile, kind: PrefFileKind) -> ParsedPrefs {
         },
         kind,
         file,
-        out: ParsedPrefs::default(),
+        out: ParsedPrefs {
+            entries: Vec::with_capacity(statements),
+            errors: Vec::new(),
+        },
     }
     .run()
 }
