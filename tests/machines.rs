@@ -52,3 +52,159 @@ fn snap_and_flatpak_profiles_take_their_own_install_and_native_profiles_do_not()
     assert_eq!(native.len(), 1, "{found:?}");
     assert_eq!((native[0].1, native[0].2), (5, false), "{found:?}");
 }
+
+/// The FileZilla files a run over `image` reads, relative to the image, and what
+/// discovery said on stderr.
+fn filezilla_files(image: &str) -> (Vec<String>, Vec<String>) {
+    let root = Path::new(image);
+    let analysis = clientlint::lint_sysroot(root, &Settings::default());
+    let mut files: Vec<String> = analysis
+        .files
+        .iter()
+        .filter(|(id, _)| {
+            analysis
+                .infos
+                .get(*id)
+                .and_then(Option::as_ref)
+                .is_some_and(|i| i.client.name() == "filezilla")
+        })
+        .map(|(_, f)| {
+            f.path
+                .strip_prefix(root)
+                .unwrap_or(&f.path)
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    files.sort();
+    let warnings = clientlint::engine::discover::from_sysroot(root, &[]).warnings;
+    (files, warnings)
+}
+
+/// The number of transfers of each FileZilla profile that has a settings file, by the
+/// settings file's path in the image.
+fn transfers(image: &str) -> Vec<(String, i64)> {
+    let root = Path::new(image);
+    let analysis = clientlint::lint_sysroot(root, &Settings::default());
+    let mut out: Vec<(String, i64)> = analysis
+        .profiles
+        .iter()
+        .filter(|p| p.client.name() == "filezilla")
+        .filter_map(|p| {
+            let t = p.globals.transfers.as_ref()?;
+            let Origin::Explicit(loc) = &t.origin else {
+                return None;
+            };
+            let path = &analysis.files.get(loc.file)?.path;
+            let rel = path.strip_prefix(root).unwrap_or(path);
+            Some((rel.to_string_lossy().into_owned(), t.value))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// fzdefaults.xml's `Config Location` as an absolute path: every home's settings are
+/// there, inside the image, and the homes' own default directories are not read.
+#[test]
+fn filezilla_config_location_absolute_is_a_path_of_the_image() {
+    let image = "fixtures/machines/filezilla-absolute.sysroot";
+    let (files, warnings) = filezilla_files(image);
+    assert_eq!(
+        files,
+        [
+            "etc/filezilla/fzdefaults.xml",
+            "srv/filezilla/filezilla.xml",
+            "srv/filezilla/sitemanager.xml",
+        ]
+    );
+    assert_eq!(
+        transfers(image),
+        [("srv/filezilla/filezilla.xml".to_owned(), 8)]
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("alice/.config/filezilla` is not read")),
+        "{warnings:?}"
+    );
+}
+
+/// A relative `Config Location` is relative to the directory holding fzdefaults.xml (a
+/// portable Windows install keeping its settings beside filezilla.exe).
+#[test]
+fn filezilla_config_location_relative_is_beside_fzdefaults() {
+    let image = "fixtures/machines/filezilla-relative.sysroot";
+    let (files, _) = filezilla_files(image);
+    assert_eq!(
+        files,
+        [
+            "Program Files/FileZilla FTP Client/fzdefaults.xml",
+            "Program Files/FileZilla FTP Client/settings/filezilla.xml",
+        ]
+    );
+}
+
+/// `$HOME` is each home's own; a home whose settings directory holds its own
+/// fzdefaults.xml follows that one instead (Linux: `GetDefaultsDir`); a home without the
+/// named directory has no FileZilla settings (FileZilla would create an empty one).
+#[test]
+fn filezilla_config_location_home_is_expanded_per_home() {
+    let image = "fixtures/machines/filezilla-home.sysroot";
+    let (files, warnings) = filezilla_files(image);
+    assert_eq!(
+        files,
+        [
+            "etc/filezilla/fzdefaults.xml",
+            "home/alice/.filezilla-managed/filezilla.xml",
+            "home/bob/.filezilla-managed/sitemanager.xml",
+            "home/dave/.config/filezilla-dave/filezilla.xml",
+            "home/dave/.config/filezilla/fzdefaults.xml",
+        ]
+    );
+    assert_eq!(
+        transfers(image),
+        [
+            ("home/alice/.filezilla-managed/filezilla.xml".to_owned(), 8),
+            (
+                "home/dave/.config/filezilla-dave/filezilla.xml".to_owned(),
+                7
+            ),
+        ]
+    );
+    for bypassed in ["carol/.config/filezilla`", "dave/.config/filezilla`"] {
+        assert!(
+            warnings.iter().any(|w| w.contains(bypassed)),
+            "{bypassed}: {warnings:?}"
+        );
+    }
+}
+
+/// `$APPDATA` of a Windows home, with the `platform="unix"` copy skipped on Windows.
+#[test]
+fn filezilla_config_location_appdata_on_windows() {
+    let image = "fixtures/machines/filezilla-appdata.sysroot";
+    let (files, _) = filezilla_files(image);
+    assert_eq!(
+        files,
+        [
+            "Program Files/FileZilla FTP Client/fzdefaults.xml",
+            "Users/alice/AppData/Roaming/FileZilla Managed/filezilla.xml",
+        ]
+    );
+}
+
+/// A variable an image does not tell is said, and nothing is guessed: neither the home's
+/// default directory nor any other is read for it.
+#[test]
+fn filezilla_config_location_with_an_unknown_variable_is_said_not_guessed() {
+    let image = "fixtures/machines/filezilla-unknown-variable.sysroot";
+    let (files, warnings) = filezilla_files(image);
+    assert_eq!(files, ["etc/filezilla/fzdefaults.xml"]);
+    let said: Vec<&String> = warnings
+        .iter()
+        .filter(|w| w.contains("$SHARED_CONFIG cannot be known"))
+        .collect();
+    assert_eq!(said.len(), 1, "{warnings:?}");
+    assert!(said[0].contains("home/alice"), "{said:?}");
+}
