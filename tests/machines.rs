@@ -4,6 +4,10 @@
 //! interop suite). Each image under fixtures/machines/ has an install whose
 //! distribution/policies.json locks `mail.server.default.max_cached_connections` at 2, and
 //! a profile where that OS keeps it: the profile must take the lock.
+//!
+//! Also FileZilla's `Config Location` followed per home in an image, and Thunderbird's
+//! Windows registry policies read from `.reg` exports named on the command line (an image
+//! holds the registry in hive files, which clientlint does not read).
 
 use std::path::Path;
 
@@ -207,4 +211,85 @@ fn filezilla_config_location_with_an_unknown_variable_is_said_not_guessed() {
         .collect();
     assert_eq!(said.len(), 1, "{warnings:?}");
     assert!(said[0].contains("home/alice"), "{said:?}");
+}
+
+/// The IMAP "every account" server of the Thunderbird unit named `unit_suffix` when `paths`
+/// are linted together: (max cached connections, its file, how), (poll minutes, how).
+fn registry_case(paths: &[&str], unit_suffix: &str) -> ((i64, String, String), (i64, String)) {
+    let paths: Vec<std::path::PathBuf> = paths.iter().map(std::path::PathBuf::from).collect();
+    let analysis = clientlint::lint_paths(&paths, &Settings::default());
+    let profile = analysis
+        .profiles
+        .iter()
+        .find(|p| p.name.ends_with(unit_suffix))
+        .unwrap_or_else(|| panic!("no unit {unit_suffix}"));
+    let server = profile
+        .servers
+        .iter()
+        .find(|s| s.key == "default" && s.protocol == clientlint::model::Protocol::Imap)
+        .expect("every IMAP account");
+    let describe = |origin: &Origin| match origin {
+        Origin::Managed(m) => {
+            let file = analysis
+                .files
+                .get(m.location.file)
+                .map(|f| f.path.display().to_string())
+                .unwrap_or_default();
+            (file, m.how.clone())
+        }
+        Origin::Explicit(_) => (String::new(), "explicit".to_owned()),
+        Origin::Default { note, .. } => (String::new(), note.clone()),
+    };
+    let cache = server.max_connections.as_ref().expect("cache");
+    let (file, how) = describe(&cache.origin);
+    let poll = server.poll_minutes.as_ref().expect("poll");
+    (
+        (cache.value, file, how),
+        (poll.value, describe(&poll.origin).1),
+    )
+}
+
+/// HKLM's `Preferences` replaces the policies.json `Preferences` whole (the JSON's lock of
+/// 9 connections and its 1-minute poll are gone) and HKCU's (whose 30 minutes are gone):
+/// the cache is HKLM's locked 2, the poll Thunderbird's built-in 10.
+#[test]
+fn registry_preferences_replace_the_json_and_hkcu_ones_whole() {
+    let (cache, poll) = registry_case(
+        &[
+            "fixtures/registry/policies.json",
+            "fixtures/registry/thunderbird-policies.reg",
+        ],
+        "thunderbird-policies.reg",
+    );
+    assert_eq!(cache.0, 2, "{cache:?}");
+    assert!(cache.1.ends_with("thunderbird-policies.reg"), "{cache:?}");
+    assert!(cache.2.starts_with("locked by"), "{cache:?}");
+    assert!(cache.2.contains("Status \"locked\""), "{cache:?}");
+    assert_eq!(poll.0, 10, "{poll:?}");
+    assert!(!poll.1.contains("locked"), "{poll:?}");
+}
+
+/// A registry with another top-level policy only leaves the policies.json `Preferences`
+/// in force: its lock of 9 connections and 1-minute poll apply, from policies.json.
+#[test]
+fn registry_without_preferences_leaves_the_json_preferences() {
+    let (cache, poll) = registry_case(
+        &[
+            "fixtures/registry/policies.json",
+            "fixtures/registry/thunderbird-other-policy.reg",
+        ],
+        "thunderbird-other-policy.reg",
+    );
+    assert_eq!((cache.0, poll.0), (9, 1), "{cache:?} {poll:?}");
+    assert!(cache.1.ends_with("policies.json"), "{cache:?}");
+}
+
+/// A `.reg` export alone is a deployment artefact: its policies over built-in defaults.
+#[test]
+fn registry_export_alone_is_an_artefact() {
+    let (cache, poll) = registry_case(
+        &["fixtures/registry/thunderbird-policies.reg"],
+        "thunderbird-policies.reg",
+    );
+    assert_eq!((cache.0, poll.0), (2, 10), "{cache:?} {poll:?}");
 }
