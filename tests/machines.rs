@@ -293,3 +293,36 @@ fn registry_export_alone_is_an_artefact() {
     );
     assert_eq!((cache.0, poll.0), (2, 10), "{cache:?} {poll:?}");
 }
+
+/// Two `Config Location` copies for different platforms are not a duplicate setting
+/// (FileZilla skips the copy that is not its platform's); two for the same platform are.
+#[test]
+fn filezilla_platform_copies_are_not_duplicates() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lint = |body: &str| {
+        let path = dir.path().join("fzdefaults.xml");
+        std::fs::write(
+            &path,
+            format!("<FileZilla3><Settings>{body}</Settings></FileZilla3>\n"),
+        )
+        .expect("write");
+        let analysis = clientlint::lint_paths(&[path], &Settings::default());
+        analysis
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == "duplicate-setting")
+            .count()
+    };
+    assert_eq!(
+        lint(
+            r#"<Setting name="Config Location" platform="unix">/a</Setting><Setting name="Config Location" platform="win">C:\a</Setting>"#
+        ),
+        0
+    );
+    assert_eq!(
+        lint(
+            r#"<Setting name="Config Location" platform="win">C:\b</Setting><Setting name="Config Location" platform="win">C:\a</Setting>"#
+        ),
+        1
+    );
+}
