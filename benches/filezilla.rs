@@ -68,9 +68,7 @@ fn main() {
         .iter()
         .flat_map(|u| u.client.build(u, &files).profiles)
         .collect();
-    let ctx = Context {
-        settings: &settings,
-    };
+    let ctx = Context::of(&settings);
     let (rules, _) = best_of(iterations, || {
         let mut out = Vec::new();
         for profile in &profiles {

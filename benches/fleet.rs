@@ -1,6 +1,8 @@
-//! Fleet scale: 2,000 generated homes. Times (a) walking the tree and reading every file
-//! without parsing, and (b) the full lint with JSON output, in the same run; prints both,
-//! their ratio, and the peak memory of the `clientlint` binary doing (b).
+//! Fleet scale (issue 18): 2,000 generated homes linted by the release binary with JSON
+//! output (`--format json --root`), next to two baselines measured in the same run: (a)
+//! walking the tree and reading every file without parsing, and (b) `rg -uu -c
+//! 'user_pref|<Setting|<Server>'` over the same tree when ripgrep is installed. Wall times
+//! are medians of 5 warm runs; the binary's peak memory is the largest of them.
 //!
 //! Run with `cargo bench --bench fleet` (`FLEET_HOMES=N` to change the size). The fleet
 //! is written once to `target/fleet-bench-N` and reused.
@@ -8,33 +10,12 @@
 
 #[path = "support/fleet.rs"]
 mod fleet;
-
-// The same allocator as the shipped binary (src/main.rs), so the figures are the CLI's.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+#[path = "support/usage.rs"]
+mod usage;
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
-
-use clientlint::settings::Settings;
-
-fn median(mut runs: Vec<Duration>) -> Duration {
-    runs.sort();
-    runs.get(runs.len() / 2).copied().unwrap_or_default()
-}
-
-fn time(iterations: usize, mut f: impl FnMut()) -> Duration {
-    median(
-        (0..iterations)
-            .map(|_| {
-                let start = Instant::now();
-                f();
-                start.elapsed()
-            })
-            .collect(),
-    )
-}
 
 /// The least any tool must do: visit every entry and read every regular file.
 fn walk_and_read(root: &Path) -> (usize, usize) {
@@ -54,43 +35,21 @@ fn walk_and_read(root: &Path) -> (usize, usize) {
     (files, bytes)
 }
 
-fn full_lint(root: &Path) -> usize {
-    // What `clientlint --format json --root` does: discover, then read, parse and lint in
-    // batches, then render.
-    let discovery = clientlint::engine::discover::discover(&[], &[], &[root.to_path_buf()]);
-    let run = clientlint::engine::run(
-        &discovery.units,
-        &Settings::default(),
-        clientlint::engine::Mode::Check,
-        false,
-    );
-    // Written as the binary writes it to stdout, not collected into a string.
-    let mut out = std::io::BufWriter::new(std::io::sink());
-    let written = clientlint::report::json::write(&run.resolved.report(), &mut out);
-    black_box(written.is_ok());
-    run.resolved.findings.len()
+fn median_time(runs: usize, mut f: impl FnMut()) -> Duration {
+    f();
+    let mut all: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .collect();
+    all.sort();
+    all.get(all.len() / 2).copied().unwrap_or_default()
 }
 
-/// Peak resident memory (KiB) of the `clientlint` binary linting the fleet, and its time.
-fn child_peak_rss(root: &Path) -> Option<(i64, Duration)> {
-    let bin = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/clientlint");
-    if !bin.is_file() {
-        return None;
-    }
-    let start = Instant::now();
-    let status = std::process::Command::new(&bin)
-        .args(["--isolated", "--format", "json", "--root"])
-        .arg(root)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .ok()?;
-    let elapsed = start.elapsed();
-    let _ = status;
-    // SAFETY: getrusage only writes into the struct we pass.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: see above.
-    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
-    (rc == 0).then_some((usage.ru_maxrss, elapsed))
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
 }
 
 fn main() {
@@ -98,47 +57,59 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(2000);
-    let root =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/fleet-bench-{homes}"));
-    if !root.join(format!("user{:05}", homes - 1)).is_dir() {
-        let _ = std::fs::remove_dir_all(&root);
-        if let Err(e) = fleet::generate(&root, homes) {
+    let root = match usage::fleet_dir("fleet-bench", homes, |d| fleet::generate(d, homes)) {
+        Ok(root) => root,
+        Err(e) => {
             println!("could not write the fleet: {e}");
             return;
         }
-    }
-    // Measured first: getrusage reports the largest descendant, and a child forked later
-    // would start with this process's own (larger) resident set.
-    let child = child_peak_rss(&root);
+    };
+    let load_before = usage::load();
     let (files, bytes) = walk_and_read(&root);
-    let walk = time(3, || {
+    let walk = median_time(5, || {
         black_box(walk_and_read(&root));
     });
-    let mut diagnostics = 0;
-    let full = time(3, || diagnostics = full_lint(&root));
+    let pattern = ["-uu", "-c", "user_pref|<Setting|<Server>"];
+    let rg = usage::ripgrep().and_then(|rg| usage::median_of(5, rg, &pattern, &root));
+    let args = ["--isolated", "--format", "json", "--root"];
+    let lint = usage::median_of(5, usage::clientlint(), &args, &root);
     println!(
-        "fleet: {homes} homes, {files} files, {:.1} MiB; {diagnostics} diagnostics",
-        bytes as f64 / (1024.0 * 1024.0)
+        "fleet: {homes} homes, {files} files, {:.1} MiB; load {load_before} → {}; {} threads",
+        bytes as f64 / (1024.0 * 1024.0),
+        usage::load(),
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
     );
-    println!(
-        "(a) walk + read every file:        {:>8.0} ms",
-        walk.as_secs_f64() * 1e3
-    );
-    println!(
-        "(b) full lint, JSON output:        {:>8.0} ms",
-        full.as_secs_f64() * 1e3
-    );
-    println!(
-        "ratio (b)/(a): {:.2}x   (threads: {})",
-        full.as_secs_f64() / walk.as_secs_f64().max(1e-9),
-        rayon::current_num_threads()
-    );
-    match child {
-        Some((kib, t)) => println!(
-            "clientlint --root (release binary): {:.0} ms, peak RSS {:.1} MiB",
-            t.as_secs_f64() * 1e3,
-            kib as f64 / 1024.0
+    println!("(a) walk + read every file:          {:>8.0} ms", ms(walk));
+    match rg {
+        Some(rg) => println!(
+            "(b) rg -uu -c 'user_pref|<Setting|<Server>': {:>8.0} ms wall, {:.0} ms CPU",
+            ms(rg.wall),
+            ms(rg.cpu)
         ),
-        None => println!("peak RSS: build the release binary first (cargo build --release)"),
+        None => println!("(b) rg: not installed"),
     }
+    let Some(lint) = lint else {
+        println!("clientlint: the binary could not be run");
+        return;
+    };
+    println!(
+        "clientlint --format json --root:    {:>8.0} ms wall, {:.0} ms CPU, peak RSS {:.1} MiB, {:.1} MB of JSON (exit {})",
+        ms(lint.wall),
+        ms(lint.cpu),
+        lint.peak_kib as f64 / 1024.0,
+        lint.output as f64 / 1e6,
+        lint.code
+    );
+    let ratio = |base: Duration| lint.wall.as_secs_f64() / base.as_secs_f64().max(1e-9);
+    print!("ratio to (a): {:.2}x", ratio(walk));
+    if let Some(rg) = rg {
+        print!(
+            "   ratio to (b) rg: {:.2}x (CPU {:.2}x)",
+            ratio(rg.wall),
+            lint.cpu.as_secs_f64() / rg.cpu.as_secs_f64().max(1e-9)
+        );
+    }
+    println!("   (medians of 5 warm runs)");
 }

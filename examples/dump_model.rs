@@ -214,6 +214,8 @@ fn main() -> anyhow::Result<()> {
                 errors.push(json!({
                     "file": name,
                     "line": file.line_col(e.span.start).0,
+                    // The line Thunderbird's console names (issue 17): compare_tb.py uses it.
+                    "client_line": e.client_line,
                     "message": e.message,
                     "lost": e.lost.iter().map(|(n, _)| n).collect::<Vec<_>>(),
                 }));

@@ -6,7 +6,7 @@ cd "$(dirname "$0")"
 SECONDS_EACH=${1:-150}
 JOBS=${2:-2}
 mkdir -p logs artifacts
-TARGETS="prefs_js filezilla_xml prf reg profiles_ini winscp clientlint_toml fix_roundtrip"
+TARGETS="prefs_js filezilla_xml prf reg profiles_ini winscp clientlint_toml fix_roundtrip probe_replies"
 echo $TARGETS | tr ' ' '\n' | xargs -P "$JOBS" -I{} sh -c \
   "RUSTC_BOOTSTRAP=1 cargo fuzz run -O {} corpus/{} -- -max_total_time=$SECONDS_EACH -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 > logs/{}.log 2>&1"
 for t in $TARGETS; do

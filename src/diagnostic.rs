@@ -111,4 +111,7 @@ pub struct Diagnostic {
     /// policy): which and how, e.g. `locked by /etc/thunderbird/policies/policies.json:5
     /// (Preferences, Status "locked")`. Set by the engine from the model.
     pub managed_by: Option<String>,
+    /// The line the client itself reports the problem on (Thunderbird's `prefs parse
+    /// error` console lines), which may differ from the line of `span`.
+    pub client_line: Option<usize>,
 }

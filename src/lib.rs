@@ -11,7 +11,9 @@
 //! - [`rules`] turn the model into [`diagnostic`]s, with limits from [`settings`];
 //! - [`fix`] plans, verifies and writes repairs;
 //! - [`engine`] runs all of it per unit, in batches, for every command;
-//! - [`report`] renders the findings; [`cli`] is the command line.
+//! - [`report`] renders the findings; [`cli`] is the command line;
+//! - [`probe`] connects once to each configured server (`clientlint probe`, never
+//!   logging in); its outcomes are what the `probe-*` rules report.
 //!
 //! The library API ([`lint_paths`], [`analyze`], [`plan_fixes`], [`render`]) runs the same
 //! pipeline and keeps everything it built.
@@ -25,6 +27,7 @@ pub mod escape;
 pub mod fix;
 pub mod model;
 pub mod os;
+pub mod probe;
 pub mod report;
 pub mod rules;
 pub mod secret;

@@ -7,46 +7,42 @@
 //! masked is decided by the name, never by whether the client would read it. Names that
 //! only mention OAuth (`oauth2.issuer`, `oauth2.scope`) carry no credential and are shown.
 
-/// Words that make a name a credential's wherever they appear in it (ASCII, any case).
-const WORDS: &[&[u8]] = &[
-    b"password",
-    b"passwd",
-    b"passphrase",
-    b"passcode",
-    b"pwd",
-    b"privatekey",
-    b"private_key",
-    b"private-key",
-    b"secret",
-    b"token",
-    b"credential",
-    b"apikey",
-    b"api_key",
-    b"api-key",
-    b"authkey",
-    b"auth_key",
-];
+/// Words that make a name a credential's wherever they appear in it (ASCII, any case),
+/// by their first two letters: a name is scanned once, and only where a word could start
+/// is anything compared (this runs for every pref of every profile; a fleet has millions).
+fn words_at(first: u8, second: u8) -> &'static [&'static [u8]] {
+    match (first, second) {
+        (b'p', b'a') => &[b"password", b"passwd", b"passphrase", b"passcode"],
+        (b'p', b'w') => &[b"pwd"],
+        (b'p', b'r') => &[b"privatekey", b"private_key", b"private-key"],
+        (b's', b'e') => &[b"secret"],
+        (b't', b'o') => &[b"token"],
+        (b'c', b'r') => &[b"credential"],
+        (b'a', b'p') => &[b"apikey", b"api_key", b"api-key"],
+        (b'a', b'u') => &[b"authkey", b"auth_key"],
+        _ => &[],
+    }
+}
 
 /// True when a key, pref, value or element named `name` holds a credential: it contains a
-/// word of [`WORDS`], or the word `pass` on its own (`<Pass>`, `IMAP Pass`, `smtp.pass`;
-/// not `Passive`, `bypass` or `Pasv`).
+/// word of [`words_at`], or the word `pass` on its own (`<Pass>`, `IMAP Pass`,
+/// `smtp.pass`; not `Passive`, `bypass` or `Pasv`).
 pub fn is_credential_name(name: &str) -> bool {
     let bytes = name.as_bytes();
-    // One pass, comparing only where a word's first letter is: this runs for every pref of
-    // every profile, and a fleet has millions.
-    (0..bytes.len()).any(|i| {
-        let Some(first) = bytes.get(i).map(u8::to_ascii_lowercase) else {
-            return false;
+    bytes.windows(2).enumerate().any(|(i, pair)| {
+        let (first, second) = match pair {
+            [a, b] => (a.to_ascii_lowercase(), b.to_ascii_lowercase()),
+            _ => return false,
         };
-        if !matches!(first, b'p' | b's' | b't' | b'c' | b'a') {
+        let words = words_at(first, second);
+        if words.is_empty() {
             return false;
         }
         let tail = bytes.get(i..).unwrap_or(&[]);
-        let starts_with = |w: &[u8]| {
+        words.iter().any(|w| {
             tail.get(..w.len())
                 .is_some_and(|s| s.eq_ignore_ascii_case(w))
-        };
-        WORDS.iter().any(|w| starts_with(w)) || (first == b'p' && is_pass_word(bytes, i))
+        }) || (first == b'p' && is_pass_word(bytes, i))
     })
 }
 

@@ -104,3 +104,49 @@ fn unreadable_files_are_reported_once_and_do_not_stop_the_run() {
     assert!(run.resolved.files[0].info.is_none());
     assert!(run.resolved.files[1].info.is_some());
 }
+
+/// One `.reg` export may hold several clients' keys (issue 14, clarification): each client
+/// reads it, each reports its own findings, and JSON `files[]` names every reader.
+#[test]
+fn a_reg_export_holding_outlook_and_winscp_keys_is_read_by_both() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let winscp = std::fs::read("fixtures/rules/duplicate-account/winscp.bad.reg").expect("read");
+    let winscp: Vec<u16> = winscp
+        .get(2..)
+        .unwrap_or(&[])
+        .chunks_exact(2)
+        .map(|p| u16::from_le_bytes([p[0], p[1]]))
+        .collect();
+    let mut text = String::from_utf16(&winscp).expect("UTF-16LE with BOM");
+    let outlook =
+        std::fs::read_to_string("fixtures/rules/duplicate-setting/outlook.bad.reg").expect("read");
+    text.push_str("\r\n");
+    text.push_str(outlook.split_once('\n').map(|(_, rest)| rest).unwrap_or(""));
+    let path = dir.path().join("both.reg");
+    std::fs::write(&path, text).expect("write");
+    let analysis = clientlint::lint_paths(std::slice::from_ref(&path), &Settings::default());
+    let json: serde_json::Value =
+        serde_json::from_str(&clientlint::render(&analysis, OutputFormat::Json)).expect("json");
+    let readers: Vec<&str> = json["files"][0]["readers"]
+        .as_array()
+        .expect("readers")
+        .iter()
+        .filter_map(|r| r["client"].as_str())
+        .collect();
+    assert_eq!(readers, ["outlook", "winscp"]);
+    let mut found: Vec<(&str, &str)> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| Some((d["client"].as_str()?, d["rule"].as_str()?)))
+        .collect();
+    found.dedup();
+    assert!(
+        found.contains(&("outlook", "duplicate-setting")),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("winscp", "duplicate-account")),
+        "{found:?}"
+    );
+}

@@ -16,9 +16,9 @@
 //! the same values (and branch, sticky, locked where the test asserts them), the same number of
 //! errors, and each error on the line Gecko reports. Error wording may differ.
 //!
-//! Cases that disagree today are listed in `KNOWN_DISAGREEMENTS` with their root causes, so
-//! the test passes now and fails as soon as any case changes: a new disagreement, or a listed
-//! case that starts agreeing (remove it then).
+//! 58 of the 59 cases agree. The one that does not is a deliberate difference, listed in
+//! `KNOWN_DISAGREEMENTS` with its root cause, so the test fails as soon as any case changes: a
+//! new disagreement, or the listed case starting to agree (remove it then).
 
 use std::collections::BTreeMap;
 
@@ -29,18 +29,12 @@ use clientlint::source::SourceFile;
 use clientlint::syntax::prefs::{self, ParsedPrefs, PrefFileKind, PrefValue};
 use serde_json::Value;
 
-/// Cases that disagree today, with their root causes (comma-separated when a case shows more
-/// than one) as numbered in `tests/peer/README.md`. A case listed here that starts agreeing
-/// fails the test: remove it from the list.
-const KNOWN_DISAGREEMENTS: &[(&str, &str)] = &[
-    ("Parser.cpp:296", "P2"),
-    ("Parser.cpp:315", "P2"),
-    ("Parser.cpp:323", "P2"),
-    ("Parser.cpp:351", "P1,P2"),
-    ("Parser.cpp:444", "P4"),
-    ("test_parser.js:run_test", "P1,P3"),
-    ("test_parsePrefs.js:data/testPref.js", "P3"),
-];
+/// Cases that disagree, with their root causes as numbered in `tests/peer/README.md`. P1–P3
+/// are fixed; what remains is a deliberate difference, documented in docs/interop.md ("Peer
+/// suites", D4): Thunderbird itself applies `pref(` and `sticky_pref(` in prefs.js and user.js
+/// without an error, so clientlint follows the client over this parser test. A listed case
+/// that starts agreeing fails the test: remove it from the list.
+const KNOWN_DISAGREEMENTS: &[(&str, &str)] = &[("Parser.cpp:444", "P4")];
 
 const CASES: &str = include_str!("peer/libpref_cases.json");
 
@@ -87,7 +81,11 @@ fn from_reader(parsed: &ParsedPrefs) -> Vec<Pref> {
             let (value, bytes) = match &e.value {
                 PrefValue::Bool(b) => (Value::from(*b), Vec::new()),
                 PrefValue::Int(i) => (Value::from(*i), Vec::new()),
-                PrefValue::Str(s) => (Value::Null, s.as_bytes().to_vec()),
+                // The bytes Gecko stores: `raw_value` when they are not UTF-8.
+                PrefValue::Str(s) => (
+                    Value::Null,
+                    e.raw_value.clone().unwrap_or_else(|| s.as_bytes().to_vec()),
+                ),
             };
             Pref {
                 name: e.name.clone(),
@@ -221,13 +219,10 @@ fn compare(case: &Value, file: &SourceFile, parsed: Option<&ParsedPrefs>) -> Vec
         }
     }
     if let Some(want) = expect.get("errors").and_then(Value::as_array) {
+        // The line each error is reported on in Gecko's terms (`client_line`, which the JSON
+        // output carries); errors Gecko does not report have none.
         let lines: Vec<usize> = parsed
-            .map(|p| {
-                p.errors
-                    .iter()
-                    .map(|e| file.line_col(e.span.start).0)
-                    .collect()
-            })
+            .map(|p| p.errors.iter().filter_map(|e| e.client_line).collect())
             .unwrap_or_default();
         let want_lines: Vec<u64> = want
             .iter()
@@ -235,11 +230,16 @@ fn compare(case: &Value, file: &SourceFile, parsed: Option<&ParsedPrefs>) -> Vec
             .collect();
         let have_lines: Vec<u64> = lines.iter().map(|&l| l as u64).collect();
         if want_lines != have_lines {
-            let msgs: Vec<&str> = parsed
-                .map(|p| p.errors.iter().map(|e| e.message).collect())
+            let msgs: Vec<(&str, usize)> = parsed
+                .map(|p| {
+                    p.errors
+                        .iter()
+                        .map(|e| (e.message, file.line_col(e.span.start).0))
+                        .collect()
+                })
                 .unwrap_or_default();
             out.push(format!(
-                "errors: Gecko on lines {want_lines:?}, reader on lines {have_lines:?} ({msgs:?})"
+                "errors: Gecko on lines {want_lines:?}, reader on lines {have_lines:?} ((message, line of the span): {msgs:?})"
             ));
         }
     }
@@ -344,4 +344,59 @@ fn reader_agrees_with_gecko_except_known_disagreements() {
         report.len(),
         report.join("\n")
     );
+}
+
+/// The lines Gecko reports reach the user: `clientlint --format json` on each error case of
+/// Parser.cpp, as a default prefs file, carries them as `client_line` on the syntax errors
+/// (P2). All 40 default-grammar cases with errors are checked.
+#[test]
+fn json_output_carries_the_lines_gecko_reports() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pref_dir = dir.path().join("defaults").join("pref");
+    std::fs::create_dir_all(&pref_dir).expect("mkdir");
+    let mut checked = 0;
+    for case in cases() {
+        let id = str_field(&case, "id");
+        let Some(want) = case["expect"]["errors"].as_array() else {
+            continue;
+        };
+        if want.is_empty()
+            || str_field(&case, "kind") != "default"
+            || KNOWN_DISAGREEMENTS.iter().any(|(k, _)| *k == id)
+        {
+            continue;
+        }
+        let path = pref_dir.join("peer.js");
+        std::fs::write(&path, input_bytes(&case)).expect("write");
+        let out = assert_cmd::Command::cargo_bin("clientlint")
+            .expect("binary builds")
+            .env(
+                clientlint::engine::discover::MACHINE_ROOT_ENV,
+                "/nonexistent/clientlint-test-machine",
+            )
+            .args(["--format", "json", "--select", "syntax-error,invalid-value"])
+            .arg(&path)
+            .output()
+            .expect("runs");
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{id}: not JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+        });
+        let mut have: Vec<u64> = json["diagnostics"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|d| d.get("client_line").and_then(Value::as_u64))
+            .collect();
+        let mut want: Vec<u64> = want.iter().filter_map(|e| e["line"].as_u64()).collect();
+        // The JSON is sorted by offset, Gecko's list by time: compare as sets of lines.
+        want.sort_unstable();
+        have.sort_unstable();
+        assert_eq!(have, want, "{id}: client_line in the JSON");
+        checked += 1;
+    }
+    assert_eq!(checked, 40, "the default-grammar error cases of Parser.cpp");
 }

@@ -8,10 +8,10 @@
 //! behave the same way. `tests/peer/README.md` explains every disagreement and where in Wine's
 //! source the behaviour is decided.
 //!
-//! This file runs today's reader (`syntax::reg::parse`) on each case and compares what the
-//! reader says is imported with what the test asserts. Cases that disagree today are listed in
-//! `KNOWN_DISAGREEMENTS` with their root cause, so the test passes now and fails as soon as any
-//! case changes: a new disagreement, or a listed case that starts agreeing (remove it then).
+//! This file runs the reader (`syntax::reg::parse`) on each case and compares what the reader
+//! says is imported with what the test asserts. All 322 cases agree; `KNOWN_DISAGREEMENTS`
+//! would hold a case that differs on purpose (none does), so any change fails the test: a new
+//! disagreement, or a listed case that starts agreeing (remove it then).
 //!
 //! How the reader's output is read as "what is imported", and why:
 //! - a file whose header the reader rejects (`version` is `None`) imports nothing: the reader's
@@ -35,94 +35,11 @@ use clientlint::source::SourceFile;
 use clientlint::syntax::reg::{self, ParsedReg, RegData};
 use serde_json::Value;
 
-/// Cases that disagree today, with their root causes (comma-separated when a case shows more
-/// than one) as numbered in `tests/peer/README.md`. A case listed here that starts agreeing
-/// fails the test: remove it from the list.
-const KNOWN_DISAGREEMENTS: &[(&str, &str)] = &[
-    ("test_basic_import:304", "R7"),
-    ("test_basic_import:309", "R7"),
-    ("test_basic_import:378", "R1"),
-    ("test_basic_import:387", "R4"),
-    ("test_basic_import_unicode:739", "R7"),
-    ("test_basic_import_unicode:744", "R7"),
-    ("test_basic_import_unicode:814", "R1"),
-    ("test_basic_import_unicode:823", "R4"),
-    ("test_basic_import_31:1162", "R9"),
-    ("test_basic_import_31:1167", "R9"),
-    ("test_basic_import_31:1171", "R9"),
-    ("test_basic_import_31:1175", "R9"),
-    ("test_basic_import_31:1179", "R9"),
-    ("test_basic_import_31:1183", "R9"),
-    ("test_basic_import_31:1187", "R9"),
-    ("test_basic_import_31:1191", "R9"),
-    ("test_basic_import_31:1195", "R9"),
-    ("test_invalid_import:1306", "R4"),
-    ("test_invalid_import:1312", "R4"),
-    ("test_invalid_import:1318", "R4"),
-    ("test_invalid_import:1324", "R4"),
-    ("test_invalid_import:1409", "R4"),
-    ("test_invalid_import:1431", "R4"),
-    ("test_invalid_import:1453", "R4"),
-    ("test_invalid_import:1484", "R4,R6"),
-    ("test_invalid_import:1519", "R4"),
-    ("test_invalid_import:1528", "R3,R4"),
-    ("test_invalid_import:1557", "R3,R4"),
-    ("test_invalid_import:1586", "R3,R4"),
-    ("test_invalid_import:1622", "R3"),
-    ("test_invalid_import:1640", "R3"),
-    ("test_invalid_import:1647", "R4"),
-    ("test_invalid_import:1654", "R5"),
-    ("test_invalid_import:1674", "R4"),
-    ("test_invalid_import:1679", "R5,R6"),
-    ("test_invalid_import:1689", "R8"),
-    ("test_invalid_import_unicode:1811", "R4"),
-    ("test_invalid_import_unicode:1818", "R4"),
-    ("test_invalid_import_unicode:1825", "R4"),
-    ("test_invalid_import_unicode:1832", "R4"),
-    ("test_invalid_import_unicode:1918", "R4"),
-    ("test_invalid_import_unicode:1940", "R4"),
-    ("test_invalid_import_unicode:1962", "R4"),
-    ("test_invalid_import_unicode:1993", "R4,R6"),
-    ("test_invalid_import_unicode:2028", "R4"),
-    ("test_invalid_import_unicode:2037", "R3,R4"),
-    ("test_invalid_import_unicode:2066", "R3,R4"),
-    ("test_invalid_import_unicode:2095", "R3,R4"),
-    ("test_invalid_import_unicode:2131", "R3"),
-    ("test_invalid_import_unicode:2149", "R3"),
-    ("test_invalid_import_unicode:2156", "R4"),
-    ("test_invalid_import_unicode:2163", "R5"),
-    ("test_invalid_import_unicode:2183", "R4"),
-    ("test_invalid_import_unicode:2188", "R5,R6"),
-    ("test_invalid_import_unicode:2200", "R8"),
-    ("test_invalid_import_31:2232", "R9"),
-    ("test_invalid_import_31:2236", "R9"),
-    ("test_invalid_import_31:2240", "R9"),
-    ("test_invalid_import_31:2244", "R9"),
-    ("test_invalid_import_31:2248", "R9"),
-    ("test_invalid_import_31:2253", "R9"),
-    ("test_invalid_import_31:2257", "R9"),
-    ("test_invalid_import_31:2261", "R9"),
-    ("test_comments:2300", "R3"),
-    ("test_comments:2360", "R1"),
-    ("test_comments:2426", "R3"),
-    ("test_comments:2446", "R4"),
-    ("test_comments:2467", "R3"),
-    ("test_comments:2476", "R3"),
-    ("test_comments_unicode:2538", "R3"),
-    ("test_comments_unicode:2600", "R1"),
-    ("test_comments_unicode:2666", "R3"),
-    ("test_comments_unicode:2686", "R4"),
-    ("test_comments_unicode:2707", "R3"),
-    ("test_comments_unicode:2716", "R3"),
-    ("test_import_with_whitespace:2853", "R2"),
-    ("test_import_with_whitespace:2866", "R2"),
-    ("test_import_with_whitespace:2871", "R3"),
-    ("test_import_with_whitespace:2880", "R3"),
-    ("test_import_with_whitespace_unicode:2999", "R2"),
-    ("test_import_with_whitespace_unicode:3012", "R2"),
-    ("test_import_with_whitespace_unicode:3017", "R3"),
-    ("test_import_with_whitespace_unicode:3026", "R3"),
-];
+/// Cases that disagree, with their root causes (comma-separated when a case shows more than
+/// one) as numbered in `tests/peer/README.md`. Every root cause R1–R9 is fixed, so the list is
+/// empty: any disagreement is a regression. A case may only be listed here as a deliberate
+/// difference documented in docs/interop.md ("Peer suites").
+const KNOWN_DISAGREEMENTS: &[(&str, &str)] = &[];
 
 const CASES: &str = include_str!("peer/regedit_cases.json");
 

@@ -62,11 +62,53 @@ fn snapshot_name(case: &Path) -> String {
 /// format's fixtures land. Must be empty when an issue closes.
 const AWAITING_FIXTURES: &[&str] = &[];
 
+/// Rules that cannot have static fixtures: the probe rules report what `clientlint probe`
+/// found when it connected to a live server, so no file alone makes them fire (in a
+/// `check` run they report nothing, which `good_fixtures_are_clean_under_every_rule`
+/// covers). Each is covered instead by tests against real servers on 127.0.0.1 in
+/// `tests/probe_rules.rs`, named after the rule (`fn probe_unreachable_…`), which
+/// `tests/probe/run.sh` runs and `.ci/run` calls; the test below holds the list to exactly
+/// the probe rules and checks that each has its test there.
+const COVERED_BY_THE_PROBE_SUITE: &[&str] = &[
+    "probe-unreachable",
+    "probe-timeout",
+    "probe-address-not-allowed",
+    "probe-tls-mode-mismatch",
+    "probe-certificate-invalid",
+    "probe-tls-handshake-failed",
+    "probe-server-refuses",
+    "probe-starttls-unavailable",
+    "probe-auth-unavailable",
+    "probe-not-the-expected-protocol",
+];
+
+#[test]
+fn rules_without_fixtures_are_the_probe_rules_each_with_a_probe_suite_test() {
+    let probe_rules: Vec<&str> = ALL
+        .iter()
+        .map(|r| r.name())
+        .filter(|n| clientlint::rules::is_probe_rule(n))
+        .collect();
+    assert_eq!(probe_rules, COVERED_BY_THE_PROBE_SUITE);
+    let suite = std::fs::read_to_string("tests/probe_rules.rs").expect("tests/probe_rules.rs");
+    for name in COVERED_BY_THE_PROBE_SUITE {
+        let test = format!("fn {}_", name.replace('-', "_"));
+        assert!(
+            suite.contains(&test),
+            "{name} has no test `{test}…` in tests/probe_rules.rs"
+        );
+        assert!(
+            cases(name, ".bad").is_empty() && cases(name, ".good").is_empty(),
+            "{name} has fixtures: take it off COVERED_BY_THE_PROBE_SUITE"
+        );
+    }
+}
+
 #[test]
 fn every_rule_has_bad_and_good_fixtures() {
     for rule in ALL {
         let name = rule.name();
-        if AWAITING_FIXTURES.contains(&name) {
+        if AWAITING_FIXTURES.contains(&name) || COVERED_BY_THE_PROBE_SUITE.contains(&name) {
             continue;
         }
         assert!(

@@ -11,6 +11,10 @@ use clientlint::report::OutputFormat;
 use clientlint::settings::Settings;
 use clientlint::{lint_paths, render};
 
+#[path = "support/schema.rs"]
+mod schema;
+use schema::{assert_valid, schema, validators};
+
 fn clientlint() -> Command {
     let mut cmd = Command::cargo_bin("clientlint").expect("binary builds");
     cmd.env_remove("NO_COLOR").env_remove("CI_PROJECT_DIR");
@@ -158,57 +162,13 @@ fn gitlab_report_shows_no_secret_and_is_empty_when_clean() {
 
 // ---- JSON Schema of --format json ---------------------------------------------------
 
-fn schema() -> serde_json::Value {
-    json(&std::fs::read("schemas/clientlint.json").expect("schemas/clientlint.json"))
-}
-
-/// The schema with every object closed (`additionalProperties: false`): the shipped schema
-/// lets consumers ignore fields a later version adds, but every field clientlint writes
-/// today must be documented in it.
-fn closed(mut schema: serde_json::Value) -> serde_json::Value {
-    fn close(v: &mut serde_json::Value) {
-        match v {
-            serde_json::Value::Object(map) => {
-                if map.contains_key("properties") {
-                    map.insert("additionalProperties".into(), false.into());
-                }
-                for child in map.values_mut() {
-                    close(child);
-                }
-            }
-            serde_json::Value::Array(list) => {
-                for child in list {
-                    close(child);
-                }
-            }
-            _ => {}
-        }
-    }
-    close(&mut schema);
-    schema
-}
-
-fn assert_valid(validators: &[jsonschema::Validator], doc: &serde_json::Value, what: &str) {
-    for validator in validators {
-        let errors: Vec<String> = validator
-            .iter_errors(doc)
-            .map(|e| format!("{} at {}", e, e.instance_path()))
-            .collect();
-        assert!(errors.is_empty(), "{what}: {errors:#?}");
-    }
-}
-
 #[test]
 fn json_output_of_every_bad_fixture_validates_against_the_schema() {
-    let schema = schema();
     assert_eq!(
-        schema["$schema"],
+        schema()["$schema"],
         "https://json-schema.org/draft/2020-12/schema"
     );
-    let validators = [
-        jsonschema::validator_for(&schema).expect("schema compiles"),
-        jsonschema::validator_for(&closed(schema)).expect("closed schema compiles"),
-    ];
+    let validators = validators();
     let cases = bad_fixtures();
     for case in &cases {
         let analysis = lint_paths(std::slice::from_ref(case), &Settings::default());
@@ -238,6 +198,88 @@ fn json_output_of_every_bad_fixture_validates_against_the_schema() {
         .output()
         .expect("runs");
     assert_valid(&validators, &json(&out.stdout), "an empty directory");
+}
+
+/// A one-shot FTP server on 127.0.0.1 for the probe: greets with a server-wide limit,
+/// answers FEAT and QUIT. Returns its port.
+fn tiny_ftp_server() -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        let Ok((stream, _)) = listener.accept() else {
+            return;
+        };
+        let mut out = stream.try_clone().expect("clone");
+        let _ = out.write_all(b"220 You are user number 3 of 50 allowed.\r\n");
+        for line in BufReader::new(stream).lines() {
+            let Ok(line) = line else { return };
+            let reply: &[u8] = match line.as_str() {
+                "FEAT" => b"211-Features:\r\n UTF8\r\n211 End\r\n",
+                "QUIT" => b"221 Bye\r\n",
+                _ => b"500 ?\r\n",
+            };
+            let _ = out.write_all(reply);
+        }
+    });
+    port
+}
+
+#[test]
+fn probe_json_validates_against_the_schema() {
+    let closed_port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let open_port = tiny_ftp_server();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fz = dir.path().join("filezilla");
+    std::fs::create_dir_all(&fz).expect("mkdir");
+    let site = |name: &str, host: &str, port: u16, protocol: u8| {
+        format!(
+            "<Server><Host>{host}</Host><Port>{port}</Port><Protocol>{protocol}</Protocol>\
+             <Type>0</Type><Logontype>0</Logontype><Name>{name}</Name></Server>"
+        )
+    };
+    std::fs::write(
+        fz.join("sitemanager.xml"),
+        format!(
+            "<?xml version=\"1.0\"?>\n<FileZilla3><Servers>{}{}{}</Servers></FileZilla3>\n",
+            site("Closed", "127.0.0.1", closed_port, 4),
+            site("Open", "127.0.0.1", open_port, 6),
+            site("Meta", "169.254.169.254", 21, 3),
+        ),
+    )
+    .expect("write");
+    let out = clientlint()
+        .env(
+            clientlint::engine::discover::MACHINE_ROOT_ENV,
+            "/nonexistent/clientlint-test-machine",
+        )
+        .args(["probe", "--format", "json", "--timeout", "5"])
+        .arg(&fz)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out.stdout);
+    assert_valid(&validators(), &doc, "probe --format json");
+    let probes = doc["probes"].as_array().expect("probes");
+    assert_eq!(probes.len(), 3);
+    let open = probes
+        .iter()
+        .find(|p| p["target"]["port"] == open_port)
+        .expect("the open server");
+    assert_eq!(open["greeting"], "220 You are user number 3 of 50 allowed.");
+    assert_eq!(open["announced_limit"]["server_wide"], 50);
+    assert_eq!(open["commands_sent"], serde_json::json!(["FEAT", "QUIT"]));
+    assert_eq!(open["findings"], serde_json::json!([]));
+    // `check` never writes `probes`.
+    let out = clientlint()
+        .args(["check", "--format", "json"])
+        .arg(&fz)
+        .output()
+        .expect("runs");
+    assert!(json(&out.stdout).get("probes").is_none());
 }
 
 #[test]

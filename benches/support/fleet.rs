@@ -1,7 +1,10 @@
 //! Writes a fleet of realistic home directories for benchmarks: each home has a
-//! Thunderbird root with one profile (a ~20 KB prefs.js with 2–3 accounts), a FileZilla
-//! settings directory (filezilla.xml and a ~20-site sitemanager.xml), and unrelated files
-//! that discovery must skip. Shared by `examples/gen-fleet.rs` and `benches/fleet.rs`.
+//! Thunderbird root with one profile (a ~20 KB prefs.js with 2–3 accounts, whose SMTP
+//! servers every home shares), a FileZilla settings directory (a filezilla.xml with the
+//! ~130 options FileZilla 3.39 writes, from the corpus, and a ~20-site sitemanager.xml),
+//! and unrelated files that discovery must skip. [`Fleet::unknown_options`] adds options
+//! this clientlint does not know (as a newer FileZilla writes them). Shared by
+//! `examples/gen-fleet.rs` and the fleet benches.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -69,17 +72,88 @@ fn sitemanager(home: usize) -> String {
     out
 }
 
-fn filezilla_xml(home: usize) -> String {
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<FileZilla3 version=\"3.66.4\" platform=\"*nix\">\n\t<Settings>\n\t\t<Setting name=\"Number of Transfers\">{}</Setting>\n\t\t<Setting name=\"Timeout\">{}</Setting>\n\t\t<Setting name=\"FTP Keep-alive commands\">{}</Setting>\n\t</Settings>\n</FileZilla3>\n",
+/// The options FileZilla 3.39 wrote in a real filezilla.xml (fixtures/corpus), one line
+/// each: those FileZilla honours in filezilla.xml, without the three each home varies.
+fn corpus_settings() -> impl Iterator<Item = &'static str> {
+    include_str!("../../fixtures/corpus/filezilla/jjscaria-filezilla-3.39-nix.xml")
+        .lines()
+        .filter(|l| {
+            l.starts_with("\t\t<Setting name=\"")
+                && (l.ends_with("</Setting>") || l.ends_with("/>"))
+        })
+        .filter(|l| {
+            ![
+                "Number of Transfers",
+                "Timeout",
+                "FTP Keep-alive commands",
+                "Config Location",
+                "Disable update check",
+            ]
+            .iter()
+            .any(|n| l.contains(&format!("\"{n}\"")))
+        })
+}
+
+/// Names a newer FileZilla writes that this clientlint does not know: new versions of
+/// known options (FileZilla renames an option it changes, "… (v2)"), so each is near a
+/// known name and the "did you mean" search has work to do.
+fn unknown_option(i: usize) -> String {
+    const BASES: [&str; 10] = [
+        "Splitter positions",
+        "Queue columns",
+        "Local filelist columns",
+        "Remote filelist columns",
+        "Window position and size",
+        "Size format",
+        "Theme icon size",
+        "Message log position",
+        "Filelist status bar",
+        "Comparison threshold",
+    ];
+    format!("{} (v{})", BASES[i % BASES.len()], 3 + i / BASES.len())
+}
+
+fn filezilla_xml(home: usize, unknown: usize) -> String {
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<FileZilla3 version=\"3.66.4\" platform=\"*nix\">\n\t<Settings>\n",
+    );
+    let _ = write!(
+        out,
+        "\t\t<Setting name=\"Number of Transfers\">{}</Setting>\n\t\t<Setting name=\"Timeout\">{}</Setting>\n\t\t<Setting name=\"FTP Keep-alive commands\">{}</Setting>\n",
         2 + home % 4,
         if home % 3 == 0 { 120 } else { 20 },
         home % 2
-    )
+    );
+    for line in corpus_settings() {
+        out.push_str(line);
+        out.push('\n');
+    }
+    for i in 0..unknown {
+        let _ = writeln!(
+            out,
+            "\t\t<Setting name=\"{}\">1</Setting>",
+            unknown_option(i)
+        );
+    }
+    out.push_str("\t</Settings>\n</FileZilla3>\n");
+    out
+}
+
+/// What to write besides the defaults.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Fleet {
+    /// Options of a newer FileZilla in each filezilla.xml.
+    pub(crate) unknown_options: usize,
 }
 
 /// Writes `homes` homes under `dir` (as `dir/userN`).
+#[allow(dead_code)] // not every bench uses every entry point
 pub(crate) fn generate(dir: &Path, homes: usize) -> std::io::Result<()> {
+    generate_with(dir, homes, Fleet::default())
+}
+
+/// Writes `homes` homes under `dir` (as `dir/userN`), with what `fleet` asks for.
+pub(crate) fn generate_with(dir: &Path, homes: usize, fleet: Fleet) -> std::io::Result<()> {
     for h in 0..homes {
         let home = dir.join(format!("user{h:05}"));
         let tb = home.join(".thunderbird");
@@ -94,7 +168,10 @@ pub(crate) fn generate(dir: &Path, homes: usize) -> std::io::Result<()> {
         std::fs::write(profile.join("ImapMail/imap.example1.com/INBOX"), "From x\n")?;
         let fz = home.join(".config/filezilla");
         std::fs::create_dir_all(&fz)?;
-        std::fs::write(fz.join("filezilla.xml"), filezilla_xml(h))?;
+        std::fs::write(
+            fz.join("filezilla.xml"),
+            filezilla_xml(h, fleet.unknown_options),
+        )?;
         std::fs::write(fz.join("sitemanager.xml"), sitemanager(h))?;
         // Unrelated files that discovery must pass over cheaply.
         let docs = home.join("Documents");

@@ -1,27 +1,49 @@
-//! Running the release binary once and measuring it: CPU time (user + system), peak RSS
-//! and wall time of the child, from `wait4`.
+//! Running a program (the release binary, or a baseline such as ripgrep) and measuring
+//! it: CPU time (user + system), peak RSS and wall time of the child, from `wait4`, and
+//! how many bytes it wrote; medians of warm runs; and where the fleet benches keep their
+//! generated trees. Not every bench uses every helper.
+#![allow(dead_code)]
 
+use std::io::Read;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// CPU time (user + system), peak RSS (KiB) and wall time of one run of the binary.
+/// CPU time (user + system), peak RSS (KiB) and wall time of one run, its exit code and
+/// the bytes it wrote to stdout.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Usage {
     pub(crate) cpu: Duration,
     pub(crate) peak_kib: i64,
     pub(crate) wall: Duration,
     pub(crate) code: i32,
+    pub(crate) output: usize,
 }
 
-/// Runs clientlint with `args` then `root`, output discarded.
+/// Runs clientlint with `args` then `root`, output counted and discarded.
 pub(crate) fn run(args: &[&str], root: &Path) -> Option<Usage> {
+    run_program(clientlint(), args, root)
+}
+
+/// Runs `program` with `args` then `root`, output counted and discarded.
+pub(crate) fn run_program(program: &Path, args: &[&str], root: &Path) -> Option<Usage> {
     let start = Instant::now();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_clientlint"))
+    let mut child = std::process::Command::new(program)
         .args(args)
         .arg(root)
-        .stdout(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
         .ok()?;
+    let mut output = 0;
+    if let Some(mut stdout) = child.stdout.take() {
+        let mut buf = vec![0u8; 1 << 16];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            output += n;
+        }
+    }
     let pid = libc::pid_t::try_from(child.id()).ok()?;
     let mut status = 0;
     // SAFETY: wait4 writes only into the status and the rusage we pass; the child is ours
@@ -42,5 +64,71 @@ pub(crate) fn run(args: &[&str], root: &Path) -> Option<Usage> {
         peak_kib: usage.ru_maxrss,
         wall,
         code: libc::WEXITSTATUS(status),
+        output,
     })
+}
+
+/// `runs` runs after one to warm the cache: the median wall and CPU time, the largest peak
+/// memory, and the last run's exit code and output size.
+pub(crate) fn median_of(runs: usize, program: &Path, args: &[&str], root: &Path) -> Option<Usage> {
+    run_program(program, args, root)?;
+    let mut all: Vec<Usage> = (0..runs)
+        .map(|_| run_program(program, args, root))
+        .collect::<Option<_>>()?;
+    let peak_kib = all.iter().map(|u| u.peak_kib).max().unwrap_or(0);
+    let last = *all.last()?;
+    all.sort_by_key(|u| u.wall);
+    let wall = all.get(all.len() / 2)?.wall;
+    all.sort_by_key(|u| u.cpu);
+    let cpu = all.get(all.len() / 2)?.cpu;
+    Some(Usage {
+        wall,
+        cpu,
+        peak_kib,
+        ..last
+    })
+}
+
+/// The clientlint binary built with the benches.
+pub(crate) fn clientlint() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_clientlint"))
+}
+
+/// `ripgrep` when it is installed.
+pub(crate) fn ripgrep() -> Option<&'static Path> {
+    let rg = Path::new("rg");
+    std::process::Command::new(rg)
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .status()
+        .ok()
+        .filter(|s| s.success())
+        .map(|_| rg)
+}
+
+/// The system load (1-minute average), to print with the figures.
+pub(crate) fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "?".to_owned())
+}
+
+/// `dir` holding `homes` homes written by `write`, written once and reused.
+pub(crate) fn fleet_dir(
+    name: &str,
+    homes: usize,
+    write: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> std::io::Result<std::path::PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join(format!("{name}-{homes}"));
+    if !dir
+        .join(format!("user{:05}", homes.saturating_sub(1)))
+        .is_dir()
+    {
+        let _ = std::fs::remove_dir_all(&dir);
+        write(&dir)?;
+    }
+    Ok(dir)
 }

@@ -140,3 +140,48 @@ pub fn fix_roundtrip(as_: As, bytes: &[u8]) {
     let diff = clientlint::unified_diff(&plan);
     let _ = diff;
 }
+
+/// The probe's reply parsers on `bytes` as a server could send them: no panic; a complete
+/// reply uses at least one and at most all of the bytes, and the bytes it used alone parse
+/// to the same reply (the parsers never look past what they use); the limit reader and the
+/// escaping leave no control character in what they return.
+pub fn probe_replies(bytes: &[u8]) {
+    use clientlint::probe::reply::{
+        ftp_features, imap_capabilities, parse_imap_line, parse_numeric_reply,
+        parse_pop3_multiline, parse_pop3_status, parse_ssh_banner, sasl_mechanisms,
+        smtp_extensions, sniff_greeting, Parse,
+    };
+    use clientlint::probe::{escape_server_text, parse_announced_limit, quote_server_text};
+
+    fn consistent<T: PartialEq + std::fmt::Debug>(parser: fn(&[u8]) -> Parse<T>, bytes: &[u8]) {
+        if let Parse::Complete(value, used) = parser(bytes) {
+            assert!(used >= 1 && used <= bytes.len(), "used {used} of {}", bytes.len());
+            match parser(&bytes[..used]) {
+                Parse::Complete(again, used_again) => {
+                    assert_eq!(again, value, "the same bytes, another reply");
+                    assert_eq!(used_again, used);
+                }
+                other => panic!("the bytes a reply used do not parse alone: {other:?}"),
+            }
+        }
+    }
+    consistent(parse_numeric_reply, bytes);
+    consistent(parse_imap_line, bytes);
+    consistent(parse_pop3_status, bytes);
+    consistent(parse_pop3_multiline, bytes);
+    consistent(parse_ssh_banner, bytes);
+    if let Parse::Complete(reply, _) = parse_numeric_reply(bytes) {
+        let _ = ftp_features(&reply);
+        let _ = sasl_mechanisms(&smtp_extensions(&reply));
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let _ = imap_capabilities(&text);
+    let _ = sniff_greeting(&text);
+    let dangerous = |c: char| c.is_control() || clientlint::escape::is_unsafe(c);
+    for escaped in [escape_server_text(&text), quote_server_text(&text)] {
+        assert!(!escaped.chars().any(dangerous), "{escaped:?}");
+    }
+    if let Some(limit) = parse_announced_limit(&text) {
+        assert!(!limit.text.chars().any(dangerous), "{:?}", limit.text);
+    }
+}

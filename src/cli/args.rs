@@ -114,6 +114,25 @@ pub enum Command {
     /// the server's limit: the page to read when a user reports `421 Too many
     /// connections`.
     Connections(ConnectionsArgs),
+    /// Connect once to every configured server and check what a file cannot tell: the
+    /// TLS mode, STARTTLS, the certificate, the authentication methods, a refusal.
+    ///
+    /// Finds servers as `check` does (same PATHs, --home, --root, --sysroot, clientlint.toml)
+    /// and opens one connection to each distinct host, port, protocol and security mode,
+    /// at most --jobs at a time, each bounded by --timeout. Findings are the probe-* rules
+    /// and server-connection-budget-exceeded, which uses a per-address limit the server
+    /// announced ("421 Too many connections (8) from this IP") instead of the default;
+    /// each points at the configuration line of its server. Exit 0: no finding; 1: a
+    /// finding (unreachable, timeout, refusal and TLS problems included); 2: tool error.
+    ///
+    /// It never authenticates and never sends a credential. It sends only: FTP `AUTH TLS`,
+    /// `PBSZ 0`, `PROT P`, `FEAT`, `QUIT`; IMAP `CAPABILITY`, `STARTTLS`, `LOGOUT`; POP3
+    /// `CAPA`, `STLS`, `QUIT`; SMTP `EHLO [own address]`, `STARTTLS`, `QUIT`; SFTP nothing
+    /// (the SSH banner is read); and a TLS handshake without a client certificate. Never
+    /// USER, PASS, LOGIN, AUTHENTICATE, SMTP AUTH or APOP. Link-local and cloud metadata
+    /// addresses (169.254.0.0/16, fe80::/10) are not contacted, also after resolving a
+    /// name, unless --allow-link-local is given.
+    Probe(ProbeArgs),
 }
 
 /// Where to look instead of this machine's default locations.
@@ -137,12 +156,28 @@ pub struct HomeArgs {
     pub sysroot: Option<PathBuf>,
 }
 
+/// What a connections report says about where it was made.
+#[derive(Debug, Args, Default, Clone)]
+pub struct LabelArgs {
+    /// The machine's name in the connections report (default: this machine's host name;
+    /// with --sysroot DIR, the image's DIR/etc/hostname, else DIR's name).
+    #[arg(long, value_name = "NAME")]
+    pub machine_label: Option<String>,
+
+    /// The network the machine's connections leave from, e.g. an office behind one NAT
+    /// address: servers count connections per address, so `connections --merge` budgets
+    /// each network apart (reports without one form one network).
+    #[arg(long, value_name = "NAME")]
+    pub network: Option<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct ConnectionsArgs {
-    /// Files or directories, as for `check`; without PATH, the default locations.
+    /// Files or directories, as for `check`; without PATH, the default locations. With
+    /// --merge: connections reports (`-` for standard input).
     pub paths: Vec<PathBuf>,
 
-    /// Output format.
+    /// Output format: the table, or the versioned connections report (JSON).
     #[arg(long, value_enum, default_value = "text")]
     pub format: RulesFormat,
 
@@ -150,8 +185,29 @@ pub struct ConnectionsArgs {
     #[arg(long)]
     pub over: bool,
 
+    /// Add up the connections reports given as PATHs (`connections --format json` of each
+    /// machine, or its `check --format json` output) with this machine's limits; exit 1
+    /// when a server is over its limit, 2 when a report cannot be read or two reports
+    /// come from the same machine.
+    #[arg(
+        long,
+        conflicts_with_all = ["home", "root", "sysroot", "machine_label", "network", "probe"]
+    )]
+    pub merge: bool,
+
+    /// Probe the servers first (as `clientlint probe`, one connection each, no login) and
+    /// use the per-address limits they announce instead of the default.
+    #[arg(long)]
+    pub probe: bool,
+
+    #[command(flatten)]
+    pub probing: ProbeOptions,
+
     #[command(flatten)]
     pub homes: HomeArgs,
+
+    #[command(flatten)]
+    pub labels: LabelArgs,
 
     #[command(flatten)]
     pub config: ConfigArgs,
@@ -254,6 +310,10 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub homes: HomeArgs,
 
+    // The labels of the connections report `--format json` embeds.
+    #[command(flatten)]
+    pub labels: LabelArgs,
+
     /// Files or directories to lint. A directory may be a Thunderbird root (with
     /// profiles.ini), a profile directory, or any tree holding them. Without PATH, this
     /// machine's default client locations are searched.
@@ -320,6 +380,92 @@ pub struct CheckArgs {
     /// other names keep the old content. Without it such a file is left untouched.
     #[arg(long)]
     pub break_hardlinks: bool,
+}
+
+/// How `clientlint probe` (and `connections --probe`) connects.
+#[derive(Debug, Args, Clone)]
+pub struct ProbeOptions {
+    /// Give up on a server after SECONDS: resolving, connecting, TLS and every reply of
+    /// its one connection together.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+
+    /// Probe at most N servers at once.
+    #[arg(long, value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub jobs: u64,
+
+    /// Also trust the CA certificates in FILE (PEM): a company CA, a test's self-signed
+    /// certificate.
+    #[arg(long, value_name = "FILE")]
+    pub ca_file: Option<PathBuf>,
+
+    /// Continue past a certificate that does not verify, to check the rest; the
+    /// certificate is still reported, and every finding of that server says so.
+    #[arg(long)]
+    pub insecure: bool,
+
+    /// Also contact link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10).
+    #[arg(long)]
+    pub allow_link_local: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    #[command(flatten)]
+    pub homes: HomeArgs,
+
+    /// Files or directories, as for `check`; without PATH, the default locations.
+    pub paths: Vec<PathBuf>,
+
+    /// Output format; JSON adds a `probes` array: each server's greeting, TLS session,
+    /// announced limit and the commands sent.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+
+    /// Run only these probe rules (comma-separated names, or `all`).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub select: Vec<String>,
+
+    /// Do not run these rules (comma-separated names).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    pub ignore: Vec<String>,
+
+    /// Print nothing but diagnostics (no summary, no table of servers).
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// When to use colour in text output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+
+    /// Write the report to FILE instead of standard output (never coloured).
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+
+    /// Print the servers that would be probed, and where each is configured; connect to
+    /// nothing.
+    #[arg(long)]
+    pub list: bool,
+
+    #[command(flatten)]
+    pub probing: ProbeOptions,
+
+    /// Refused: the probe reports, it does not fix (use `clientlint check --fix`).
+    #[arg(long, hide = true)]
+    pub fix: bool,
+
+    /// Refused, as --fix.
+    #[arg(long, hide = true)]
+    pub unsafe_fixes: bool,
+
+    /// Refused, as --fix.
+    #[arg(long, hide = true)]
+    pub diff: bool,
 }
 
 #[derive(Debug, Args)]

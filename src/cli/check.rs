@@ -2,17 +2,20 @@
 //! then report in the chosen format.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use super::args::{CheckArgs, ColorChoice};
+use super::args::{CheckArgs, ColorChoice, HomeArgs};
 use super::{settings_from, ExitStatus};
+use crate::engine::connections::{label, machine_label};
 use crate::engine::{self, discover, Mode, Resolved};
 use crate::escape::{self, terminal};
 use crate::fix::WriteOptions;
-use crate::report::{self, OutputFormat, Report};
+use crate::report::connections::RunShares;
+use crate::report::{self, EmbeddedWriter, OutputFormat, Report};
 use crate::settings::Settings;
+use crate::source::FileId;
 
 fn use_color(choice: ColorChoice) -> bool {
     match choice {
@@ -35,7 +38,7 @@ pub(super) fn check(
     let settings = settings_from(args)?;
     let h = &args.homes;
     let discovery = discover::from_args(&args.paths, &h.home, &h.root, h.sysroot.as_deref());
-    let mut tool_error = say_discovery(&discovery, args, err)?;
+    let mut tool_error = say_discovery(&discovery, &args.paths, h, err)?;
     let format = args.format.unwrap_or(OutputFormat::Text);
     // Only the text reporter draws source lines, and not for --statistics.
     let excerpts = format == OutputFormat::Text && !args.statistics;
@@ -116,7 +119,7 @@ pub(super) fn check(
             );
             if format == OutputFormat::Text && !args.quiet {
                 // After the report, like the summary line.
-                write_report(&run.resolved.report(), args, format, out)?;
+                write_report(&run.resolved.report(), &Output::of(args, format), out)?;
                 writeln!(out, "{line}")?;
                 out.flush().context("could not write the report")?;
                 return Ok(exit_status(tool_error, &run.resolved, &settings));
@@ -124,19 +127,48 @@ pub(super) fn check(
             writeln!(err, "{line}")?;
         }
     }
-    write_report(&run.resolved.report(), args, format, out)?;
-    out.flush().context("could not write the report")?;
+    write_run(&run, args, &settings, format, out)?;
     Ok(exit_status(tool_error, &run.resolved, &settings))
+}
+
+/// Writes the report of a run; JSON embeds the run's connections report (for
+/// `connections --merge`).
+fn write_run(
+    run: &engine::Run,
+    args: &CheckArgs,
+    settings: &Settings,
+    format: OutputFormat,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let sysroot = args.homes.sysroot.as_deref();
+    let machine = machine_label(args.labels.machine_label.as_deref(), sysroot);
+    let network = args.labels.network.as_deref().and_then(label);
+    let files = &run.resolved.files;
+    let path_of = |id: FileId| files.get(id).map(|f| f.path.as_str()).unwrap_or("");
+    let shares = RunShares {
+        shares: &run.shares,
+        places: &run.anchors,
+        path_of: &path_of,
+    };
+    let embed =
+        |out: &mut dyn Write| shares.write(&machine, network.as_deref(), &settings.limits, 2, out);
+    let report = Report {
+        connections: (format == OutputFormat::Json).then_some(&embed as &EmbeddedWriter<'_>),
+        ..run.resolved.report()
+    };
+    write_report(&report, &Output::of(args, format), out)?;
+    out.flush().context("could not write the report")
 }
 
 /// What discovery has to say on stderr: errors (true when there was one: exit 2), links
 /// and paths left alone, files that are not configuration, and where nothing was found.
-fn say_discovery(
+/// `paths` and `h` are what the command line named.
+pub(super) fn say_discovery(
     discovery: &discover::Discovery,
-    args: &CheckArgs,
+    paths: &[PathBuf],
+    h: &HomeArgs,
     err: &mut dyn Write,
 ) -> anyhow::Result<bool> {
-    let h = &args.homes;
     let mut tool_error = false;
     for e in &discovery.errors {
         writeln!(err, "error: {}", terminal(e))?;
@@ -154,7 +186,7 @@ fn say_discovery(
     }
     // Machine-wide layers alone (an installed Thunderbird) are no client configuration.
     let found_any = discovery.units.iter().any(|u| !u.machine_wide);
-    if !found_any && args.paths.is_empty() && discovery.errors.is_empty() {
+    if !found_any && paths.is_empty() && discovery.errors.is_empty() {
         writeln!(err, "No client configuration found. Looked in:")?;
         for p in &discovery.searched {
             writeln!(err, "  {}", escape::path(p))?;
@@ -163,9 +195,8 @@ fn say_discovery(
     // Paths were named but hold nothing clientlint reads (an empty or unrelated
     // directory): say so, as ruff does when it finds no Python file, and still exit 0.
     // (With only --home/--root, the message above lists every place searched.)
-    if discovery.units.is_empty() && !args.paths.is_empty() && discovery.errors.is_empty() {
-        let named: Vec<String> = args
-            .paths
+    if discovery.units.is_empty() && !paths.is_empty() && discovery.errors.is_empty() {
+        let named: Vec<String> = paths
             .iter()
             .chain(&h.home)
             .chain(&h.root)
@@ -196,13 +227,37 @@ fn exit_status(tool_error: bool, resolved: &Resolved, settings: &Settings) -> Ex
     }
 }
 
-fn write_report(
+/// How and where a report is written: what `check` and `probe` share.
+pub(super) struct Output<'a> {
+    pub(super) format: OutputFormat,
+    pub(super) quiet: bool,
+    pub(super) statistics: bool,
+    pub(super) color: ColorChoice,
+    pub(super) output_file: Option<&'a Path>,
+    /// Fields the JSON document carries besides the contract's (`probes`).
+    pub(super) json_extra: Vec<(&'static str, serde_json::Value)>,
+}
+
+impl Output<'_> {
+    fn of(args: &CheckArgs, format: OutputFormat) -> Output<'_> {
+        Output {
+            format,
+            quiet: args.quiet,
+            statistics: args.statistics,
+            color: args.color.unwrap_or(ColorChoice::Auto),
+            output_file: args.output_file.as_deref(),
+            json_extra: Vec::new(),
+        }
+    }
+}
+
+/// Writes `report` as `output` says: to its file, or to `out` (coloured if wanted).
+pub(super) fn write_report(
     report: &Report<'_>,
-    args: &CheckArgs,
-    format: OutputFormat,
+    output: &Output<'_>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    if let Some(path) = &args.output_file {
+    if let Some(path) = output.output_file {
         if let Some(input) = report
             .files
             .iter()
@@ -215,13 +270,12 @@ fn write_report(
             );
         }
         let mut buf = Vec::new();
-        render_to(report, args, format, false, &mut buf)?;
+        render_to(report, output, false, &mut buf)?;
         std::fs::write(path, buf)
             .with_context(|| format!("could not write `{}`", path.display()))?;
         return Ok(());
     }
-    let color = use_color(args.color.unwrap_or(ColorChoice::Auto));
-    render_to(report, args, format, color, out)
+    render_to(report, output, use_color(output.color), out)
 }
 
 /// True when both paths name one existing file (through links, and hard links too).
@@ -243,17 +297,17 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 fn render_to(
     report: &Report<'_>,
-    args: &CheckArgs,
-    format: OutputFormat,
+    output: &Output<'_>,
     color: bool,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    if args.statistics {
+    let format = output.format;
+    if output.statistics {
         return report::statistics::write(report, format == OutputFormat::Json, out)
             .context("could not write the statistics");
     }
     match format {
-        OutputFormat::Json => report::json::write(report, out)?,
+        OutputFormat::Json => report::json::write_with(report, &output.json_extra, out)?,
         OutputFormat::Concise => report::concise::write(report, out)?,
         OutputFormat::Sarif => report::sarif::write(report, out)?,
         OutputFormat::Github => report::github::write(report, out)?,
@@ -262,7 +316,7 @@ fn render_to(
             let options = report::text::TextOptions {
                 color,
                 width: 100,
-                summary: !args.quiet,
+                summary: !output.quiet,
             };
             report::text::write(report, options, out)?;
         }

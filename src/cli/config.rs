@@ -77,13 +77,26 @@ pub(super) fn show(args: &ConfigArgs, out: &mut dyn Write) -> anyhow::Result<Exi
             )?;
         }
     }
-    for (host, limit) in &l.server_limits {
+    let hosts: std::collections::BTreeSet<&String> = l
+        .server_limits
+        .keys()
+        .chain(l.per_user_limits.keys())
+        .collect();
+    for host in hosts {
         writeln!(out, "\n[servers.{}]", toml_string(host))?;
-        writeln!(
-            out,
-            "connection-limit = {limit}  # {}",
-            origin(&format!("servers.\"{host}\".connection-limit"))
-        )?;
+        let keys = [
+            ("connection-limit", l.server_limits.get(host)),
+            ("per-user-limit", l.per_user_limits.get(host)),
+        ];
+        for (key, limit) in keys {
+            if let Some(limit) = limit {
+                writeln!(
+                    out,
+                    "{key} = {limit}  # {}",
+                    origin(&format!("servers.\"{host}\".{key}"))
+                )?;
+            }
+        }
     }
     if !s.per_path_ignores.is_empty() {
         writeln!(out, "\n[per-path-ignores]")?;

@@ -6,6 +6,7 @@ pub mod args;
 mod check;
 mod config;
 mod connections;
+mod probe;
 mod rules;
 
 use std::io::Write;
@@ -52,6 +53,7 @@ pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result
         }
         Some(Command::Config(args)) => config::show(&args, out),
         Some(Command::Connections(args)) => connections::show(&args, out, err),
+        Some(Command::Probe(args)) => probe::probe(&args, out, err),
         Some(Command::Manpage) => {
             let cmd = <Cli as clap::CommandFactory>::command();
             clap_mangen::Man::new(cmd)

@@ -19,7 +19,7 @@ use crate::model::{ClientId, Profile};
 use crate::source::{FileId, Files, Span};
 pub use crate::tree::Layout;
 use crate::tree::Tree;
-pub(crate) use common::{nearest_name, overwritten_finding, reg_error_finding};
+pub(crate) use common::{overwritten_finding, reg_error_finding, KnownNames};
 
 /// Every client: the only list that names them all.
 pub static CLIENTS: &[&dyn Client] = &[

@@ -233,11 +233,16 @@ impl<'t> Collector<'t> {
         for unit in &mut units {
             unit.tree = tree.clone();
         }
+        // Layouts share places (FileZilla's `.config/filezilla` is both Linux's and
+        // macOS's): each is named once, in the order first searched.
+        let mut named = std::collections::HashSet::new();
+        let mut searched = found.searched;
+        searched.retain(|p| named.insert(p.clone()));
         Discovery {
             units,
             errors: found.errors,
             unsupported,
-            searched: found.searched,
+            searched,
             warnings: found.warnings,
         }
     }

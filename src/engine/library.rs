@@ -12,6 +12,7 @@ use crate::diagnostic::Diagnostic;
 use crate::fix::{self, PassChange, WriteError, WriteOptions};
 use crate::model::Profile;
 use crate::report::{self, FileInfo, OutputFormat};
+use crate::rules::Context;
 use crate::settings::Settings;
 use crate::source::{Files, SourceFile, Span};
 
@@ -122,7 +123,7 @@ pub fn analyze(units: &[Unit], files: Files, settings: &Settings) -> Analysis {
     let table = table_of(&files);
     let (run, kept) = super::run_on(
         units,
-        settings,
+        &Context::of(settings),
         Mode::Publish,
         true,
         &table,
@@ -192,7 +193,7 @@ pub fn plan_fixes(
     let table = table_of(&files);
     let (run, kept) = super::run_on(
         units,
-        settings,
+        &Context::of(settings),
         Mode::Diff { unsafe_fixes },
         true,
         &table,

@@ -9,6 +9,7 @@
 pub mod connections;
 pub mod discover;
 pub mod library;
+pub mod probe;
 mod scrub;
 mod unit;
 
@@ -65,6 +66,7 @@ impl Resolved {
         Report {
             files: &self.files,
             findings: &self.findings,
+            connections: None,
         }
     }
 }
@@ -107,10 +109,16 @@ pub struct Run {
 /// Reads, lints (and, per `mode`, fixes) `units` in batches, keeping only what reporting
 /// needs. `excerpts`: keep the masked lines the text reporter draws.
 pub fn run(units: &[Unit], settings: &Settings, mode: Mode, excerpts: bool) -> Run {
+    run_with(units, &Context::of(settings), mode, excerpts)
+}
+
+/// [`run`] with what the rules may read besides the settings: a probe's outcomes, for
+/// `clientlint probe`.
+pub fn run_with(units: &[Unit], ctx: &Context<'_>, mode: Mode, excerpts: bool) -> Run {
     let table = FileTable::of(units);
     let shared = unit::read_shared(units);
     let bytes = Bytes::Disk { shared: &shared };
-    run_on(units, settings, mode, excerpts, &table, bytes, false).0
+    run_on(units, ctx, mode, excerpts, &table, bytes, false).0
 }
 
 /// What a run keeps of each unit for the library (`keep`), besides the report.
@@ -128,7 +136,7 @@ pub(crate) struct Kept {
 /// unit's files, model and findings (and plans), for the library.
 pub(crate) fn run_on(
     units: &[Unit],
-    settings: &Settings,
+    ctx: &Context<'_>,
     mode: Mode,
     excerpts: bool,
     table: &FileTable,
@@ -142,12 +150,15 @@ pub(crate) fn run_on(
         .map(|p| FileEntry {
             path: p.display().to_string(),
             info: None,
+            also: Vec::new(),
             excerpt: Excerpt::default(),
         })
         .collect();
+    let settings = ctx.settings;
     let rules = enabled_rules(settings);
     let job = Job {
         settings,
+        probed: ctx.probed,
         rules: &rules,
         ids: &table.ids,
         bytes,
@@ -168,10 +179,9 @@ pub(crate) fn run_on(
     } = merged;
 
     // Run-wide rules: they see the shares, whose places were resolved above.
-    let ctx = Context { settings };
     let mut run_wide: Vec<Diagnostic> = Vec::new();
     for rule in &rules {
-        rule.check_run(&out.shares, &ctx, &mut run_wide);
+        rule.check_run(&out.shares, ctx, &mut run_wide);
     }
     let path_of = |id: FileId| files.get(id).map(|f| Path::new(f.path.as_str()));
     apply_settings(&mut run_wide, settings, &path_of);
@@ -275,8 +285,14 @@ impl Merged {
         for r in results {
             for (id, info, excerpt) in r.files {
                 if let Some(entry) = self.files.get_mut(id) {
-                    if info.is_some() {
-                        entry.info = info;
+                    match (entry.info, info) {
+                        (None, Some(new)) => entry.info = Some(new),
+                        (Some(first), Some(new))
+                            if first.client != new.client && !entry.also.contains(&new) =>
+                        {
+                            entry.also.push(new)
+                        }
+                        _ => {}
                     }
                     // A file two units read (a machine-wide layer) is drawn by both: one
                     // points into it from a note, the other owns its findings.
@@ -471,12 +487,10 @@ fn resolve(
     }
     for mut d in diagnostics {
         if !excerpts {
-            // Labels and note texts are drawn only by the text reporter; no other format
-            // carries them, so they go with the file.
+            // Labels are drawn only by the text reporter; no other format carries them,
+            // so they go with the file. (Note texts stay: JSON and SARIF give them with
+            // each related location.)
             d.label = String::new();
-            for note in &mut d.notes {
-                note.text = String::new();
-            }
         }
         let finding = Finding::resolve(d, files, &mut interner);
         if excerpts {

@@ -9,6 +9,7 @@ use crate::clients::{Built, Unit};
 use crate::diagnostic::Diagnostic;
 use crate::fix::{self, Linted, Plan};
 use crate::model::{Profile, Setting};
+use crate::probe::Probed;
 use crate::report::FileInfo;
 use crate::rules::{Context, Rule};
 use crate::settings::Settings;
@@ -75,6 +76,8 @@ impl FileTable {
 /// Everything a unit's processing needs from the run.
 pub struct Job<'a> {
     pub settings: &'a Settings,
+    /// A probe's outcomes, for the probe rules (`clientlint probe`).
+    pub probed: Option<&'a Probed>,
     pub rules: &'a [&'static dyn Rule],
     pub ids: &'a HashMap<PathBuf, FileId>,
     pub bytes: Bytes<'a>,
@@ -145,6 +148,7 @@ impl Job<'_> {
             .collect();
         let ctx = Context {
             settings: self.settings,
+            probed: self.probed,
         };
         let mut diagnostics = Vec::new();
         for profile in &profiles {

@@ -537,12 +537,14 @@ pub enum FileFindingKind {
     PolicyNotModelled,
 }
 
-/// A secondary place a finding refers to.
+/// A secondary place a finding refers to (a *related location* in JSON and SARIF).
 #[derive(Debug, Clone)]
 pub struct Note {
     pub file: FileId,
     pub span: Span,
     pub text: String,
+    /// The connections this place contributes, for a connection-budget finding.
+    pub connections: Option<i64>,
 }
 
 /// What a format parser found wrong with a file: syntax, values the client rejects,
@@ -559,6 +561,30 @@ pub struct FileFinding {
     pub notes: Vec<Note>,
     /// The account concerned, if any.
     pub account: Option<String>,
+    /// Text worked out only when the finding is reported (see [`Deferred`]).
+    pub deferred: Option<Deferred>,
+    /// The line the client itself reports the problem on, where it has one (Thunderbird's
+    /// `prefs parse error` console lines); it may differ from the line of `span`.
+    pub client_line: Option<usize>,
+}
+
+/// The part of a finding's text that costs more than the finding itself — a "did you
+/// mean" search over every name the client knows — and so is worked out only when the
+/// finding is reported: a rule that is not selected never pays for it.
+#[derive(Clone)]
+pub struct Deferred {
+    /// What the text is about (the unknown name).
+    pub subject: Box<str>,
+    /// Completes the finding's message and help from `subject`.
+    pub finish: fn(&str, &mut FileFinding),
+}
+
+impl std::fmt::Debug for Deferred {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Deferred")
+            .field("subject", &self.subject)
+            .finish_non_exhaustive()
+    }
 }
 
 impl FileFinding {
@@ -580,7 +606,15 @@ impl FileFinding {
             help: None,
             notes: Vec::new(),
             account: None,
+            deferred: None,
+            client_line: None,
         }
+    }
+
+    /// The same finding, with the line the client reports it on.
+    pub fn client_line(mut self, line: Option<usize>) -> FileFinding {
+        self.client_line = line;
+        self
     }
 
     /// The same finding, with what to do.
@@ -595,6 +629,7 @@ impl FileFinding {
             file,
             span,
             text: text.into(),
+            connections: None,
         });
         self
     }
@@ -603,6 +638,28 @@ impl FileFinding {
     pub fn account(mut self, account: impl Into<String>) -> FileFinding {
         self.account = Some(account.into());
         self
+    }
+
+    /// The same finding, its text completed by `finish(subject, …)` when it is reported.
+    pub fn deferred(mut self, subject: &str, finish: fn(&str, &mut FileFinding)) -> FileFinding {
+        self.deferred = Some(Deferred {
+            subject: subject.into(),
+            finish,
+        });
+        self
+    }
+
+    /// The finding as it is reported: its deferred text, if any, worked out.
+    pub fn finished(&self) -> std::borrow::Cow<'_, FileFinding> {
+        match &self.deferred {
+            None => std::borrow::Cow::Borrowed(self),
+            Some(d) => {
+                let mut done = self.clone();
+                done.deferred = None;
+                (d.finish)(&d.subject, &mut done);
+                std::borrow::Cow::Owned(done)
+            }
+        }
     }
 }
 

@@ -217,6 +217,7 @@ mod tests {
         let report = crate::report::Report {
             files: &resolved.files,
             findings: &twice,
+            connections: None,
         };
         let mut buf = Vec::new();
         super::write(&report, &mut buf).expect("writes");

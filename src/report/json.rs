@@ -23,6 +23,15 @@ struct File<'a> {
     path: &'a str,
     client: &'static str,
     format: &'static str,
+    /// Every client that read the file, when more than one did (additive: absent otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    readers: Vec<Reader>,
+}
+
+#[derive(Serialize)]
+struct Reader {
+    client: &'static str,
+    format: &'static str,
 }
 
 #[derive(Serialize)]
@@ -43,7 +52,30 @@ struct Diagnostic<'a> {
     /// Only when a managing layer decides the value (additive: absent otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     managed_by: Option<&'a str>,
+    /// Only where the client reports the problem on a line of its own (additive: absent
+    /// otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_line: Option<usize>,
     fix: Option<Fix<'a>>,
+    /// Other places the finding refers to (additive: absent when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<Related<'a>>,
+}
+
+/// A related location: where, what it says, and for a connection-budget finding the
+/// connections it contributes.
+#[derive(Serialize)]
+struct Related<'a> {
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    byte_offset: usize,
+    byte_length: usize,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    connections: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -77,6 +109,7 @@ fn view<'a>(report: &'a Report<'a>, f: &'a Finding) -> Diagnostic<'a> {
         client: f.client.name(),
         account: f.account.as_deref(),
         managed_by: f.managed_by.as_deref(),
+        client_line: f.client_line,
         fix: f.fix.as_ref().map(|fix| Fix {
             applicability: fix.applicability.name(),
             description: &fix.description,
@@ -91,6 +124,21 @@ fn view<'a>(report: &'a Report<'a>, f: &'a Finding) -> Diagnostic<'a> {
                 })
                 .collect(),
         }),
+        related: f
+            .notes
+            .iter()
+            .map(|n| Related {
+                path: report.path_of(n.at.file),
+                line: n.at.line,
+                column: n.at.column,
+                end_line: n.at.end_line,
+                end_column: n.at.end_column,
+                byte_offset: n.at.original.start,
+                byte_length: n.at.original.len(),
+                message: &n.text,
+                connections: n.connections,
+            })
+            .collect(),
     }
 }
 
@@ -98,10 +146,23 @@ fn view<'a>(report: &'a Report<'a>, f: &'a Finding) -> Diagnostic<'a> {
 /// keep both cores busy, few enough that the window's text stays small.
 const WINDOW: usize = 4096;
 
+/// The most related places of a finding rendered in a window's buffer (see [`write`]).
+const BUFFERED_NOTES: usize = 64;
+
 /// Writes the document exactly as `serde_json::to_writer_pretty` writes [`Document`] (the
 /// unit test below compares them), but renders the diagnostics in parallel windows: on a
 /// fleet the document is tens of megabytes.
 pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    write_with(report, &[], out)
+}
+
+/// [`write`], with `extra` fields after `diagnostics` (additions to the contract, such as
+/// `clientlint probe`'s `probes`; schemas/clientlint.json documents each).
+pub fn write_with(
+    report: &Report<'_>,
+    extra: &[(&str, serde_json::Value)],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     use rayon::prelude::*;
     out.write_all(b"{\n")?;
     field(out, "version", &JSON_VERSION)?;
@@ -114,20 +175,40 @@ pub fn write(report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
         out.write_all(b"[")?;
         let mut first = true;
         for window in report.findings.chunks(WINDOW) {
-            let rendered: Vec<std::io::Result<Vec<u8>>> = window
+            // A finding with many related places (a budget over a fleet: one per profile)
+            // is written straight out, not rendered into a buffer beside the window's.
+            let rendered: Vec<Option<std::io::Result<Vec<u8>>>> = window
                 .par_iter()
-                .map(|f| indented(&view(report, f), 4))
+                .map(|f| (f.notes.len() <= BUFFERED_NOTES).then(|| indented(&view(report, f), 4)))
                 .collect();
-            for r in rendered {
+            for (f, r) in window.iter().zip(rendered) {
                 out.write_all(if first { b"\n    " } else { b",\n    " })?;
-                out.write_all(&r?)?;
+                match r {
+                    Some(r) => out.write_all(&r?)?,
+                    None => {
+                        let mut ser =
+                            serde_json::Serializer::with_formatter(&mut *out, Nested::new(4));
+                        view(report, f)
+                            .serialize(&mut ser)
+                            .map_err(std::io::Error::other)?;
+                    }
+                }
                 first = false;
             }
         }
         out.write_all(b"\n  ]")?;
     }
+    for (key, value) in extra {
+        out.write_all(b",\n")?;
+        write!(out, "  {}: ", serde_json::Value::from(*key))?;
+        out.write_all(&indented(value, 2)?)?;
+    }
     out.write_all(b",\n  \"summary\": ")?;
     out.write_all(&indented(&report.summary(), 2)?)?;
+    if let Some(connections) = report.connections {
+        out.write_all(b",\n  \"connections\": ")?;
+        connections(out)?;
+    }
     out.write_all(b"\n}\n")
 }
 
@@ -144,10 +225,20 @@ fn files<'a>(report: &'a Report<'a>) -> Vec<File<'a>> {
         .iter()
         .filter_map(|f| {
             let info = f.info?;
+            let reader = |i: &crate::report::FileInfo| Reader {
+                client: i.client.name(),
+                format: i.format,
+            };
+            let readers = if f.also.is_empty() {
+                Vec::new()
+            } else {
+                std::iter::once(&info).chain(&f.also).map(reader).collect()
+            };
             Some(File {
                 path: &f.path,
                 client: info.client.name(),
                 format: info.format,
+                readers,
             })
         })
         .collect()
@@ -161,19 +252,103 @@ fn field<T: Serialize>(out: &mut dyn Write, key: &str, value: &T) -> std::io::Re
 }
 
 /// `value` pretty-printed as if nested `depth` spaces deep: its lines after the first are
-/// indented. Safe because pretty JSON has line breaks only between tokens (a string's
-/// line breaks are escaped).
+/// indented. Written in one pass by [`Nested`], serde_json's pretty layout with a base
+/// indentation.
 fn indented<T: Serialize>(value: &T, depth: usize) -> std::io::Result<Vec<u8>> {
-    let flat = serde_json::to_vec_pretty(value).map_err(std::io::Error::other)?;
-    let mut out = Vec::with_capacity(flat.len() + flat.len() / 4);
-    for (i, line) in flat.split(|b| *b == b'\n').enumerate() {
-        if i > 0 {
-            out.push(b'\n');
-            out.resize(out.len() + depth, b' ');
-        }
-        out.extend_from_slice(line);
-    }
+    let mut out = Vec::with_capacity(1024);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, Nested::new(depth));
+    value.serialize(&mut ser).map_err(std::io::Error::other)?;
     Ok(out)
+}
+
+/// serde_json's `PrettyFormatter` (two spaces a level) starting `base` spaces deep.
+struct Nested {
+    base: usize,
+    level: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn new(base: usize) -> Nested {
+        Nested {
+            base,
+            level: 0,
+            has_value: false,
+        }
+    }
+
+    fn newline<W: ?Sized + Write>(&self, w: &mut W) -> std::io::Result<()> {
+        const SPACES: &[u8] = &[b' '; 64];
+        w.write_all(b"\n")?;
+        let mut n = self.base + 2 * self.level;
+        while n > 0 {
+            let chunk = n.min(SPACES.len());
+            w.write_all(SPACES.get(..chunk).unwrap_or(b""))?;
+            n -= chunk;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.level = self.level.saturating_sub(1);
+        if self.has_value {
+            self.newline(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn item<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.newline(w)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -230,9 +405,22 @@ mod tests {
         while many.len() <= WINDOW {
             many.extend(resolved.findings.iter().cloned());
         }
+        // And findings with more related places than a window buffers (written inline).
+        for f in many.iter_mut().filter(|f| !f.notes.is_empty()).step_by(7) {
+            let notes: Vec<_> = f
+                .notes
+                .iter()
+                .cycle()
+                .take(BUFFERED_NOTES * 2)
+                .cloned()
+                .collect();
+            f.notes = notes.into_boxed_slice();
+        }
+        assert!(many.iter().any(|f| f.notes.len() > BUFFERED_NOTES));
         let report = Report {
             files: &resolved.files,
             findings: &many,
+            connections: None,
         };
         assert_eq!(written(&report), reference(&report));
     }

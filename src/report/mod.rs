@@ -4,6 +4,7 @@
 //! so none can show a secret: excerpts are cut from `SourceFile::masked_text`.
 
 pub mod concise;
+pub mod connections;
 pub mod github;
 pub mod gitlab;
 pub mod json;
@@ -126,17 +127,23 @@ pub struct Finding {
     pub account: Option<Box<str>>,
     /// The managing layer that decides the flagged value, if one does.
     pub managed_by: Option<Box<str>>,
+    /// The line the client itself reports the problem on, if it does.
+    pub client_line: Option<usize>,
     /// Where the diagnostic points.
     pub at: Place,
     pub notes: Box<[ResolvedNote]>,
     pub fix: Option<Box<ResolvedFix>>,
 }
 
-/// A note of a finding, resolved.
+/// A note of a finding (a related location), resolved.
 #[derive(Debug, Clone)]
 pub struct ResolvedNote {
     pub at: Place,
-    pub text: Box<str>,
+    /// Shared through the run's [`Interner`]: a budget over a fleet has thousands of notes
+    /// that read alike.
+    pub text: Arc<str>,
+    /// The connections this place contributes (connection-budget findings).
+    pub connections: Option<i64>,
 }
 
 /// A fix of a finding, its edits resolved to the bytes on disk.
@@ -209,6 +216,7 @@ impl Finding {
             label: d.label.into_boxed_str(),
             account: d.account.map(String::into_boxed_str),
             managed_by: d.managed_by.map(String::into_boxed_str),
+            client_line: d.client_line,
             at,
             notes: d
                 .notes
@@ -216,7 +224,8 @@ impl Finding {
                 .zip(notes)
                 .map(|(n, at)| ResolvedNote {
                     at,
-                    text: n.text.into_boxed_str(),
+                    text: interner.intern(&n.text),
+                    connections: n.connections,
                 })
                 .collect(),
             fix: d.fix.map(|fix| {
@@ -243,6 +252,14 @@ impl Finding {
     pub fn repack(&self, interner: &mut Interner) -> Finding {
         Finding {
             help: self.help.as_deref().map(|h| interner.intern(h)),
+            notes: self
+                .notes
+                .iter()
+                .map(|n| ResolvedNote {
+                    text: interner.intern(&n.text),
+                    ..n.clone()
+                })
+                .collect(),
             fix: self.fix.as_ref().map(|fix| {
                 Box::new(ResolvedFix {
                     description: interner.intern(&fix.description),
@@ -420,8 +437,12 @@ impl Excerpt {
 pub struct FileEntry {
     /// The path as given (relative stays relative).
     pub path: String,
-    /// Client and format, when the file was read and recognised.
+    /// Client and format, when the file was read and recognised: the first client that
+    /// read it.
     pub info: Option<FileInfo>,
+    /// Other clients that read the same file (one `.reg` export may hold several clients'
+    /// keys).
+    pub also: Vec<FileInfo>,
     /// The lines drawn by the text reporter (empty for the other formats).
     pub excerpt: Excerpt,
 }
@@ -431,7 +452,13 @@ pub struct Report<'a> {
     pub files: &'a [FileEntry],
     /// Sorted by path, offset and rule.
     pub findings: &'a [Box<Finding>],
+    /// `check --format json`: writes the run's connections report, embedded as
+    /// `connections` (see [`connections::RunShares::write`]; two spaces deep).
+    pub connections: Option<&'a EmbeddedWriter<'a>>,
 }
+
+/// Writes a document embedded in another.
+pub type EmbeddedWriter<'a> = dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + Sync + 'a;
 
 /// Counts for the summary line and the JSON `summary` object.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -2,8 +2,9 @@
 //!
 //! `tool.driver.rules` comes from the rule registry; each result has its level, message,
 //! a physical location (relative, percent-encoded URI; region with lines, columns in
-//! Unicode code points, and byte offset/length into the original file) and, when fixable,
-//! `fixes[]` with byte-range replacements. Messages never hold secrets; no source text is
+//! Unicode code points, and byte offset/length into the original file), the places it
+//! refers to as `relatedLocations` (with `properties.connections` for a connection-budget
+//! contributor) and, when fixable, `fixes[]` with byte-range replacements. Messages never hold secrets; no source text is
 //! embedded.
 
 use std::io::Write;
@@ -12,7 +13,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::diagnostic::Severity;
-use crate::report::{Finding, Report};
+use crate::report::{Finding, Place, Report};
 use crate::rules::{RuleMeta, ALL};
 
 fn level(s: Severity) -> &'static str {
@@ -58,11 +59,20 @@ fn rule_descriptor(rule: &dyn RuleMeta) -> Value {
     })
 }
 
+/// A region: lines, columns (Unicode code points) and the byte range in the file on disk.
+fn region(at: &Place) -> Value {
+    json!({
+        "startLine": at.line,
+        "startColumn": at.column,
+        "endLine": at.end_line,
+        "endColumn": at.end_column,
+        "byteOffset": at.original.start,
+        "byteLength": at.original.len(),
+    })
+}
+
 /// One result, built when it is serialised.
 fn result(report: &Report<'_>, f: &Finding) -> Value {
-    let (start_line, start_column) = (f.at.line, f.at.column);
-    let (end_line, end_column) = (f.at.end_line, f.at.end_column);
-    let original = f.at.original;
     let mut result = json!({
         "ruleId": f.rule,
         "ruleIndex": ALL.iter().position(|r| r.name() == f.rule),
@@ -74,17 +84,31 @@ fn result(report: &Report<'_>, f: &Finding) -> Value {
         "locations": [{
             "physicalLocation": {
                 "artifactLocation": { "uri": uri(report.path_of(f.at.file)) },
-                "region": {
-                    "startLine": start_line,
-                    "startColumn": start_column,
-                    "endLine": end_line,
-                    "endColumn": end_column,
-                    "byteOffset": original.start,
-                    "byteLength": original.len(),
-                }
+                "region": region(&f.at),
             }
         }],
     });
+    if !f.notes.is_empty() {
+        result["relatedLocations"] = f
+            .notes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let mut location = json!({
+                    "id": i,
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(report.path_of(n.at.file)) },
+                        "region": region(&n.at),
+                    },
+                    "message": { "text": &*n.text },
+                });
+                if let Some(connections) = n.connections {
+                    location["properties"] = json!({ "connections": connections });
+                }
+                location
+            })
+            .collect();
+    }
     if let Some(account) = &f.account {
         result["properties"] = json!({ "client": f.client.name(), "account": account });
     } else {
@@ -92,6 +116,9 @@ fn result(report: &Report<'_>, f: &Finding) -> Value {
     }
     if let Some(how) = &f.managed_by {
         result["properties"]["managedBy"] = json!(how);
+    }
+    if let Some(line) = f.client_line {
+        result["properties"]["clientLine"] = json!(line);
     }
     if let Some(fix) = &f.fix {
         let mut by_file: Vec<(&str, Vec<Value>)> = Vec::new();

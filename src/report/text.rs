@@ -15,7 +15,7 @@ use miette::{
 
 use crate::diagnostic::{Applicability, Severity};
 use crate::escape::terminal;
-use crate::report::{plural, Excerpt, Finding, Place, Report};
+use crate::report::{plural, Excerpt, Finding, Place, Report, ResolvedNote};
 use crate::source::{FileId, Span};
 
 /// How the text reporter draws.
@@ -152,12 +152,26 @@ fn too_long_to_draw(report: &Report<'_>, place: &Place) -> Option<String> {
     })
 }
 
+/// The most notes drawn for one finding: a connection-budget finding has one per
+/// contributing profile, thousands on a fleet; the rest are counted ("… and N more") and
+/// listed in full by JSON and SARIF.
+pub const MAX_DRAWN_NOTES: usize = 5;
+
+/// The notes [`drawn`] draws: not one at the primary place itself (its label says it),
+/// and at most [`MAX_DRAWN_NOTES`]; and how many others there are.
+fn drawn_notes(f: &Finding) -> (impl Iterator<Item = &ResolvedNote>, usize) {
+    let at = (f.at.file, f.at.span);
+    let others = f.notes.iter().filter(move |n| (n.at.file, n.at.span) != at);
+    let more = others.clone().count().saturating_sub(MAX_DRAWN_NOTES);
+    (others.take(MAX_DRAWN_NOTES), more)
+}
+
 /// The spans [`drawn`] draws for `f`, by file: the primary label with the notes drawn
 /// beside it (one snippet, so the lines between them too), and each other note alone.
 pub(crate) fn drawn_spans(f: &Finding) -> Vec<(FileId, Span)> {
     let mut out = Vec::new();
     let mut primary = f.at.drawable.then_some(f.at.span);
-    for place in f.notes.iter().map(|n| &n.at) {
+    for place in drawn_notes(f).0.map(|n| &n.at) {
         if !place.drawable {
             continue;
         }
@@ -179,7 +193,8 @@ fn drawn<'r>(f: &Finding, report: &'r Report<'r>) -> Drawn<'r> {
         labels.push(labeled(f.at.span, &f.label));
     }
     let mut related = Vec::new();
-    for note in f.notes.iter() {
+    let (notes, more) = drawn_notes(f);
+    for note in notes {
         let note_undrawable = too_long_to_draw(report, &note.at);
         if note.at.file == f.at.file && undrawable.is_none() && note_undrawable.is_none() {
             labels.push(labeled(note.at.span, &note.text));
@@ -201,6 +216,17 @@ fn drawn<'r>(f: &Finding, report: &'r Report<'r>) -> Drawn<'r> {
                 related: Vec::new(),
             });
         }
+    }
+    if more > 0 {
+        related.push(Drawn {
+            message: format!("… and {more} more (all of them in `--format json` or `sarif`)"),
+            code: String::new(),
+            severity: miette::Severity::Advice,
+            help: None,
+            source: source(report, f.at.file),
+            labels: Vec::new(),
+            related: Vec::new(),
+        });
     }
     let mut help = f.help.as_deref().map(|h| terminal(h).into_owned());
     if let Some(fix) = &f.fix {

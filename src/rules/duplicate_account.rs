@@ -97,6 +97,7 @@ impl Rule for DuplicateAccount {
                 file: original.anchor.0,
                 span: original.anchor.1,
                 text: "first configured here".to_owned(),
+                connections: None,
             });
             d.help = Some("remove one of the two, so the server sees one client".to_owned());
             out.push(d);

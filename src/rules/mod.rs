@@ -8,6 +8,7 @@
 use crate::diagnostic::{Diagnostic, FixAvailability, Severity};
 use crate::model::budget::Share;
 use crate::model::{FileFinding, FileFindingKind, Profile, Server};
+use crate::probe::{FindingKind, Probed};
 use crate::settings::Settings;
 use crate::source::{FileId, Span};
 
@@ -57,6 +58,17 @@ mod policies_file_shadowed;
 mod policy_not_modelled;
 mod poll_interval_too_short;
 mod port_security_mismatch;
+mod probe_address_not_allowed;
+mod probe_auth_unavailable;
+mod probe_certificate_invalid;
+mod probe_not_the_expected_protocol;
+mod probe_server_refuses;
+mod probe_starttls_unavailable;
+mod probe_timeout;
+mod probe_tls_handshake_failed;
+mod probe_tls_mode_mismatch;
+mod probe_unreachable;
+mod probed;
 mod server_connection_budget_exceeded;
 mod smtp_auth_disabled;
 mod smtp_port_25;
@@ -110,6 +122,19 @@ pub trait RuleMeta {
 /// What a rule may read besides the model.
 pub struct Context<'a> {
     pub settings: &'a Settings,
+    /// What `clientlint probe` found when it connected to each configured server; `None`
+    /// in every other run, where the probe rules report nothing.
+    pub probed: Option<&'a Probed>,
+}
+
+impl Context<'_> {
+    /// The context of a run without a probe.
+    pub fn of(settings: &Settings) -> Context<'_> {
+        Context {
+            settings,
+            probed: None,
+        }
+    }
 }
 
 /// A lint rule.
@@ -152,11 +177,27 @@ pub static ALL: &[&dyn Rule] = &[
     &autoconfig_not_evaluated::AutoconfigNotEvaluated,
     &policies_file_shadowed::PoliciesFileShadowed,
     &policy_not_modelled::PolicyNotModelled,
+    &probe_unreachable::ProbeUnreachable,
+    &probe_timeout::ProbeTimeout,
+    &probe_address_not_allowed::ProbeAddressNotAllowed,
+    &probe_tls_mode_mismatch::ProbeTlsModeMismatch,
+    &probe_certificate_invalid::ProbeCertificateInvalid,
+    &probe_tls_handshake_failed::ProbeTlsHandshakeFailed,
+    &probe_server_refuses::ProbeServerRefuses,
+    &probe_starttls_unavailable::ProbeStarttlsUnavailable,
+    &probe_auth_unavailable::ProbeAuthUnavailable,
+    &probe_not_the_expected_protocol::ProbeNotTheExpectedProtocol,
 ];
 
 /// The rule with this name.
 pub fn find(name: &str) -> Option<&'static dyn Rule> {
     ALL.iter().copied().find(|r| r.name() == name)
+}
+
+/// True when `name` is a probe rule: one that reports what `clientlint probe` found when
+/// it connected to a server (a [`FindingKind`]), and nothing in any other run.
+pub fn is_probe_rule(name: &str) -> bool {
+    FindingKind::ALL.iter().any(|k| k.name() == name)
 }
 
 /// A diagnostic of `rule` at `anchor`, with the rule's default severity and no fix.
@@ -180,6 +221,7 @@ pub(crate) fn diagnostic(
         account: None,
         fix: None,
         managed_by: None,
+        client_line: None,
     }
 }
 
@@ -205,7 +247,7 @@ pub(crate) fn report_findings(
     out: &mut Vec<Diagnostic>,
 ) {
     for f in profile.findings.iter().filter(|f| f.kind == kind) {
-        out.push(finding_diagnostic(rule, profile, f));
+        out.push(finding_diagnostic(rule, profile, &f.finished()));
     }
 }
 
@@ -220,6 +262,7 @@ fn finding_diagnostic(rule: &dyn RuleMeta, profile: &Profile, f: &FileFinding) -
     d.help = f.help.clone();
     d.notes = f.notes.clone();
     d.account = f.account.clone();
+    d.client_line = f.client_line;
     d
 }
 
@@ -278,8 +321,21 @@ pub(crate) fn set_port_and_security(
 
 #[cfg(test)]
 mod tests {
-    use super::ALL;
+    use super::{find, is_probe_rule, ALL};
     use crate::diagnostic::FixAvailability;
+    use crate::probe::FindingKind;
+
+    #[test]
+    fn every_probe_finding_kind_has_its_rule() {
+        for kind in FindingKind::ALL {
+            assert!(find(kind.name()).is_some(), "no rule {}", kind.name());
+        }
+        let probe_rules = ALL.iter().filter(|r| is_probe_rule(r.name())).count();
+        assert_eq!(probe_rules, FindingKind::ALL.len());
+        for rule in ALL.iter().filter(|r| r.name().starts_with("probe-")) {
+            assert!(is_probe_rule(rule.name()), "{} has no kind", rule.name());
+        }
+    }
 
     #[test]
     fn names_are_unique_kebab_case_and_match_their_file() {

@@ -127,6 +127,8 @@ impl<'de> Deserialize<'de> for ConfigFile {
 pub struct ServerConfig {
     /// Most connections all clients together may open to this server.
     pub connection_limit: Option<Spanned<i64>>,
+    /// Most connections one user's clients together may open to this server.
+    pub per_user_limit: Option<Spanned<i64>>,
 }
 
 /// A configuration error that points into the file.

@@ -12,6 +12,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::model::budget::{BudgetLimits, LimitSource, ServerLimit};
+
 /// One configurable limit: everything the command line, clientlint.toml, `clientlint
 /// config` and docs/configuration.md say about it.
 #[derive(Debug, Clone, Copy)]
@@ -58,6 +60,12 @@ macro_rules! limits {
             /// Per-host overrides of `server_connection_limit` (host names lower-cased),
             /// validated with the range of [`SERVER_CONNECTION_LIMIT`].
             pub server_limits: BTreeMap<String, i64>,
+            /// Per-host limits on one user's connections (`[servers."HOST"]
+            /// per-user-limit`, host names lower-cased), in the same range.
+            pub per_user_limits: BTreeMap<String, i64>,
+            /// Limits the servers themselves announced, by (lower-cased host, protocol
+            /// family): see [`Limits::announce`].
+            pub announced: BTreeMap<(String, String), (i64, String)>,
         }
 
         impl Default for Limits {
@@ -65,6 +73,8 @@ macro_rules! limits {
                 Limits {
                     $($field: $default,)*
                     server_limits: BTreeMap::new(),
+                    per_user_limits: BTreeMap::new(),
+                    announced: BTreeMap::new(),
                 }
             }
         }
@@ -140,13 +150,69 @@ limits! {
     }
 }
 
+/// The budget's view of the limits (see `model::budget`).
+impl BudgetLimits for Limits {
+    fn server_limit(&self, host: &str, protocol: &str) -> ServerLimit {
+        Limits::server_limit(self, host, protocol)
+    }
+
+    fn per_user_limit(&self, host: &str) -> Option<ServerLimit> {
+        Limits::per_user_limit(self, host)
+    }
+}
+
 impl Limits {
     /// The connection limit of one server.
     pub fn connection_limit_for(&self, host: &str) -> i64 {
-        self.server_limits
-            .get(&host.to_ascii_lowercase())
-            .copied()
-            .unwrap_or(self.server_connection_limit)
+        self.server_limit(host, "").value
+    }
+
+    /// The limit on all connections to one server (host and protocol family: `FTP` for FTP
+    /// and SFTP, `IMAP`, …) from one address: the server's own entry in clientlint.toml,
+    /// else what the server announced (`clientlint probe`), else `server-connection-limit`.
+    pub fn server_limit(&self, host: &str, protocol: &str) -> ServerLimit {
+        let host = host.to_ascii_lowercase();
+        if let Some(&value) = self.server_limits.get(&host) {
+            return ServerLimit {
+                value,
+                source: LimitSource::Config,
+            };
+        }
+        if let Some((value, said)) = self.announced.get(&(host, protocol.to_owned())) {
+            return ServerLimit {
+                value: *value,
+                source: LimitSource::Announced(said.clone()),
+            };
+        }
+        ServerLimit {
+            value: self.server_connection_limit,
+            source: LimitSource::Default,
+        }
+    }
+
+    /// The limit on one user's connections to a server, where clientlint.toml sets one
+    /// (`[servers."HOST"] per-user-limit`); otherwise users are not counted apart.
+    pub fn per_user_limit(&self, host: &str) -> Option<ServerLimit> {
+        let value = *self.per_user_limits.get(&host.to_ascii_lowercase())?;
+        Some(ServerLimit {
+            value,
+            source: LimitSource::Config,
+        })
+    }
+
+    /// Records a limit a server announced for connections from one address (`protocol`:
+    /// the budget's protocol family), with what it said; the lowest one a host and family
+    /// announced counts. A limit set in clientlint.toml for the host still wins.
+    pub fn announce(&mut self, host: &str, protocol: &str, value: i64, said: &str) {
+        let key = (host.trim().to_ascii_lowercase(), protocol.to_owned());
+        let lower = self
+            .announced
+            .get(&key)
+            .map(|(known, _)| value < *known)
+            .unwrap_or(true);
+        if lower {
+            self.announced.insert(key, (value, said.to_owned()));
+        }
     }
 }
 
@@ -254,5 +320,31 @@ mod tests {
         );
         assert!(l.parse_flag("ten").is_err());
         assert!(l.parse_flag("99999999999999999999").is_err());
+    }
+
+    #[test]
+    fn a_limit_in_clientlint_toml_beats_the_lowest_announced_one_which_beats_the_default() {
+        use crate::model::budget::LimitSource;
+        let mut limits = Limits::default();
+        let limit = |l: &Limits, host: &str, family: &str| {
+            let s = l.server_limit(host, family);
+            (s.value, s.source)
+        };
+        assert_eq!(
+            limit(&limits, "a.example", "FTP"),
+            (8, LimitSource::Default)
+        );
+        limits.announce(" A.example", "FTP", 4, "421 (4)");
+        limits.announce("a.example", "FTP", 6, "421 (6)");
+        assert_eq!(
+            limit(&limits, "a.EXAMPLE", "FTP"),
+            (4, LimitSource::Announced("421 (4)".to_owned()))
+        );
+        assert_eq!(limit(&limits, "a.example", "IMAP").0, 8);
+        limits.server_limits.insert("a.example".to_owned(), 20);
+        assert_eq!(
+            limit(&limits, "a.example", "FTP"),
+            (20, LimitSource::Config)
+        );
     }
 }

@@ -153,21 +153,28 @@ impl Settings {
         Ok(())
     }
 
-    /// `[servers."HOST"] connection-limit`, in the range of `server-connection-limit`.
+    /// `[servers."HOST"] connection-limit` and `per-user-limit`, in the range of
+    /// `server-connection-limit`.
     fn apply_servers(&mut self, cx: &Applying<'_>) -> Result<(), Box<file::ConfigError>> {
         for (host, server) in &cx.loaded.file.servers {
-            if let Some(limit) = &server.connection_limit {
+            let keys = [
+                ("connection-limit", &server.connection_limit),
+                ("per-user-limit", &server.per_user_limit),
+            ];
+            for (key, limit) in keys {
+                let Some(limit) = limit else { continue };
                 let range = &limits::SERVER_CONNECTION_LIMIT;
-                let setting = format!("`[servers.{host:?}] connection-limit`");
+                let setting = format!("`[servers.{host:?}] {key}`");
                 let help = format!("a server's own limit has the range of `{}`", range.key);
                 cx.check_range(range, &setting, limit, help)?;
-                self.limits
-                    .server_limits
-                    .insert(host.to_ascii_lowercase(), *limit.get_ref());
-                self.origins.insert(
-                    format!("servers.\"{host}\".connection-limit"),
-                    cx.origin.clone(),
-                );
+                let map = if key == "connection-limit" {
+                    &mut self.limits.server_limits
+                } else {
+                    &mut self.limits.per_user_limits
+                };
+                map.insert(host.to_ascii_lowercase(), *limit.get_ref());
+                self.origins
+                    .insert(format!("servers.\"{host}\".{key}"), cx.origin.clone());
             }
         }
         Ok(())
@@ -285,11 +292,19 @@ mod tests {
     #[test]
     fn limits_fill_their_fields_and_record_the_file() {
         let s = apply(
-            "ftp-timeout-seconds = 30\n[servers.\"Mail.Example.com\"]\nconnection-limit = 4\n",
+            "ftp-timeout-seconds = 30\n[servers.\"Mail.Example.com\"]\nconnection-limit = 4\nper-user-limit = 2\n",
         )
         .expect("valid");
         assert_eq!(s.limits.ftp_timeout_seconds, 30);
-        assert_eq!(s.limits.connection_limit_for("mail.example.com"), 4);
+        let limit = s.limits.server_limit("mail.example.com", "IMAP");
+        assert_eq!(
+            (limit.value, limit.source),
+            (4, crate::model::budget::LimitSource::Config)
+        );
+        assert_eq!(s.limits.server_limit("other.example.com", "IMAP").value, 8);
+        let per_user = s.limits.per_user_limit("MAIL.example.com").expect("set");
+        assert_eq!(per_user.value, 2);
+        assert!(s.limits.per_user_limit("other.example.com").is_none());
         assert_eq!(s.origins["ftp-timeout-seconds"], "c.toml");
     }
 
@@ -310,6 +325,11 @@ mod tests {
                 "[servers.\"h\"]\nconnection-limit = -1\n",
                 "-1",
                 "`[servers.\"h\"] connection-limit` must be a whole number from 1 to 100000, not -1",
+            ),
+            (
+                "[servers.\"h\"]\nper-user-limit = 0\n",
+                "0",
+                "`[servers.\"h\"] per-user-limit` must be a whole number from 1 to 100000, not 0",
             ),
         ] {
             let e = apply(text).expect_err(text);

@@ -288,6 +288,19 @@ impl Tree {
         let (Some(parent), Some(name)) = (path.parent(), path.file_name()) else {
             return false;
         };
+        // The directory opened inside the tree, then the name looked at without following
+        // it: two calls, whatever the depth.
+        #[cfg(target_os = "linux")]
+        if !self.is_host() {
+            return self.open(parent, Access::Probe).is_ok_and(|dir| {
+                rustix::fs::statat(&dir, name, rustix::fs::AtFlags::SYMLINK_NOFOLLOW).is_ok_and(
+                    |st| {
+                        rustix::fs::FileType::from_raw_mode(st.st_mode)
+                            == rustix::fs::FileType::Symlink
+                    },
+                )
+            });
+        }
         let dir = match self.place(parent) {
             Ok(Place::Host(p)) => p.to_path_buf(),
             Ok(Place::Inside(root, rel, how)) => {

@@ -54,8 +54,10 @@ pub(crate) fn absolute(path: &Path) -> PathBuf {
     let path = if path.is_absolute() {
         path
     } else {
-        joined = std::env::current_dir()
-            .unwrap_or_else(|_| PathBuf::from("/"))
+        // The working directory, asked once: every open of a run places its path.
+        static CWD: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+        joined = CWD
+            .get_or_init(|| std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")))
             .join(path);
         &joined
     };

@@ -222,6 +222,35 @@ fn color_never_and_no_color_give_plain_text() {
 }
 
 #[test]
+fn an_empty_home_names_each_searched_place_once() {
+    let home = tempfile::tempdir().expect("home");
+    let out = clientlint()
+        .arg("--home")
+        .arg(home.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let places: Vec<&str> = err
+        .lines()
+        .skip_while(|l| !l.contains("Looked in:"))
+        .skip(1)
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    // FileZilla's `.config/filezilla` is searched in the Linux and the macOS layout.
+    let filezilla = places
+        .iter()
+        .filter(|p| p.ends_with(".config/filezilla"))
+        .count();
+    assert_eq!(filezilla, 1, "{err}");
+    let mut unique = places.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), places.len(), "{err}");
+}
+
+#[test]
 fn without_paths_it_searches_the_default_locations_and_says_where() {
     let home = tempfile::tempdir().expect("home");
     let out = clientlint()
@@ -394,7 +423,7 @@ fn global_options_before_a_subcommand_apply_to_it() {
     );
     assert_eq!(code, 1, "{out}{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
-    let limits: Vec<i64> = v
+    let limits: Vec<i64> = v["servers"]
         .as_array()
         .expect("servers")
         .iter()

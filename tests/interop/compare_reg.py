@@ -114,20 +114,7 @@ model = json.load(open(sys.argv[1]))
 want = final_state(model)
 got = parse_export(sys.argv[2])
 problems = []
-# D2 (docs/interop.md): clientlint says regedit rejects a dword that is not exactly 8 hex
-# digits (regashii's grammar); Wine's `reg import` reads `dword:24b` as 0x24b. Pinned by the
-# case regedit-pin:short-dword; here such a value is reported as known, not as agreement.
-short = {
-    e.split("`")[1].lower()
-    for e in model.get("reg_errors", [])
-    if "8 hex digits" in e and e.startswith("`")
-}
 known = []
-for path, vals in sorted(want.items()):
-    for name in list(got.get(path, {})):
-        if name in short and name not in vals and got[path][name][0] == "dword":
-            known.append(f"known D2: {name} = {got[path][name][1]:#x} in regedit, skipped by clientlint")
-            del got[path][name]
 for path, vals in sorted(want.items()):
     if path not in got:
         problems.append(f"key missing after import: {path}")

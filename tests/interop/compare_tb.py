@@ -11,7 +11,7 @@ usage: compare_tb.py MODEL.json ORACLE_DIR [--expect-clean]
 Prints one line per disagreement and exits 1 if there is any, else 0.
 
 Every place where the two sides are not compared byte for byte is a documented
-normalisation of Thunderbird's ("N1".."N7" below; docs/interop.md lists them).
+normalisation of Thunderbird's ("N1".."N10" below; N7 is retired; docs/interop.md lists them).
 """
 import json
 import os
@@ -56,23 +56,16 @@ for line in open(f"{odir}/parse_errors.txt", errors="replace"):
     m = re.search(r"(\w+\.js):(\d+): prefs parse error: (.*)$", line.rstrip("\n"))
     if m:
         tb_errors.append((m.group(1), int(m.group(2)), m.group(3)))
-cl_errors = [(e["file"], e["line"], e["message"]) for e in model.get("errors", [])]
-# N7: Gecko reports an unterminated /* comment at the line where the file ends (it has read
-# to the end when it notices); clientlint points at the `/*` itself, which is where the fix
-# goes. Such an error is compared by message only.
-def eof_line(fname):
-    path = f"{odir}/{'prefs' if fname == 'prefs.js' else 'user'}.before.js"
-    data = open(path, "rb").read()
-    return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
-
-
-if any(m == "unterminated /* comment" for _, _, m in tb_errors):
-    used.add("N7")
-tb_errors = [
-    (f, None, m) if m == "unterminated /* comment" and ln in (eof_line(f), eof_line(f) + 1) else (f, ln, m)
-    for f, ln, m in tb_errors
+# The line each error is reported on: clientlint's `client_line`, the line Thunderbird's own
+# console names (issue 17). Before it, N7 compared an unterminated /* comment, which Gecko
+# reports where the file ends, by message only; it is retired.
+# An error without one (a NUL byte ending the file early) is clientlint's own note: Gecko
+# reports nothing.
+cl_errors = [
+    (e["file"], e.get("client_line", e["line"]), e["message"])
+    for e in model.get("errors", [])
+    if e.get("client_line", e["line"]) is not None
 ]
-cl_errors = [(f, None, m) if m == "unterminated /* comment" else (f, ln, m) for f, ln, m in cl_errors]
 # D4 (docs/interop.md): clientlint, after the reference, says a `pref(` / `sticky_pref(`
 # statement in prefs.js is a syntax error that loses the pref; Thunderbird 153 reports no
 # error and applies it as a *default* value (gone again when it rewrites prefs.js). Pinned:

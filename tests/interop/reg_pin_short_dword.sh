@@ -1,7 +1,8 @@
 #!/bin/bash
-# Owned by the interop suite (issue 9): pins D2 of docs/interop.md. clientlint says regedit
-# rejects `dword:` with fewer than 8 hex digits (regashii's grammar); Wine's `reg import`
-# reads `dword:24b` as 0x24b. If Wine ever rejects it, this fails and D2 must be revisited.
+# Owned by the interop suite (issue 9): pins what settled D2 of docs/interop.md. Wine's
+# `reg import` reads `dword:24b` (fewer than 8 hex digits) as 0x24b, as regedit's
+# `convert_hex_to_dword` does and as clientlint now reads it (issue 17, R1). If Wine ever
+# rejects it, this fails and the reader must follow.
 set -u
 W=$(realpath -m "$1"); HERE=$(cd "$(dirname "$0")" && pwd); rm -rf "$W"; mkdir -p "$W"
 KEY='HKEY_CURRENT_USER\Software\clientlint-interop\pin'
@@ -10,4 +11,4 @@ printf 'REGEDIT4\r\n\r\n[%s]\r\n"Short"=dword:24b\r\n"Full"=dword:0000024b\r\n' 
   { echo "oracle failed: $(cat "$W/oracle.out")"; exit 1; }
 got=$(iconv -f utf-16 -t utf-8 "$W/out.reg" | tr -d '\r' | grep -i '^"short"=')
 [ "$got" = '"Short"=dword:0000024b' ] || { echo "expected Wine to read dword:24b as 0x24b, export has: ${got:-nothing}"; exit 1; }
-echo "  pinned D2: Wine reads dword:24b as 0x0000024b"
+echo "  pinned (D2, settled): Wine reads dword:24b as 0x0000024b, as clientlint does"

@@ -102,6 +102,11 @@ for f in $REG_INPUTS; do
 done
 run_case "regedit-pin:short-dword" 180 "$HERE/reg_pin_short_dword.sh" "$WORK/pin-dword"
 
+echo; echo "== regedit (Wine $(dpkg-query -W -f '${Version}' wine)): the import cases of Wine's own regedit tests (tests/peer), regedit /s + /E vs the test's assertions and vs clientlint"
+for id in $(python3 "$HERE/regedit_peer.py" --list); do
+  run_case "regedit-peer:$id" 120 python3 "$HERE/regedit_peer.py" "$id" "$WORK/regpeer/$(safe "$id")"
+done
+
 echo; echo "== FileZilla $(dpkg-query -W -f '${Version}' filezilla): error dialog vs syntax errors, values kept, sites kept (Site Manager OK)"
 # Each case runs FileZilla under its own Xvfb (fz_case.sh); FileZilla mostly waits for the
 # harness, so FZ_JOBS cases run at once; results are printed in case order.

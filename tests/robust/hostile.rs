@@ -1,9 +1,9 @@
 //! A hostile machine image (issue 16): profiles.ini entries and links that lead out of it,
 //! a link into /proc, control characters in every kind of value and in a directory name,
 //! and passwords planted where the parsers used to miss them. Linted and fixed as a plain
-//! path, under `--root`, `--home` and `--sysroot`, in every format and in `connections`
-//! and `config`: nothing outside is read or written, and nothing secret or raw-control
-//! reaches stdout or stderr.
+//! path, under `--root`, `--home` and `--sysroot`, in every format, in `connections` and
+//! `probe --list`, and `config`: nothing outside is read or written, and nothing secret or
+//! raw-control reaches stdout or stderr.
 #![cfg(target_os = "linux")]
 
 use std::fs;
@@ -218,6 +218,9 @@ fn a_hostile_image_is_linted_and_fixed_in_every_mode_without_escaping_or_leaking
         }
         let r = run(clientlint().arg("connections").args(args));
         assert_safe(&format!("{mode} connections"), &r);
+        // The servers `clientlint probe` would contact (with --list it contacts none).
+        let r = run(clientlint().args(["probe", "--list"]).args(args));
+        assert_safe(&format!("{mode} probe --list"), &r);
         let r = run(clientlint()
             .args(["--fix", "--format", "concise"])
             .args(args));

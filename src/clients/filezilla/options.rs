@@ -2,6 +2,8 @@
 //! ranges (clamp or discard) and layer flags, from reference filezilla §2.1 and §3 (FZ370
 //! source), plus the names FileZilla writes that we do not check.
 
+use crate::clients::KnownNames;
+
 /// How a numeric option treats a value outside its range (reference §2 "Range enforcement").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutOfRange {
@@ -306,27 +308,43 @@ pub const UNCHECKED: &[&str] = &[
     "fzstorj executable",
 ];
 
-/// The option named exactly `name` (FileZilla matches names case-sensitively).
-pub fn find(name: &str) -> Option<Opt> {
-    if let Some(o) = CHECKED.iter().find(|o| o.name == name) {
-        return Some(*o);
-    }
-    UNCHECKED.iter().find(|n| **n == name).map(|n| Opt {
-        name: n,
-        kind: Kind::Unchecked,
-        layering: Layering::Normal,
-        secret: false,
+/// Every known name, checked ones first: built once per run, so a lookup is one hash
+/// probe, and a suggestion never lowers a known name again.
+struct Registry {
+    by_name: foldhash::HashMap<&'static str, Opt>,
+    /// The names, for "did you mean", in the order of `CHECKED` then `UNCHECKED`.
+    names: KnownNames,
+}
+
+fn registry() -> &'static Registry {
+    static REGISTRY: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let unchecked = UNCHECKED.iter().map(|n| Opt {
+            name: n,
+            kind: Kind::Unchecked,
+            layering: Layering::Normal,
+            secret: false,
+        });
+        let all: Vec<Opt> = CHECKED.iter().copied().chain(unchecked).collect();
+        let mut by_name = foldhash::HashMap::default();
+        for o in &all {
+            // The first entry of a name wins, as the linear search did.
+            by_name.entry(o.name).or_insert(*o);
+        }
+        let names = KnownNames::new(all.iter().map(|o| o.name));
+        Registry { by_name, names }
     })
 }
 
+/// The option named exactly `name` (FileZilla matches names case-sensitively).
+pub fn find(name: &str) -> Option<Opt> {
+    registry().by_name.get(name).copied()
+}
+
 /// The known name closest to `name`, when it is close enough to be a typo (see
-/// [`crate::clients::nearest_name`]).
+/// [`KnownNames::nearest`]). Called only for a reported `unknown-setting` finding.
 pub fn nearest(name: &str) -> Option<&'static str> {
-    let all = CHECKED
-        .iter()
-        .map(|o| o.name)
-        .chain(UNCHECKED.iter().copied());
-    crate::clients::nearest_name(name, all)
+    registry().names.nearest(name)
 }
 
 /// pugixml's `as_int`: skips leading whitespace, takes a sign and a `0x` prefix, stops at
@@ -364,7 +382,7 @@ pub fn as_int(text: &str) -> (i64, bool) {
 
 #[cfg(test)]
 mod tests {
-    use super::{as_int, find, nearest};
+    use super::{as_int, find, nearest, Kind, CHECKED, TIMEOUT, UNCHECKED};
 
     #[test]
     fn as_int_mirrors_pugixml() {
@@ -382,8 +400,70 @@ mod tests {
     fn near_names_are_suggested() {
         assert_eq!(nearest("Number of transfers"), Some("Number of Transfers"));
         assert_eq!(nearest("Timeot"), Some("Timeout"));
+        assert_eq!(nearest("timeout"), Some("Timeout"));
+        assert_eq!(nearest("TIMEÖUT"), Some("Timeout"));
         assert_eq!(nearest("Completely different"), None);
+        assert_eq!(nearest(""), None);
+        assert_eq!(nearest(&"Timeout".repeat(20)), None);
         assert!(find("Number of transfers").is_none());
         assert!(find("View hidden files").is_some());
+        assert!(matches!(
+            find(TIMEOUT).map(|o| o.kind),
+            Some(Kind::Int { .. })
+        ));
+    }
+
+    /// The bounded search suggests what the plain edit distance over every known option
+    /// suggests (the first name at the smallest distance, if within the limit).
+    #[test]
+    fn bounded_search_agrees_with_the_full_distance() {
+        fn full(a: &str, b: &str) -> usize {
+            let b: Vec<char> = b.chars().collect();
+            let mut prev: Vec<usize> = (0..=b.len()).collect();
+            for (i, ca) in a.chars().enumerate() {
+                let mut cur = vec![i + 1; b.len() + 1];
+                for (j, cb) in b.iter().enumerate() {
+                    cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                        .min(prev[j + 1] + 1)
+                        .min(cur[j] + 1);
+                }
+                prev = cur;
+            }
+            prev[b.len()]
+        }
+        fn reference(name: &str) -> Option<&'static str> {
+            let lower = name.to_lowercase();
+            let all = CHECKED
+                .iter()
+                .map(|o| o.name)
+                .chain(UNCHECKED.iter().copied());
+            let mut best: Option<(usize, &'static str)> = None;
+            for known in all {
+                let d = full(&lower, &known.to_lowercase());
+                if best.map(|(bd, _)| d < bd).unwrap_or(true) {
+                    best = Some((d, known));
+                }
+            }
+            let max = if name.chars().count() > 12 { 3 } else { 2 };
+            best.filter(|(d, _)| *d <= max).map(|(_, n)| n)
+        }
+        let mut names: Vec<String> = Vec::new();
+        for known in CHECKED
+            .iter()
+            .map(|o| o.name)
+            .chain(UNCHECKED.iter().copied())
+        {
+            names.push(known.to_uppercase());
+            names.push(known.replacen(' ', "", 1));
+            names.push(format!("{known}x"));
+            names.push(format!("{known}xyz"));
+            names.push(known.chars().skip(2).collect());
+            names.push(known.chars().rev().collect());
+        }
+        names
+            .extend(["Timeout2", "Timeout (v2)", "Numberof Transfer", "x", "ab"].map(String::from));
+        for name in &names {
+            assert_eq!(nearest(name), reference(name), "{name}");
+        }
     }
 }

@@ -62,12 +62,13 @@ pub(super) fn build_profile(
     let mut profile = Profile::new(super::ID, name);
     profile.files = profile_layers.iter().map(|l| l.file).collect();
     for l in profile_layers {
-        report_parse_errors(&mut profile, l.file, l.parsed, Some(l.layer));
+        report_parse_errors(&mut profile, files, l.file, l.parsed, Some(l.layer));
     }
     for (file, parsed) in &machine.defaults {
-        report_parse_errors(&mut profile, *file, parsed, None);
+        report_parse_errors(&mut profile, files, *file, parsed, None);
     }
-    let mut table = Table::with_builtin_ints(super::values::builtin_int);
+    let statements: usize = profile_layers.iter().map(|l| l.parsed.entries.len()).sum();
+    let mut table = Table::with_builtin_ints(super::values::builtin_int, statements);
     apply_defaults_files(&mut profile, &mut table, machine);
     apply_profile_layers(&mut profile, &mut table, profile_layers);
     apply_managing_layers(&mut profile, &mut table, machine);
@@ -100,6 +101,7 @@ pub(super) fn build_profile(
 
 fn report_parse_errors(
     profile: &mut Profile,
+    files: &Files,
     file: FileId,
     parsed: &ParsedPrefs,
     layer: Option<Layer>,
@@ -128,7 +130,18 @@ fn report_parse_errors(
             Some(Layer::User) => "Thunderbird skips to the next `;` and applies the rest; correct the statement",
             None => "Thunderbird skips to the next `;`, applies the rest and reports `prefs parse error` on its console only; correct the statement",
         };
-        let mut f = FileFinding::new(kind, file, err.span, err.message, message).help(help);
+        // Thunderbird's console names the line its parser was on (an unterminated string:
+        // where the file ends); say it when it is not the line the span starts on.
+        let span_line = files.get(file).map(|f| f.line_col(err.span.start).0);
+        let message = match err.client_line {
+            Some(line) if Some(line) != span_line => {
+                format!("{message} (Thunderbird reports it at line {line})")
+            }
+            _ => message,
+        };
+        let mut f = FileFinding::new(kind, file, err.span, err.message, message)
+            .help(help)
+            .client_line(err.client_line);
         if err.skipped.len() > err.span.len() {
             f = f.note(
                 file,
@@ -244,8 +257,9 @@ fn apply_profile_layers<'a>(
     layers: &'a [LayerInput<'a>],
 ) {
     // The last profile statement of each name, for duplicates and overrides.
+    let statements = layers.iter().map(|l| l.parsed.entries.len()).sum();
     let mut last: foldhash::HashMap<&'a str, (FileId, Layer, &'a PrefEntry)> =
-        foldhash::HashMap::default();
+        foldhash::HashMap::with_capacity_and_hasher(statements, Default::default());
     for l in layers {
         for entry in &l.parsed.entries {
             let name = entry.name.as_str();
@@ -372,7 +386,7 @@ fn managed_wrong_type(profile: &mut Profile, stmt: &Stmt<'_>) -> bool {
 fn report_bool_conversions(profile: &mut Profile, table: &Table<'_>) {
     let mut found = Vec::new();
     for (name, state) in table.iter() {
-        for stmt in [state.default, state.user].into_iter().flatten() {
+        for stmt in [state.default(), state.user].into_iter().flatten() {
             if !stmt.as_bool || expected_type(name) != Some("int") {
                 continue;
             }
@@ -479,7 +493,11 @@ pub(super) fn place(files: &Files, stmt: &Stmt<'_>) -> String {
 fn report_managed_profile_values(profile: &mut Profile, files: &Files, table: &Table<'_>) {
     let mut found: Vec<FileFinding> = Vec::new();
     for (name, state) in table.iter() {
-        let (own, by, what) = match (state.locked_by, state.user, state.replaced_profile_value) {
+        let (own, by, what) = match (
+            state.locked_by(),
+            state.user,
+            state.replaced_profile_value(),
+        ) {
             (Some(lock), Some(user), _) if user.src.is_profile() => (user, lock, "it is locked by"),
             (_, _, Some((own, by))) if by.value.is_none() => {
                 (own, by, "it is cleared at every start by")

@@ -214,7 +214,7 @@ impl<'a> Builder<'a> {
         builtin: T,
         anchor: (FileId, Span),
     ) -> Setting<T> {
-        let cleared = self.table.state(own).and_then(|s| s.cleared_by);
+        let cleared = self.table.state(own).and_then(|s| s.cleared_by());
         let origin = match cleared {
             Some(by) => Origin::Default {
                 note: format!(

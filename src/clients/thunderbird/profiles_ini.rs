@@ -69,6 +69,8 @@ pub(super) fn build_profile(tree: &Tree, id: FileId, file: &SourceFile) -> Profi
             help: None,
             notes: Vec::new(),
             account: None,
+            deferred: None,
+            client_line: None,
         });
     }
     for entry in profile_dirs(tree, &file.path, &file.text) {
@@ -88,6 +90,8 @@ pub(super) fn build_profile(tree: &Tree, id: FileId, file: &SourceFile) -> Profi
                 help: Some("fix the Path, or remove the [Profile] section".to_owned()),
                 notes: Vec::new(),
                 account: None,
+                deferred: None,
+                client_line: None,
             });
         }
     }

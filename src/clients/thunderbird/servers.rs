@@ -52,6 +52,8 @@ impl Builder<'_> {
                     help: Some("use 3 (SSL/TLS) or 2 (STARTTLS)".to_owned()),
                     notes: Vec::new(),
                     account: account.map(str::to_owned),
+                    deferred: None,
+                    client_line: None,
                 });
                 Security::None
             }
@@ -90,6 +92,8 @@ impl Builder<'_> {
                     help: Some("use 3 (normal password) or 10 (OAuth2)".to_owned()),
                     notes: Vec::new(),
                     account: account.map(str::to_owned),
+                    deferred: None,
+                    client_line: None,
                 });
                 None
             }

@@ -10,6 +10,7 @@
 use super::facts::{self, default};
 use super::munge::unmunge;
 use super::store::{Data, Entry, Key, Store, Syntax};
+use crate::clients::KnownNames;
 use crate::model::{
     AuthMethod, Connections, FileFinding, FileFindingKind, Origin, PasswordStorage, Profile,
     Protocol, Role, Security, Server, Setting, StoredPassword, Usage, Value, ValueWriter,
@@ -139,24 +140,18 @@ impl Site<'_> {
             {
                 continue;
             }
-            let hint = crate::clients::nearest_name(&e.name, facts::SESSION_KEYS.iter().copied());
-            let message = match hint {
-                Some(n) => format!(
-                    "`{}` is not a setting WinSCP reads in a site: WinSCP ignores it; did you mean `{n}`?",
-                    e.name
-                ),
-                None => format!(
-                    "`{}` is not a setting WinSCP reads in a site: WinSCP ignores it",
-                    e.name
-                ),
-            };
+            // The "did you mean" is worked out only if unknown-setting reports it.
             let f = FileFinding::new(
                 FileFindingKind::UnknownSetting,
                 self.store.file,
                 e.name_span,
                 "unknown setting",
-                message,
+                format!(
+                    "`{}` is not a setting WinSCP reads in a site: WinSCP ignores it",
+                    e.name
+                ),
             )
+            .deferred(&e.name, suggest_key)
             .help("remove it, or use the name WinSCP reads (see winscp.net/eng/docs/rawsettings)");
             self.push(f);
         }
@@ -486,4 +481,16 @@ fn ini_ftps_http(v: &Value) -> Option<String> {
 }
 fn reg_ftps_http(v: &Value) -> Option<String> {
     super::store::reg_int(&Value::Int(ftps_number(v, false)?))
+}
+
+/// Names the closest site key in an unknown-setting finding about `name`, when one is
+/// near enough to be a typo.
+fn suggest_key(name: &str, finding: &mut FileFinding) {
+    static KEYS: std::sync::OnceLock<KnownNames> = std::sync::OnceLock::new();
+    let keys = KEYS.get_or_init(|| KnownNames::new(facts::SESSION_KEYS.iter().copied()));
+    if let Some(n) = keys.nearest(name) {
+        finding.message = format!(
+            "`{name}` is not a setting WinSCP reads in a site: WinSCP ignores it; did you mean `{n}`?"
+        );
+    }
 }

@@ -1,6 +1,12 @@
 //! The tokens of the prefs grammar, read as Gecko's lexer reads them
 //! (`modules/libpref/parser/src/lib.rs`): keywords, strings with their escapes, integers,
 //! single characters, comments skipped, a NUL byte as the end of the file.
+//!
+//! Like Gecko's, it reads the file's bytes, so a string value holds exactly the bytes Gecko
+//! stores, ISO-8859-1 or other non-UTF-8 bytes included (`get_string_token` copies them
+//! as they are). It also records where Gecko's line counter stands when it reports an
+//! error on a token (`report_at`): after the token, or, inside a string, where the string's
+//! first error is (`string_error_token` records `ErrorAtLine` with the line at that moment).
 
 use crate::source::Span;
 
@@ -53,11 +59,20 @@ fn is_special_in_string(c: u8) -> bool {
 }
 
 pub(super) struct Lexer<'t> {
+    /// The file's bytes as Gecko reads them (after a UTF-8 BOM).
     pub(super) buf: &'t [u8],
+    /// The decoded text, byte for byte as long as `buf` (invalid bytes are `?` there): spans
+    /// are cut at its character boundaries.
+    pub(super) text: &'t [u8],
     /// Index of the next char; the buffer behaves as if a NUL followed its last byte.
     pub(super) i: usize,
     /// The string value of the last `Tok::Str`.
     pub(super) value: Vec<u8>,
+    /// Where Gecko's line counter stands when it reports an error on the last token: the
+    /// end of the token, or for a string the place of its first error.
+    pub(super) report_at: usize,
+    /// Whether the token being read is a string with an error (`report_at` is then set).
+    pub(super) string_failed: bool,
 }
 
 impl<'t> Lexer<'t> {
@@ -130,6 +145,15 @@ impl<'t> Lexer<'t> {
 
     /// Returns the next token and its span.
     pub(super) fn next(&mut self) -> (Tok, Span) {
+        self.string_failed = false;
+        let (tok, span) = self.token();
+        if !self.string_failed {
+            self.report_at = self.i.min(self.buf.len());
+        }
+        (tok, span)
+    }
+
+    fn token(&mut self) -> (Tok, Span) {
         loop {
             let start = self.i;
             let c = self.get_char();
@@ -218,12 +242,12 @@ impl<'t> Lexer<'t> {
     /// spliced as text.
     fn span_from(&self, start: usize) -> Span {
         let is_continuation =
-            |at: usize| self.buf.get(at).map(|b| b & 0xC0 == 0x80).unwrap_or(false);
-        let mut start = start.min(self.buf.len());
+            |at: usize| self.text.get(at).map(|b| b & 0xC0 == 0x80).unwrap_or(false);
+        let mut start = start.min(self.text.len());
         while start > 0 && is_continuation(start) {
             start -= 1;
         }
-        let mut end = self.i.min(self.buf.len());
+        let mut end = self.i.min(self.text.len());
         while is_continuation(end) {
             end += 1;
         }
@@ -235,11 +259,6 @@ impl<'t> Lexer<'t> {
     fn string(&mut self, quote: u8) -> Tok {
         self.value.clear();
         let mut tok = Tok::Str;
-        let fail = |tok: &mut Tok, msg: &'static str| {
-            if *tok == Tok::Str {
-                *tok = Tok::Error(msg);
-            }
-        };
         loop {
             // The run of ordinary bytes up to the next special one, copied at once (the
             // same bytes the one-at-a-time loop below would push).
@@ -270,13 +289,13 @@ impl<'t> Lexer<'t> {
                         b'r' => b'\r',
                         b'x' => match self.hex_digits(2) {
                             Some(0) => {
-                                fail(&mut tok, "\\x00 is not allowed");
+                                self.fail(&mut tok, "\\x00 is not allowed");
                                 continue;
                             }
                             // Two hex digits fit in a byte.
                             Some(v) => v.to_le_bytes()[0],
                             None => {
-                                fail(&mut tok, "malformed \\x escape sequence");
+                                self.fail(&mut tok, "malformed \\x escape sequence");
                                 continue;
                             }
                         },
@@ -288,7 +307,7 @@ impl<'t> Lexer<'t> {
                             if other == b'\n' || other == b'\r' {
                                 self.unget_char();
                             }
-                            fail(&mut tok, "unexpected escape sequence character after '\\'");
+                            self.fail(&mut tok, "unexpected escape sequence character after '\\'");
                             continue;
                         }
                     };
@@ -303,7 +322,7 @@ impl<'t> Lexer<'t> {
                     }
                 }
                 EOF => {
-                    fail(&mut tok, "unterminated string literal");
+                    self.fail(&mut tok, "unterminated string literal");
                     break;
                 }
                 // A newline, or the other kind of quote.
@@ -313,14 +332,19 @@ impl<'t> Lexer<'t> {
         tok
     }
 
+    /// The first error inside a string: the string becomes an error token, reported on the
+    /// line Gecko's counter is on now (`string_error_token`).
+    fn fail(&mut self, tok: &mut Tok, msg: &'static str) {
+        if *tok == Tok::Str {
+            *tok = Tok::Error(msg);
+            self.report_at = self.i.min(self.buf.len());
+            self.string_failed = true;
+        }
+    }
+
     fn unicode_escape(&mut self, tok: &mut Tok) {
-        let fail = |tok: &mut Tok, msg: &'static str| {
-            if *tok == Tok::Str {
-                *tok = Tok::Error(msg);
-            }
-        };
         let Some(unit) = self.hex_digits(4) else {
-            fail(tok, "malformed \\u escape sequence");
+            self.fail(tok, "malformed \\u escape sequence");
             return;
         };
         let mut units = vec![unit];
@@ -330,25 +354,25 @@ impl<'t> Lexer<'t> {
                     if low & 0xFC00 == 0xDC00 {
                         units.push(low);
                     } else {
-                        fail(tok, "invalid low surrogate after high surrogate");
+                        self.fail(tok, "invalid low surrogate after high surrogate");
                         return;
                     }
                 }
             }
             if units.len() != 2 {
-                fail(tok, "expected low surrogate after high surrogate");
+                self.fail(tok, "expected low surrogate after high surrogate");
                 return;
             }
         } else if unit & 0xFC00 == 0xDC00 {
-            fail(tok, "expected high surrogate before low surrogate");
+            self.fail(tok, "expected high surrogate before low surrogate");
             return;
         } else if unit == 0 {
-            fail(tok, "\\u0000 is not allowed");
+            self.fail(tok, "\\u0000 is not allowed");
             return;
         }
         match String::from_utf16(&units) {
             Ok(s) => self.value.extend_from_slice(s.as_bytes()),
-            Err(_) => fail(tok, "malformed \\u escape sequence"),
+            Err(_) => self.fail(tok, "malformed \\u escape sequence"),
         }
     }
 }

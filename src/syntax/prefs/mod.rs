@@ -7,14 +7,17 @@
 //! `//` and `/* */` comments; a NUL byte is end of file; and on any error the parser skips
 //! *tokens* up to the next `;` and carries on. Because strings may span lines, an
 //! unterminated string swallows everything up to the next quote, and a missing `);` also
-//! swallows the following statement. This module reports which prefs each error loses.
+//! swallows the following statement. This module reports which prefs each error loses,
+//! and the line Gecko itself reports it on (`PrefError::client_line`). It reads the file's
+//! bytes as Gecko does, so a string that is not UTF-8 keeps the bytes Gecko stores
+//! (`PrefEntry::raw_value`). `tests/peer_libpref.rs` checks it against Gecko's own tests.
 //! It knows nothing about accounts; `clients/thunderbird` builds the model.
 
 mod lexer;
 
 use lexer::{class, Class, Lexer, Tok, EOF};
 
-use crate::source::{SourceFile, Span};
+use crate::source::{Encoding, SourceFile, Span};
 
 /// Which grammar applies: user files accept only `user_pref`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +59,10 @@ pub struct PrefEntry {
     pub statement_span: Span,
     /// True when a string value held bytes that are not UTF-8 (the value is then lossy).
     pub value_not_utf8: bool,
+    /// For a string value that is not UTF-8 (ISO-8859-1 text saved by another editor, a
+    /// `\xNN` escape above 0x7f): the bytes exactly as Gecko stores them. `value` then holds
+    /// them decoded lossily, one U+FFFD per invalid sequence, as Thunderbird shows them.
+    pub raw_value: Option<Vec<u8>>,
     pub locked: bool,
     pub sticky: bool,
     /// Set with `pref`/`sticky_pref`: a default-branch value, which any user value of the
@@ -80,6 +87,12 @@ pub struct PrefError {
     pub message: &'static str,
     /// The token where the error was detected (empty at end of file).
     pub span: Span,
+    /// The line Gecko reports the error on (`file:LINE: prefs parse error: …` on
+    /// Thunderbird's console), or `None` for a problem Gecko does not report. It differs
+    /// from the line of `span` where the token spans lines: an unterminated string or `/*`
+    /// comment is reported on the line where the file ends (`error_and_recover` takes the
+    /// line counter as it stands after the token, or where a string's first error is).
+    pub client_line: Option<usize>,
     /// Everything the recovery skips: from the bad token through the next `;`.
     pub skipped: Span,
     /// Prefs whose statements are lost (the one being parsed and any swallowed ones).
@@ -96,17 +109,43 @@ pub struct ParsedPrefs {
 /// Parses a prefs file. Never panics; every error is recorded and parsing continues the
 /// way Gecko's does.
 pub fn parse(file: &SourceFile, kind: PrefFileKind) -> ParsedPrefs {
+    let text = file.text.as_bytes();
+    // Room for a statement per `;` (the shortest is 17 bytes), at most 8,192 up front: the
+    // list of a fleet's profiles then grows once, not a dozen times.
+    let statements = memchr::memchr_iter(b';', text)
+        .count()
+        .min(text.len() / 17)
+        .min(8192);
     Parser {
         lx: Lexer {
-            buf: file.text.as_bytes(),
+            buf: gecko_bytes(file).unwrap_or(text),
+            text,
             i: 0,
             value: Vec::with_capacity(64),
+            report_at: 0,
+            string_failed: false,
         },
         kind,
         file,
-        out: ParsedPrefs::default(),
+        out: ParsedPrefs {
+            entries: Vec::with_capacity(statements),
+            errors: Vec::new(),
+        },
     }
     .run()
+}
+
+/// The bytes Gecko parses: the file's own bytes after a UTF-8 BOM (Gecko reads bytes, not
+/// text), when they line up byte for byte with the decoded text (always for UTF-8, where
+/// invalid bytes are replaced one for one). A UTF-16 file has no such bytes; its text is read.
+fn gecko_bytes(file: &SourceFile) -> Option<&[u8]> {
+    let bytes = file.bytes();
+    let body = match file.encoding {
+        Encoding::Utf8 => bytes,
+        Encoding::Utf8Bom => bytes.get(3..)?,
+        Encoding::Utf16LeBom | Encoding::Utf16BeBom => return None,
+    };
+    (body.len() == file.text.len()).then_some(body)
 }
 
 struct Parser<'t> {
@@ -154,6 +193,7 @@ impl Parser<'_> {
                 kind: PrefErrorKind::Syntax,
                 message: "a NUL byte ends the file for Thunderbird; nothing after it is read",
                 span: Span::new(at, at + 1),
+                client_line: None,
                 skipped,
                 lost: statement_names_in(self.lx.buf, skipped),
             });
@@ -179,7 +219,7 @@ impl Parser<'_> {
         let name_span = tok.1;
         pending.name = Some((name.clone(), name_span));
         self.expect(b',', "expected ',' after pref name", &pending)?;
-        let (value, value_span, value_not_utf8) = self.value(&pending)?;
+        let (value, value_span, raw_value) = self.value(&pending)?;
         let (locked, sticky) = self.attributes_and_close(sticky, &pending)?;
         let end = self.expect(b';', "expected ';' after ')'", &pending)?;
         self.out.entries.push(PrefEntry {
@@ -188,7 +228,8 @@ impl Parser<'_> {
             value,
             value_span,
             statement_span: Span::new(start, end.1.end),
-            value_not_utf8,
+            value_not_utf8: raw_value.is_some(),
+            raw_value,
             locked,
             sticky,
             default_branch,
@@ -227,24 +268,22 @@ impl Parser<'_> {
     }
 
     /// The value after the comma: a bool, a string or a signed 32-bit integer, with its
-    /// span and whether a string held bytes that are not UTF-8.
-    fn value(&mut self, pending: &Pending) -> Step<(PrefValue, Span, bool)> {
+    /// span and, for a string that is not UTF-8, its bytes.
+    fn value(&mut self, pending: &Pending) -> Step<(PrefValue, Span, Option<Vec<u8>>)> {
         let mut tok = self.lx.next();
         let value_start = tok.1.start;
-        let mut not_utf8 = false;
+        let mut raw = None;
         let value = match tok.0 {
             Tok::True => PrefValue::Bool(true),
             Tok::False => PrefValue::Bool(false),
-            Tok::Str => {
-                not_utf8 = self.file.has_invalid_bytes_in(tok.1);
-                match String::from_utf8(self.lx.value.clone()) {
-                    Ok(s) => PrefValue::Str(s),
-                    Err(e) => {
-                        not_utf8 = true;
-                        PrefValue::Str(String::from_utf8_lossy(e.as_bytes()).into_owned())
-                    }
+            Tok::Str => match String::from_utf8(self.lx.value.clone()) {
+                Ok(s) => PrefValue::Str(s),
+                Err(e) => {
+                    let s = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    raw = Some(e.into_bytes());
+                    PrefValue::Str(s)
                 }
-            }
+            },
             Tok::Int(u) => match i32::try_from(u) {
                 Ok(v) => PrefValue::Int(v),
                 Err(_) => return Err(self.recover_overflow(tok, pending)),
@@ -271,7 +310,7 @@ impl Parser<'_> {
             }
             _ => return Err(self.recover(tok, "expected pref value after ','", pending)),
         };
-        Ok((value, Span::new(value_start, tok.1.end), not_utf8))
+        Ok((value, Span::new(value_start, tok.1.end), raw))
     }
 
     /// In default files, the attributes (`, locked`, `, sticky`); then the `)`. Returns
@@ -305,6 +344,17 @@ impl Parser<'_> {
         Ok((locked, sticky))
     }
 
+    /// The line Gecko's counter is on at byte `at`: 1 plus the line breaks before it, `\r\n`,
+    /// `\r` and `\n` each one (as `SourceFile` counts them), a `\r` counting as soon as it
+    /// is read.
+    fn gecko_line(&self, at: usize) -> usize {
+        let (line, _) = self.file.line_col(at);
+        let inside_crlf = at > 0
+            && self.lx.buf.get(at - 1) == Some(&b'\r')
+            && self.lx.buf.get(at) == Some(&b'\n');
+        line + usize::from(inside_crlf)
+    }
+
     fn recover_overflow(&mut self, tok: (Tok, Span), pending: &Pending) -> (Tok, Span) {
         self.recover(
             (Tok::Error("integer literal overflowed"), tok.1),
@@ -328,6 +378,7 @@ impl Parser<'_> {
         } else {
             tok.1
         };
+        let client_line = Some(self.gecko_line(self.lx.report_at));
         let mut cur = tok;
         let end = loop {
             match cur.0 {
@@ -353,6 +404,7 @@ impl Parser<'_> {
             kind,
             message,
             span: error_span,
+            client_line,
             skipped,
             lost,
         });
@@ -439,114 +491,4 @@ pub fn quote(s: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::{parse, PrefErrorKind, PrefFileKind, PrefValue};
-    use crate::source::SourceFile;
-
-    fn user(text: &str) -> super::ParsedPrefs {
-        parse(
-            &SourceFile::new("prefs.js", text.as_bytes().to_vec()),
-            PrefFileKind::User,
-        )
-    }
-
-    fn names(p: &super::ParsedPrefs) -> Vec<&str> {
-        p.entries.iter().map(|e| e.name.as_str()).collect()
-    }
-
-    #[test]
-    fn reads_all_value_kinds_and_quotes() {
-        let p = user(
-            "user_pref(\"a\", true);\nuser_pref('b', -2147483648);\nuser_pref(\"c\", 'x\\\"y');",
-        );
-        assert!(p.errors.is_empty(), "{:?}", p.errors);
-        assert_eq!(p.entries[0].value, PrefValue::Bool(true));
-        assert_eq!(p.entries[1].value, PrefValue::Int(i32::MIN));
-        assert_eq!(p.entries[2].value, PrefValue::Str("x\"y".into()));
-    }
-
-    #[test]
-    fn missing_close_paren_swallows_next_statement() {
-        let p = user("user_pref(\"a\", 1\nuser_pref(\"b\", 2);\nuser_pref(\"c\", 3);\n");
-        assert_eq!(names(&p), vec!["c"]);
-        assert_eq!(p.errors.len(), 1);
-        let lost: Vec<_> = p.errors[0].lost.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(lost, vec!["a", "b"]);
-        assert_eq!(p.errors[0].message, "expected ')' after pref value");
-    }
-
-    #[test]
-    fn unterminated_string_swallows_to_the_semicolon_after_its_end() {
-        let p = user("user_pref(\"a\", \"x);\nuser_pref(\"b\", 2);\nuser_pref(\"c\", 3);\nuser_pref(\"d\", 4);\n");
-        // The string runs `x);\nuser_pref(` and ends at b's opening quote. From there every
-        // quote opens a new string that hides the next statement, so nothing survives.
-        assert!(names(&p).is_empty());
-        assert_eq!(p.errors.len(), 1);
-        let lost: Vec<_> = p.errors[0].lost.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(lost, vec!["a", "b", "c", "d"]);
-    }
-
-    #[test]
-    fn overflow_is_its_own_kind_and_loses_only_that_pref() {
-        let p = user("user_pref(\"a\", 2147483648);\nuser_pref(\"b\", 1);");
-        assert_eq!(names(&p), vec!["b"]);
-        assert_eq!(p.errors[0].kind, PrefErrorKind::Overflow);
-    }
-
-    #[test]
-    /// Gecko's grammar comment says user files accept only `user_pref`; Thunderbird 153
-    /// reads `pref(` there as a default-branch value (interop case D4, docs/interop.md).
-    fn pref_keyword_in_user_files_is_a_default_value_as_thunderbird_153_reads_it() {
-        let text = "pref(\"a\", 1);\nuser_pref(\"b\", 2);";
-        let p = user(text);
-        assert!(p.errors.is_empty());
-        assert_eq!(names(&p), vec!["a", "b"]);
-        assert!(p.entries[0].default_branch);
-        assert!(!p.entries[1].default_branch);
-        let d = parse(
-            &SourceFile::new("d.js", text.as_bytes().to_vec()),
-            PrefFileKind::Default,
-        );
-        assert_eq!(names(&d), vec!["a", "b"]);
-    }
-
-    #[test]
-    fn escapes_follow_gecko() {
-        let p = user("user_pref(\"a\", \"\\u00e9\\uD83D\\uDE00\\x41\");");
-        assert_eq!(p.entries[0].value, PrefValue::Str("é😀A".into()));
-        for bad in ["\\x00", "\\u0000", "\\uDE00", "\\t", "\\uD83Dx"] {
-            let p = user(&format!("user_pref(\"a\", \"{bad}\");user_pref(\"b\", 1);"));
-            assert_eq!(names(&p), vec!["b"], "{bad}");
-            assert_eq!(p.errors.len(), 1, "{bad}");
-        }
-    }
-
-    #[test]
-    fn nul_ends_the_file_and_comments_are_skipped() {
-        let p = user("# c\n// c\n/* c\n */ user_pref(\"a\", 1);\0user_pref(\"b\", 2);");
-        assert_eq!(names(&p), vec!["a"]);
-        // Gecko drops `b` silently; we say so (issue 8).
-        assert_eq!(p.errors.len(), 1);
-        let lost: Vec<_> = p.errors[0].lost.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(lost, vec!["b"]);
-        assert!(p.errors[0].message.contains("NUL byte"));
-    }
-
-    #[test]
-    fn garbage_without_semicolon_runs_to_end_of_file() {
-        let p = user("user_pref(\"a\", 1);\ngarbage here\nuser_pref(\"b\", 2)");
-        assert_eq!(names(&p), vec!["a"]);
-        let lost: Vec<_> = p.errors[0].lost.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(lost, vec!["b"]);
-    }
-
-    #[test]
-    fn integer_followed_by_letters_is_an_error() {
-        let p = user("user_pref(\"a\", 12abc);user_pref(\"b\", 1);");
-        assert_eq!(names(&p), vec!["b"]);
-        assert_eq!(
-            p.errors[0].message,
-            "unexpected character in integer literal"
-        );
-    }
-}
+mod tests;

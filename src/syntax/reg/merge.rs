@@ -190,7 +190,8 @@ mod tests {
 
     #[test]
     fn later_copies_win_and_a_deleted_key_forgets_what_came_before() {
-        let text = "REGEDIT4\n[K]\n\"a\"=dword:00000001\n\"b\"=\"x\"\n[k]\n\"A\"=dword:00000002\n[-X]\n[X]\n\"c\"=\"1\"\n[-x]\n[x]\n\"d\"=\"2\"\n";
+        // (Keys under one of Regedit's six roots: others cannot be opened.)
+        let text = "REGEDIT4\n[HKEY_CURRENT_USER\\K]\n\"a\"=dword:00000001\n\"b\"=\"x\"\n[hkey_current_user\\k]\n\"A\"=dword:00000002\n[-HKEY_CURRENT_USER\\X]\n[HKEY_CURRENT_USER\\X]\n\"c\"=\"1\"\n[-HKEY_CURRENT_USER\\x]\n[HKEY_CURRENT_USER\\x]\n\"d\"=\"2\"\n";
         let p = parse(text);
         let g = groups(&p);
         assert_eq!(g.len(), 2);
@@ -204,7 +205,7 @@ mod tests {
 
     #[test]
     fn secrets_are_split_at_line_breaks() {
-        let text = "REGEDIT4\r\n[K]\r\n\"Pass\"=hex:01,02,\\\r\n  03\r\n";
+        let text = "REGEDIT4\r\n[HKEY_CURRENT_USER\\K]\r\n\"Pass\"=hex:01,02,\\\r\n  03\r\n";
         let p = parse(text);
         let spans = secret_spans(text, &p, |n| n == "Pass");
         assert_eq!(spans.len(), 2);

@@ -1,28 +1,38 @@
 //! A lossless reader of Regedit export files (`.reg`): header, keys, values and their
 //! spans. It knows the syntax only; what the keys mean is the clients' business (`clients/outlook/reg.rs`).
 //!
-//! Facts from `reference/outlook.md` §3.1 (mostly regashii's grammar, which mirrors what
-//! Regedit accepts): `Windows Registry Editor Version 5.00` or `REGEDIT4`, optionally
-//! followed by blanks or a `;` comment; `[key]` and `[-key]`, the name running to the last
-//! `]` and anything after it ignored; `@=` and `"name"=` with `\\` and `\"` as the only
-//! escapes; `=-` deletes; `"text"`; `dword:` with exactly 8 hex digits; `hex:` / `hex(N):`
-//! byte lists continued with `,\` and an indented next line; `;` comments. Regedit skips
-//! lines it cannot handle, so the reader reports such a line and goes on with the next one:
-//! it never panics and never stops at the first error.
+//! It reads a file the way Regedit imports it. The reference is Wine's importer,
+//! `programs/regedit/regproc.c` (wine-mirror/wine@cd3ebad1), a state machine whose cases in
+//! `programs/regedit/tests/regedit.c` carry no todo_wine, so Windows behaves the same; the
+//! functions named in comments are that file's. `tests/peer_regedit.rs` runs every import
+//! case of that test file against this reader.
 //!
-//! Where each rule lives, so one can be changed alone: `parse` walks the lines (header,
-//! comments, `[key]` in `key_line`, stray and orphan continuation lines in
-//! `Reader::stray`). In `value.rs`, `value_lines` reads a value's name (`value_name`) and
-//! hands its data to one reader per type (`value_data`): `delete_data`, `string_data`
-//! (escapes in `quoted`), `dword_data`, and `hex_data`, which reads the type (`hex_kind`),
-//! each line's bytes (`HexList::segment`) and the `\` continuation lines (`continuation`).
+//! - Lines end at `\r\n`, `\r` or `\n` (`get_lineA`, `get_lineW`).
+//! - The header is `Windows Registry Editor Version 5.00`, `REGEDIT4`, or `REGEDIT` for the
+//!   Windows 3.1 format (`parse_file_header`), whose lines set the default value of a key
+//!   under `HKEY_CLASSES_ROOT` (`parse_win31_line_state`, in `win31.rs`).
+//! - A line is read from its first character after blanks (`line_start_state`): `[` a key,
+//!   `@` or `"` a value; any other line is skipped by Regedit (reported here, except blank
+//!   lines and `;` comments).
+//! - `[key]` runs to the last `]`; a blank right after `[` or a missing `]` makes Regedit skip
+//!   the line and keep the key before it open (`key_name_state`); a root other than the six
+//!   `HKEY_…` names cannot be opened, so values after it go nowhere (`parse_key_name`).
+//! - Values are read in `value.rs` (names, `=`, strings with their escapes, `dword:`, `=-`)
+//!   and `hex.rs` (`hex:` / `hex(N):` lists and their `\` continuation lines).
+//!
+//! Regedit skips what it cannot read and goes on, so the reader reports such a line or
+//! value and goes on with the next one: it never panics and never stops at the first
+//! error. Where Regedit skips a value, the error carries the value's name and extent, so a
+//! rejected secret can still be masked.
 
 use crate::source::Span;
 
+mod hex;
 pub mod merge;
 mod value;
+mod win31;
 
-use value::{quoted, value_lines};
+use value::value_lines;
 
 /// Which header the file starts with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +41,9 @@ pub enum RegVersion {
     V5,
     /// `REGEDIT4`: strings in `hex(N):` are 8-bit.
     V4,
+    /// `REGEDIT`: the Windows 3.1 format, `HKEY_CLASSES_ROOT\key [=] text` lines that set
+    /// the key's default value (`parse_win31_line_state`).
+    Win31,
 }
 
 /// The data of a value.
@@ -40,7 +53,7 @@ pub enum RegData {
     Delete,
     /// `"text"` (REG_SZ), unescaped.
     Sz(String),
-    /// `dword:XXXXXXXX`.
+    /// `dword:` with 1 to 8 hex digits.
     Dword(u32),
     /// `hex:` (kind 3, REG_BINARY) or `hex(N):`.
     Hex { kind: u32, bytes: Vec<u8> },
@@ -134,6 +147,9 @@ pub struct ParsedReg {
     pub errors: Vec<RegError>,
 }
 
+/// Blanks as Regedit skips them: spaces and tabs only.
+const BLANKS: [char; 2] = [' ', '\t'];
+
 /// One physical line: its span without the line ending.
 #[derive(Clone, Copy)]
 struct Line {
@@ -148,15 +164,29 @@ struct Lines<'t> {
 }
 
 impl<'t> Lines<'t> {
+    /// Splits at `\r\n`, a lone `\r` or `\n`, as Regedit's `get_lineA`/`get_lineW` do
+    /// (`strpbrk(line, "\r\n")`, a `\r` followed by `\n` being one break).
     fn new(text: &'t str) -> Self {
         let mut all = Vec::new();
-        let mut offset = 0;
-        for raw in text.split_inclusive('\n') {
-            let body = raw.trim_end_matches(['\n', '\r']);
+        let mut start = 0;
+        let mut after_cr = false;
+        for (i, b) in text.bytes().enumerate() {
+            match b {
+                b'\n' if after_cr => start = i + 1,
+                b'\n' | b'\r' => {
+                    all.push(Line {
+                        span: Span::new(start, i),
+                    });
+                    start = i + 1;
+                }
+                _ => {}
+            }
+            after_cr = b == b'\r';
+        }
+        if start < text.len() {
             all.push(Line {
-                span: Span::new(offset, offset + body.len()),
+                span: Span::new(start, text.len()),
             });
-            offset += raw.len();
         }
         Lines { text, all, next: 0 }
     }
@@ -165,14 +195,9 @@ impl<'t> Lines<'t> {
         self.text.get(s.start..s.end).unwrap_or("")
     }
 
-    /// The next line, not consumed.
-    fn peek(&self) -> Option<Line> {
-        self.all.get(self.next).copied()
-    }
-
     /// The next line, consumed.
     fn take(&mut self) -> Option<Line> {
-        let line = self.peek()?;
+        let line = self.all.get(self.next).copied()?;
         self.next += 1;
         Some(line)
     }
@@ -186,14 +211,23 @@ impl<'t> Lines<'t> {
     }
 }
 
+/// What the line before was, for indented lines that look like the rest of a value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum After {
+    Other,
+    /// A value that was imported.
+    Value,
+    /// A value Regedit rejected; its errors start at this index.
+    Rejected(usize),
+}
+
 /// What the reader knows between lines.
 struct Reader<'t> {
     lines: Lines<'t>,
     out: ParsedReg,
     /// Index of the key currently receiving values, if any.
     current: Option<usize>,
-    /// Whether the last thing read was a value (for orphan continuation lines).
-    last_was_value: bool,
+    after: After,
 }
 
 /// Reads `.reg` text (already decoded by `SourceFile`). Never fails.
@@ -202,46 +236,27 @@ pub fn parse(text: &str) -> ParsedReg {
         lines: Lines::new(text),
         out: ParsedReg::default(),
         current: None,
-        last_was_value: false,
+        after: After::Other,
     };
     let mut seen_header = false;
     while let Some(line) = r.lines.take() {
         let raw = r.lines.slice(line.span);
-        let lead = raw.len() - raw.trim_start().len();
-        let body = raw.trim();
-        let body_start = line.span.start + lead;
-        if body.is_empty() {
-            r.last_was_value = false;
-            continue;
-        }
         if !seen_header {
-            seen_header = true;
-            if let Some(v) = header(body) {
-                r.out.version = Some(v);
+            if raw.trim().is_empty() {
                 continue;
             }
-            r.out.errors.push(RegError {
-                kind: RegErrorKind::Syntax,
-                span: line.span,
-                label: "not a Regedit header".to_owned(),
-                message: "the file does not start with `Windows Registry Editor Version 5.00` or `REGEDIT4`: Regedit refuses to import it (\"not a registry script\")".to_owned(),
-                value: None,
-            });
+            seen_header = true;
+            r.header(line, raw.trim());
+            if r.out.version.is_some() {
+                continue;
+            }
             // Go on reading, so the rest of the file is still checked.
         }
-        if body.starts_with(';') {
-            continue;
+        if r.out.version == Some(RegVersion::Win31) {
+            win31::line(&mut r, line);
+        } else {
+            r.line(line, raw);
         }
-        if body.starts_with('[') {
-            r.last_was_value = false;
-            r.current = key_line(body, body_start, &mut r.out);
-            continue;
-        }
-        if body.starts_with('"') || body.starts_with('@') {
-            r.value(line, body, body_start);
-            continue;
-        }
-        r.stray(line, lead, body);
     }
     if !seen_header {
         r.out.errors.push(RegError {
@@ -256,11 +271,53 @@ pub fn parse(text: &str) -> ParsedReg {
 }
 
 impl Reader<'_> {
+    /// The first line (`header_state`). A line that starts with `REGEDIT` but is no known
+    /// header is accepted by Regedit, which then imports nothing (`REG_VERSION_FUZZY`).
+    fn header(&mut self, line: Line, body: &str) {
+        if let Some(v) = header(body) {
+            self.out.version = Some(v);
+            return;
+        }
+        let message = if body.starts_with("REGEDIT") {
+            "the file does not start with `Windows Registry Editor Version 5.00`, `REGEDIT4` or `REGEDIT`: Regedit opens it but imports nothing"
+        } else {
+            "the file does not start with `Windows Registry Editor Version 5.00` or `REGEDIT4`: Regedit refuses to import it (\"not a registry script\")"
+        };
+        self.out.errors.push(RegError {
+            kind: RegErrorKind::Syntax,
+            span: line.span,
+            label: "not a Regedit header".to_owned(),
+            message: message.to_owned(),
+            value: None,
+        });
+    }
+
+    /// One line of a version 4 or 5 file, by its first character after blanks
+    /// (`line_start_state`).
+    fn line(&mut self, line: Line, raw: &str) {
+        let body = raw.trim_start_matches(BLANKS);
+        let lead = raw.len() - body.len();
+        let body_start = line.span.start + lead;
+        match body.chars().next() {
+            None => self.after = After::Other,
+            Some(';') => {}
+            Some('[') => {
+                self.after = After::Other;
+                self.current = key_line(body, body_start, self.current, &mut self.out);
+            }
+            Some('"' | '@') => self.value(line, body, body_start),
+            Some(_) => self.stray(line, lead, body),
+        }
+    }
+
     /// A `"name"=` or `@=` line (and its continuation lines) under the current key. A
-    /// value Regedit rejects is reported with its name and extent, so a rejected secret
-    /// can still be masked.
+    /// value Regedit rejects, or sets under no key, is reported with its name and extent,
+    /// so a rejected secret can still be masked.
     fn value(&mut self, line: Line, body: &str, body_start: usize) {
-        let Some(key_index) = self.current else {
+        let before = self.out.errors.len();
+        let value = value_lines(&mut self.lines, line, &mut self.out.errors);
+        let key = self.current.filter(|_| value.is_some());
+        if value.is_some() && key.is_none() {
             self.out.errors.push(RegError {
                 kind: RegErrorKind::Syntax,
                 span: line.span,
@@ -268,43 +325,47 @@ impl Reader<'_> {
                 message: "a value before any valid `[key]` line: Regedit ignores it".to_owned(),
                 value: None,
             });
-            self.last_was_value = false;
-            return;
-        };
-        let before = self.out.errors.len();
-        let value = value_lines(&mut self.lines, line, &mut self.out.errors);
-        if value.is_none() {
-            let name = if body.starts_with('@') {
-                Some(("@".to_owned(), 1))
-            } else {
-                quoted(body)
-            };
-            if let Some((name, len)) = name {
+        }
+        match (value, key.and_then(|k| self.out.keys.get_mut(k))) {
+            (Some(value), Some(key)) => {
+                key.values.push(value);
+                self.after = After::Value;
+            }
+            _ => {
+                let (name, len) = value::name_for_masking(body);
                 let extent = Span::new(body_start + len, self.lines.last_end(line.span.end));
                 for e in self.out.errors.iter_mut().skip(before) {
                     e.value = Some((name.clone(), extent));
                 }
+                self.after = After::Rejected(before);
             }
-        }
-        self.last_was_value = value.is_some();
-        if let (Some(value), Some(key)) = (value, self.out.keys.get_mut(key_index)) {
-            key.values.push(value);
         }
     }
 
-    /// A line that is neither a key, a value nor a comment. An indented list of hex
-    /// bytes right after a value is a continuation whose previous line lacks the `\`,
-    /// which Regedit drops: it is kept with the value (its bytes may be secret).
+    /// A line that is neither a key, a value nor a comment: Regedit skips it. An indented
+    /// list of hex bytes right after a value is a continuation whose previous line lacks
+    /// the `\`: it is kept with the value (its bytes may be secret); after a value Regedit
+    /// rejected, any indented line joins the rejected value's extent, for the same reason.
     fn stray(&mut self, line: Line, lead: usize, body: &str) {
         let orphan = lead > 0 && looks_like_hex_bytes(body);
-        if orphan && self.last_was_value {
-            if let Some(v) = self
-                .current
-                .and_then(|k| self.out.keys.get_mut(k))
-                .and_then(|k| k.values.last_mut())
-            {
-                v.orphan_spans.push(line.span);
+        match self.after {
+            After::Value if orphan => {
+                if let Some(v) = self
+                    .current
+                    .and_then(|k| self.out.keys.get_mut(k))
+                    .and_then(|k| k.values.last_mut())
+                {
+                    v.orphan_spans.push(line.span);
+                }
             }
+            After::Rejected(first) if lead > 0 => {
+                for e in self.out.errors.iter_mut().skip(first) {
+                    if let Some((_, extent)) = &mut e.value {
+                        extent.end = extent.end.max(line.span.end);
+                    }
+                }
+            }
+            _ => {}
         }
         self.out.errors.push(RegError {
             kind: RegErrorKind::Syntax,
@@ -321,18 +382,23 @@ impl Reader<'_> {
             },
             value: None,
         });
-        // Keep attaching further orphan lines to the same value.
-        self.last_was_value = self.last_was_value && orphan;
+        // Keep attaching further indented lines to the same value.
+        if !(lead > 0 && (orphan || matches!(self.after, After::Rejected(_)))) {
+            self.after = After::Other;
+        }
     }
 }
 
+/// The version a header line names. Regedit compares the whole line after leading blanks
+/// (`parse_file_header`); like regashii, this reader also accepts blanks or a `;` comment
+/// after it (a difference no peer case covers, tests/peer/README.md).
 fn header(body: &str) -> Option<RegVersion> {
     for (text, v) in [
         ("Windows Registry Editor Version 5.00", RegVersion::V5),
         ("REGEDIT4", RegVersion::V4),
+        ("REGEDIT", RegVersion::Win31),
     ] {
         if let Some(rest) = body.strip_prefix(text) {
-            // regashii accepts blanks or a `;` comment after the header, nothing else.
             let rest = rest.trim_start();
             if rest.is_empty() || rest.starts_with(';') {
                 return Some(v);
@@ -342,42 +408,112 @@ fn header(body: &str) -> Option<RegVersion> {
     None
 }
 
-/// `[key]`, `[-key]` with anything after the last `]` ignored. Returns the new key's
-/// index, or `None` when the line is rejected (values after it then go nowhere).
-fn key_line(body: &str, body_start: usize, out: &mut ParsedReg) -> Option<usize> {
-    let Some(close) = body.rfind(']') else {
+/// The root keys Regedit can open (`reg_class_keys`, matched case-insensitively and
+/// followed by the end of the name or `\` in `parse_key_name`).
+const ROOTS: [&str; 6] = [
+    "HKEY_LOCAL_MACHINE",
+    "HKEY_USERS",
+    "HKEY_CLASSES_ROOT",
+    "HKEY_CURRENT_CONFIG",
+    "HKEY_CURRENT_USER",
+    "HKEY_DYN_DATA",
+];
+
+/// True when Regedit can open the key `path` (`parse_key_name`).
+fn known_root(path: &str) -> bool {
+    let root = path.split('\\').next().unwrap_or("");
+    ROOTS.iter().any(|r| r.eq_ignore_ascii_case(root))
+}
+
+/// `[key]`, `[-key]` with anything after the last `]` ignored (`key_name_state`,
+/// `delete_key_state`, `open_key`). Returns the index of the key that receives the values
+/// after it: the new key; the key before it when Regedit skips the line; `None` when the
+/// line closes the open key (a deletion, a key Regedit cannot open).
+fn key_line(
+    body: &str,
+    body_start: usize,
+    current: Option<usize>,
+    out: &mut ParsedReg,
+) -> Option<usize> {
+    let line_span = Span::new(body_start, body_start + body.len());
+    let mut error = |span: Span, label: &str, message: String| {
         out.errors.push(RegError {
             kind: RegErrorKind::Syntax,
-            span: Span::new(body_start, body_start + body.len()),
-            label: "no closing `]`".to_owned(),
-            message: "a key line without `]`: Regedit rejects it, and the values after it are not imported".to_owned(),
+            span,
+            label: label.to_owned(),
+            message,
             value: None,
         });
-        return None;
+    };
+    let keeps = if current.is_some() {
+        "the values after it go to the key before it"
+    } else {
+        "the values after it are not imported"
+    };
+    if body.get(1..).unwrap_or("").starts_with(BLANKS) {
+        error(
+            line_span,
+            "blank after `[`",
+            format!("a key name that starts with a blank: Regedit skips this line, so {keeps}"),
+        );
+        return current;
+    }
+    let Some(close) = body.rfind(']') else {
+        error(
+            line_span,
+            "no closing `]`",
+            format!("a key line without `]`: Regedit skips it, so {keeps}"),
+        );
+        return current;
     };
     let inner = body.get(1..close).unwrap_or("");
     let (delete, name, name_off) = match inner.strip_prefix('-') {
         Some(rest) => (true, rest, 2),
         None => (false, inner, 1),
     };
+    let path_span = Span::new(body_start + name_off, body_start + name_off + name.len());
     if name.trim().is_empty() {
-        out.errors.push(RegError {
-            kind: RegErrorKind::Syntax,
-            span: Span::new(body_start, body_start + close + 1),
-            label: "empty key name".to_owned(),
-            message: "a key line without a key name: Regedit rejects it".to_owned(),
-            value: None,
-        });
+        error(
+            Span::new(body_start, body_start + close + 1),
+            "empty key name",
+            "a key line without a key name: Regedit rejects it".to_owned(),
+        );
+        return None;
+    }
+    if delete && !name.starts_with(['H', 'h']) {
+        error(
+            path_span,
+            "not a key to delete",
+            "Regedit deletes a key only when its name starts with `H` (`HKEY_…`): this line deletes nothing, and the values after it are not imported".to_owned(),
+        );
+        return None;
+    }
+    if !known_root(name) {
+        // Deleting such a key ends the import (`delete_registry_key` calls `error_exit`);
+        // the lines after it are still read here (tests/peer/README.md).
+        error(
+            path_span,
+            "unknown root key",
+            format!(
+                "Regedit knows only the root keys {}: {}",
+                ROOTS.join(", "),
+                if delete {
+                    "it cannot delete this key and ends the import at this line"
+                } else {
+                    "it cannot open this key, so the values after it are not imported"
+                }
+            ),
+        );
         return None;
     }
     out.keys.push(RegKey {
         path: name.to_owned(),
-        line_span: Span::new(body_start, body_start + body.len()),
-        path_span: Span::new(body_start + name_off, body_start + name_off + name.len()),
+        line_span,
+        path_span,
         delete,
         values: Vec::new(),
     });
-    Some(out.keys.len() - 1)
+    (!delete).then(|| out.keys.len() - 1)
 }
 
 /// True for a line like `3c,73,74,\` or `6e,00`: only hex bytes, commas and a `\`.
@@ -392,67 +528,4 @@ fn looks_like_hex_bytes(body: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::{parse, RegData, RegErrorKind, RegVersion};
-
-    #[test]
-    fn reads_keys_values_escapes_and_continuations() {
-        let text = "Windows Registry Editor Version 5.00 ;x\r\n\r\n[HKEY_CURRENT_USER\\A]\";gular] addendum\r\n@=\"\"\r\n\"semi;colons\"=\"and\\\"quotes;\";blah\r\n\"d\"=dword:0000003c\r\n\"h\"=hex:00,\\\r\n  01,\\ ; c\r\n  02\r\n\"s\"=hex(1):61,00,00,00\r\n\"gone\"=-\r\n[-HKEY_CURRENT_USER\\B]\r\n";
-        let p = parse(text);
-        assert!(p.errors.is_empty(), "{:?}", p.errors);
-        assert_eq!(p.version, Some(RegVersion::V5));
-        assert_eq!(p.keys.len(), 2);
-        let k = &p.keys[0];
-        assert_eq!(k.path, "HKEY_CURRENT_USER\\A]\";gular");
-        assert_eq!(k.values[0].name, None);
-        assert_eq!(k.values[1].data, RegData::Sz("and\"quotes;".to_owned()));
-        assert_eq!(k.values[2].data, RegData::Dword(60));
-        assert_eq!(
-            &text[k.values[2].data_span.start..k.values[2].data_span.end],
-            "dword:0000003c"
-        );
-        assert_eq!(
-            k.values[3].data,
-            RegData::Hex {
-                kind: 3,
-                bytes: vec![0, 1, 2]
-            }
-        );
-        assert!(text[k.values[3].data_span.start..k.values[3].data_span.end].ends_with("02"));
-        assert_eq!(k.values[4].data.as_utf16_string().as_deref(), Some("a"));
-        assert_eq!(k.values[5].data, RegData::Delete);
-        assert!(p.keys[1].delete);
-    }
-
-    #[test]
-    fn bad_lines_are_reported_and_reading_goes_on() {
-        let text = "REGEDIT4\n[K]\n\"a\"=dword:3c\n\"b\"=hex:01,02,\n  03,04\nrubbish\n\"c\"=dword:00000001\n[broken\n\"d\"=\"x\n";
-        let p = parse(text);
-        assert_eq!(p.version, Some(RegVersion::V4));
-        let kinds: Vec<_> = p.errors.iter().map(|e| (e.kind, e.span.start)).collect();
-        assert_eq!(kinds.len(), 5, "{:?}", p.errors);
-        assert_eq!(kinds[0].0, RegErrorKind::InvalidValue);
-        assert_eq!(p.errors[1].label, "continuation without `\\`");
-        let k = &p.keys[0];
-        assert_eq!(k.values.len(), 2);
-        assert_eq!(k.values[0].orphan_spans.len(), 1);
-        assert_eq!(k.values[1].data, RegData::Dword(1));
-    }
-
-    #[test]
-    fn never_panics_on_odd_input() {
-        for text in [
-            "",
-            "[",
-            "\"",
-            "@",
-            "Windows Registry Editor Version 5.00\n\"a\"=hex(",
-            "REGEDIT4\n[k]\n\"a\"=hex:\\",
-            "REGEDIT4\n[k]\n\"a\"=hex(zz):00",
-            "REGEDIT4\n[k]\n\"é\"=dword:ééééééé",
-            "REGEDIT4\n[-]\n[k]\n\"a\"=\"\\",
-        ] {
-            let _ = parse(text);
-        }
-    }
-}
+mod tests;

@@ -1,12 +1,14 @@
-//! The data of a value, one reader per type: `=-`, `"text"` with its escapes, `dword:`,
-//! and `hex:` / `hex(N):` with their `\` continuation lines (reference §3.1).
+//! A value line: its name, the `=`, and its data, one reader per type: `=-`, `"text"` with
+//! its escapes and `dword:` here, `hex:` / `hex(N):` in `hex.rs`. Each follows the state of
+//! Wine's `programs/regedit/regproc.c` it names.
 
-use super::{Line, Lines, RegData, RegError, RegErrorKind, RegValue};
+use super::hex::hex_data;
+use super::{Line, Lines, RegData, RegError, RegErrorKind, RegValue, BLANKS};
 use crate::source::Span;
 
 /// Reports a line Regedit skips or a value it rejects; returns `None` so a reader can end
 /// with it.
-fn reject<T>(
+pub(super) fn reject<T>(
     errors: &mut Vec<RegError>,
     kind: RegErrorKind,
     span: Span,
@@ -24,20 +26,21 @@ fn reject<T>(
 }
 
 /// The data of one value, as the readers of each data type see it.
-struct Data<'t> {
-    /// The text after `=` and its blanks, to the end of the first line.
-    text: &'t str,
+pub(super) struct Data<'t> {
+    /// The text after `=` and its blanks, to the end of the first line, without trailing
+    /// blanks (`data_start_state` trims them).
+    pub(super) text: &'t str,
     /// Where `text` starts in the file.
-    start: usize,
+    pub(super) start: usize,
     /// The value's first line.
-    line: Line,
+    pub(super) line: Line,
     /// The value's name for messages: "`IMAP Port`" or "the default value `@`".
-    name_shown: String,
+    pub(super) name_shown: String,
 }
 
 /// What a data reader read: the data, the end of the data as written, and the end of the
 /// value's last line.
-type DataRead = (RegData, usize, usize);
+pub(super) type DataRead = (RegData, usize, usize);
 
 /// Reads a value starting at `first` (and its continuation lines, consumed from `lines`).
 pub(super) fn value_lines(
@@ -46,13 +49,13 @@ pub(super) fn value_lines(
     errors: &mut Vec<RegError>,
 ) -> Option<RegValue> {
     let raw = lines.slice(first.span);
-    let lead = raw.len() - raw.trim_start().len();
-    let start = first.span.start + lead;
-    let body = raw.trim_start();
-    let (name, name_len) = value_name(body, first, errors)?;
+    let body = raw.trim_start_matches(BLANKS);
+    let start = first.span.start + (raw.len() - body.len());
+    let (name, name_len) = value_name(body, start, first, errors)?;
     let name_span = Span::new(start, start + name_len);
+    // `data_start_state`: blanks, `=`, blanks; trailing blanks are cut off.
     let after_name = body.get(name_len..).unwrap_or("");
-    let Some(after_eq) = after_name.trim_start().strip_prefix('=') else {
+    let Some(after_eq) = after_name.trim_start_matches(BLANKS).strip_prefix('=') else {
         return reject(
             errors,
             RegErrorKind::Syntax,
@@ -61,10 +64,10 @@ pub(super) fn value_lines(
             "a value name without `=` and data: Regedit skips the line".to_owned(),
         );
     };
-    let data_rel = body.len() - after_eq.trim_start().len();
+    let text = after_eq.trim_start_matches(BLANKS);
     let data = Data {
-        text: after_eq.trim_start(),
-        start: start + data_rel,
+        text: text.trim_end_matches(BLANKS),
+        start: start + (body.len() - text.len()),
         line: first,
         name_shown: match &name {
             Some(n) => format!("`{n}`"),
@@ -82,9 +85,11 @@ pub(super) fn value_lines(
     })
 }
 
-/// `@` (the default value, `None`) or a `"name"`, and the length it takes in `body`.
+/// `@` (the default value, `None`) or a `"name"` (`quoted_value_name_state`, which unescapes
+/// it as string data is), and the length it takes in `body`.
 fn value_name(
     body: &str,
+    start: usize,
     first: Line,
     errors: &mut Vec<RegError>,
 ) -> Option<(Option<String>, usize)> {
@@ -92,18 +97,44 @@ fn value_name(
         return Some((None, 1));
     }
     match quoted(body) {
-        Some((s, len)) => Some((Some(s), len)),
-        None => reject(
+        Ok((s, len, unknown)) => {
+            report_unknown_escapes(body, start, &unknown, "the value name", errors);
+            Some((Some(s), len))
+        }
+        Err(e) => reject(
             errors,
             RegErrorKind::Syntax,
             first.span,
-            "unterminated name",
-            "a value name without its closing `\"`: Regedit skips the line".to_owned(),
+            e.label(),
+            format!("{} in the value name: Regedit skips the line", e.what()),
         ),
     }
 }
 
-/// The data after `=`, by its type.
+/// The name of a value whatever its escapes, and the length it takes in `body`: for
+/// masking a value Regedit rejects, even one whose name it cannot read. A name without its
+/// closing quote takes only that quote, so the rest of the line is masked with the value.
+pub(super) fn name_for_masking(body: &str) -> (String, usize) {
+    if body.starts_with('@') {
+        return ("@".to_owned(), 1);
+    }
+    let mut name = String::new();
+    let mut chars = body.char_indices().skip(1);
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return (name, i + 1),
+            '\\' => {
+                if let Some((_, e)) = chars.next() {
+                    name.push(e);
+                }
+            }
+            c => name.push(c),
+        }
+    }
+    (name, 1)
+}
+
+/// The data after `=`, by its type (`data_type_state`, `parse_data_type`).
 fn value_data(
     lines: &mut Lines<'_>,
     data: &Data<'_>,
@@ -115,6 +146,8 @@ fn value_data(
     if data.text.starts_with('"') {
         return string_data(data, errors);
     }
+    // Regedit matches the type tags case-sensitively (`wcsncmp`); like regashii, this
+    // reader does not (a difference no peer case covers, tests/peer/README.md).
     let lower = data.text.to_ascii_lowercase();
     if lower.starts_with("dword:") {
         return dword_data(data, errors);
@@ -134,7 +167,7 @@ fn value_data(
     )
 }
 
-/// `=-`: delete the value.
+/// `=-`: delete the value (`delete_value_state`: blanks and a `;` comment may follow).
 fn delete_data(data: &Data<'_>, rest: &str, errors: &mut Vec<RegError>) -> Option<DataRead> {
     if !only_comment(rest) {
         return reject(
@@ -151,19 +184,23 @@ fn delete_data(data: &Data<'_>, rest: &str, errors: &mut Vec<RegError>) -> Optio
     Some((RegData::Delete, data.start + 1, data.line.span.end))
 }
 
-/// `"text"` (REG_SZ), unescaped by [`quoted`].
+/// `"text"` (REG_SZ), unescaped by [`quoted`] (`string_data_state`).
 fn string_data(data: &Data<'_>, errors: &mut Vec<RegError>) -> Option<DataRead> {
-    let Some((s, len)) = quoted(data.text) else {
-        return reject(
-            errors,
-            RegErrorKind::Syntax,
-            data.line.span,
-            "unterminated string",
-            format!(
-                "{}: a string without its closing `\"`; Regedit skips the line",
-                data.name_shown
-            ),
-        );
+    let (s, len, unknown) = match quoted(data.text) {
+        Ok(q) => q,
+        Err(e) => {
+            return reject(
+                errors,
+                RegErrorKind::Syntax,
+                data.line.span,
+                e.label(),
+                format!(
+                    "{}: {} in the string; Regedit skips the line",
+                    data.name_shown,
+                    e.what()
+                ),
+            )
+        }
     };
     if !only_comment(data.text.get(len..).unwrap_or("")) {
         return reject(
@@ -177,241 +214,151 @@ fn string_data(data: &Data<'_>, errors: &mut Vec<RegError>) -> Option<DataRead> 
             ),
         );
     }
+    report_unknown_escapes(data.text, data.start, &unknown, &data.name_shown, errors);
     Some((RegData::Sz(s), data.start + len, data.line.span.end))
 }
 
-/// `dword:XXXXXXXX`.
+/// `dword:` and 1 to 8 hex digits, with blanks before and after them and a `;` comment
+/// after (`convert_hex_to_dword`). Regedit reads `dword:1` as 1 and `dword:1234;5678` as
+/// 0x1234; with no digit at all before a `;` it sets 0.
 fn dword_data(data: &Data<'_>, errors: &mut Vec<RegError>) -> Option<DataRead> {
-    let digits_and_rest = data.text.get(6..).unwrap_or("");
-    let digits: &str = digits_and_rest
-        .split(|c: char| c == ';' || c.is_whitespace())
-        .next()
-        .unwrap_or("");
-    let rest = digits_and_rest.get(digits.len()..).unwrap_or("");
-    let data_end = data.start + 6 + digits.len();
-    if !only_comment(rest) {
+    let after_tag = data.text.get(6..).unwrap_or("");
+    let digits_and_rest = after_tag.trim_start_matches(BLANKS);
+    let digits_start = data.start + 6 + (after_tag.len() - digits_and_rest.len());
+    let n = digits_and_rest
+        .bytes()
+        .take_while(u8::is_ascii_hexdigit)
+        .count();
+    let digits = digits_and_rest.get(..n).unwrap_or("");
+    let rest = digits_and_rest.get(n..).unwrap_or("");
+    let data_end = if n == 0 {
+        data.start + 6
+    } else {
+        digits_start + n
+    };
+    let value = u32::from_str_radix(digits, 16).ok();
+    if digits_and_rest.is_empty() || !only_comment(rest) {
         return reject(
             errors,
-            RegErrorKind::Syntax,
-            data.line.span,
-            "text after the dword",
+            RegErrorKind::InvalidValue,
+            Span::new(data.start, data.line.span.end),
+            "not a dword",
             format!(
-                "{}: unexpected text after the dword; Regedit skips the line",
+                "{}: a dword is `dword:` and 1 to 8 hex digits (`dword:0000003c`), then blanks or a `;` comment only; Regedit rejects the value",
                 data.name_shown
             ),
         );
     }
-    // regashii's grammar (reference §3.1) takes exactly 8 hex digits.
-    let all_hex = digits.chars().all(|c| c.is_ascii_hexdigit());
-    match u32::from_str_radix(digits, 16) {
-        Ok(v) if digits.len() == 8 && all_hex => {
-            Some((RegData::Dword(v), data_end, data.line.span.end))
+    match value {
+        Some(v) if n <= 8 => Some((RegData::Dword(v), data_end, data.line.span.end)),
+        None if n == 0 => {
+            errors.push(RegError {
+                kind: RegErrorKind::InvalidValue,
+                span: Span::new(data.start, data_end),
+                label: "no hex digits".to_owned(),
+                message: format!(
+                    "{}: `dword:` without hex digits before the `;`: Regedit sets 0",
+                    data.name_shown
+                ),
+                value: None,
+            });
+            Some((RegData::Dword(0), data_end, data.line.span.end))
         }
         _ => reject(
             errors,
             RegErrorKind::InvalidValue,
             Span::new(data.start, data_end),
-            "not 8 hex digits",
+            "more than 8 hex digits",
             format!(
-                "{}: a dword must be exactly 8 hex digits (`dword:0000003c`), this one has {} character(s){}; Regedit rejects the value",
-                data.name_shown,
-                digits.chars().count(),
-                if all_hex { "" } else { " that are not all hex digits" }
-            ),
-        ),
-    }
-}
-
-/// `hex:` or `hex(N):` and its continuation lines.
-fn hex_data(
-    lines: &mut Lines<'_>,
-    data: &Data<'_>,
-    errors: &mut Vec<RegError>,
-) -> Option<DataRead> {
-    let (kind, list) = hex_kind(data, errors)?;
-    let list_start = data.start + (data.text.len() - list.len());
-    let mut hex = HexList {
-        bytes: Vec::new(),
-        end: list_start,
-    };
-    let mut segment = (list_start, list);
-    let mut line = data.line;
-    while hex.segment(segment, data, errors)? {
-        let Some((next_line, next_segment)) = continuation(lines, line, data, errors) else {
-            break;
-        };
-        line = next_line;
-        segment = next_segment;
-    }
-    Some((
-        RegData::Hex {
-            kind,
-            bytes: hex.bytes,
-        },
-        hex.end,
-        line.span.end,
-    ))
-}
-
-/// The type of `hex:` (3, REG_BINARY) or `hex(N):`, and the byte list after the `:`.
-fn hex_kind<'t>(data: &Data<'t>, errors: &mut Vec<RegError>) -> Option<(u32, &'t str)> {
-    let after = data.text.get(3..).unwrap_or("");
-    if let Some(rest) = after.strip_prefix(':') {
-        return Some((3, rest));
-    }
-    let Some(rest) = after.strip_prefix('(') else {
-        return reject(
-            errors,
-            RegErrorKind::Syntax,
-            data.line.span,
-            "unknown data type",
-            format!(
-                "{}: expected `hex:` or `hex(N):`; Regedit skips the line",
-                data.name_shown
-            ),
-        );
-    };
-    let close = rest.find(')');
-    let kind = close
-        .and_then(|c| rest.get(..c))
-        .and_then(|k| u32::from_str_radix(k, 16).ok());
-    let list = close
-        .and_then(|c| rest.get(c + 1..))
-        .and_then(|r| r.strip_prefix(':'));
-    match (kind, list) {
-        (Some(k), Some(l)) => Some((k, l)),
-        _ => reject(
-            errors,
-            RegErrorKind::Syntax,
-            data.line.span,
-            "bad `hex(N):`",
-            format!(
-                "{}: `hex(` must be followed by a hex type number and `):`; Regedit skips the line",
+                "{}: a dword has at most 8 hex digits (`dword:0000003c`), this one has {n}; Regedit rejects the value",
                 data.name_shown
             ),
         ),
     }
 }
 
-/// The bytes of a `hex:` list read so far, and where its data ends in the file.
-struct HexList {
-    bytes: Vec<u8>,
-    end: usize,
+/// Why a quoted string cannot be read (`REGPROC_unescape_string` returns failure).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Unquote {
+    /// No closing `"`, or a `\` at the end of the line.
+    Unterminated,
+    /// `\0`.
+    NulEscape,
 }
 
-impl HexList {
-    /// One line's part of the list, starting at `seg_start`. Returns whether it ends with
-    /// `\` (the list continues on the next line), or `None` for a bad byte, which makes
-    /// Regedit reject the whole value.
-    fn segment(
-        &mut self,
-        (seg_start, seg): (usize, &str),
-        data: &Data<'_>,
-        errors: &mut Vec<RegError>,
-    ) -> Option<bool> {
-        // A `;` comment may follow the list (and even the `\`, reference §3.1).
-        let content = seg.split(';').next().unwrap_or("");
-        let trimmed = content.trim_end();
-        let (list_part, continues) = match trimmed.strip_suffix('\\') {
-            Some(l) => (l, true),
-            None => (trimmed, false),
-        };
-        let mut pos = seg_start;
-        for token in list_part.split(',') {
-            let t = token.trim();
-            let tok_start = pos + (token.len() - token.trim_start().len());
-            pos += token.len() + 1;
-            if t.is_empty() {
-                continue;
-            }
-            match u8::from_str_radix(t, 16) {
-                Ok(b) if t.len() <= 2 => {
-                    self.bytes.push(b);
-                    self.end = tok_start + t.len();
-                }
-                _ => {
-                    return reject(
-                        errors,
-                        RegErrorKind::Syntax,
-                        Span::new(tok_start, tok_start + t.len()),
-                        "not a hex byte",
-                        format!("{}: `hex:` lists hold 2-digit hex bytes separated by commas; Regedit rejects the value", data.name_shown),
-                    );
-                }
-            }
+impl Unquote {
+    fn label(self) -> &'static str {
+        match self {
+            Unquote::Unterminated => "unterminated string",
+            Unquote::NulEscape => "`\\0` escape",
         }
-        if continues {
-            // The `\` counts as part of the data, so the span covers every line of it.
-            self.end = seg_start + trimmed.len();
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            Unquote::Unterminated => "no closing `\"`",
+            Unquote::NulEscape => "the escape `\\0`, which Regedit refuses,",
         }
-        Some(continues)
     }
 }
 
-/// The line after `line`, whose `hex:` list ends with `\`, consumed from `lines`, with
-/// the start and text of its list. `None` (reported) when the file ends or the next line
-/// is blank: Regedit stops reading the value there and keeps what it read.
-fn continuation<'t>(
-    lines: &mut Lines<'t>,
-    line: Line,
-    data: &Data<'_>,
-    errors: &mut Vec<RegError>,
-) -> Option<(Line, (usize, &'t str))> {
-    let Some(next_line) = lines.peek() else {
-        return reject(
-            errors,
-            RegErrorKind::Syntax,
-            line.span,
-            "`\\` at end of file",
-            format!(
-                "{}: the `hex:` list ends with `\\` but no line follows",
-                data.name_shown
-            ),
-        );
-    };
-    let raw = lines.slice(next_line.span);
-    if raw.trim().is_empty() {
-        return reject(
-            errors,
-            RegErrorKind::Syntax,
-            line.span,
-            "`\\` before a blank line",
-            format!("{}: the `hex:` list ends with `\\` but the next line is blank; Regedit stops reading the value there", data.name_shown),
-        );
-    }
-    lines.take();
-    let lead = raw.len() - raw.trim_start().len();
-    Some((next_line, (next_line.span.start + lead, raw.trim_start())))
-}
-
-/// A `"…"` at the start of `s` with `\\` and `\"` unescaped; returns it and the length of
-/// the quoted text including both quotes.
-pub(super) fn quoted(s: &str) -> Option<(String, usize)> {
+/// A `"…"` at the start of `s`, unescaped as Regedit does (`REGPROC_unescape_string`):
+/// `\\` and `\"` are themselves, `\n` and `\r` a line feed and a carriage return, `\0`
+/// makes the string unreadable, and any other escaped character is kept without its
+/// backslash. Returns the text, the length of the quoted text including both quotes, and
+/// the offsets in `s` of the escapes Regedit does not know.
+pub(super) fn quoted(s: &str) -> Result<(String, usize, Vec<usize>), Unquote> {
     let mut out = String::new();
+    let mut unknown = Vec::new();
     let mut chars = s.char_indices();
     if chars.next().map(|(_, c)| c) != Some('"') {
-        return None;
+        return Err(Unquote::Unterminated);
     }
     while let Some((i, c)) = chars.next() {
         match c {
             '\\' => match chars.next() {
+                Some((_, 'n')) => out.push('\n'),
+                Some((_, 'r')) => out.push('\r'),
+                Some((_, '0')) => return Err(Unquote::NulEscape),
                 Some((_, e @ ('\\' | '"'))) => out.push(e),
-                // Any other escape is kept as written (Regedit writes only these two).
                 Some((_, e)) => {
-                    out.push('\\');
+                    unknown.push(i);
                     out.push(e);
                 }
-                None => return None,
+                None => return Err(Unquote::Unterminated),
             },
-            '"' => return Some((out, i + 1)),
+            '"' => return Ok((out, i + 1, unknown)),
             c => out.push(c),
         }
     }
-    None
+    Err(Unquote::Unterminated)
+}
+
+/// Regedit warns about an escape it does not know and imports the character without its
+/// backslash: say so, the value is not what is written.
+fn report_unknown_escapes(
+    s: &str,
+    start: usize,
+    unknown: &[usize],
+    what: &str,
+    errors: &mut Vec<RegError>,
+) {
+    for &at in unknown {
+        let escape = s.get(at..).and_then(|e| e.chars().nth(1)).unwrap_or(' ');
+        errors.push(RegError {
+            kind: RegErrorKind::InvalidValue,
+            span: Span::new(start + at, start + at + 1 + escape.len_utf8()),
+            label: "unknown escape".to_owned(),
+            message: format!(
+                "{what}: `\\{escape}` is not an escape Regedit knows (`\\\\`, `\\\"`, `\\n`, `\\r`): it imports `{escape}` without the backslash"
+            ),
+            value: None,
+        });
+    }
 }
 
 /// True when `rest` is blank or a `;` comment.
-fn only_comment(rest: &str) -> bool {
-    let r = rest.trim_start();
+pub(super) fn only_comment(rest: &str) -> bool {
+    let r = rest.trim_start_matches(BLANKS);
     r.is_empty() || r.starts_with(';')
 }

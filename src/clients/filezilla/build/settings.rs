@@ -4,8 +4,6 @@
 //! predefined-priority exception (reference filezilla §1.3, §2), and the effective
 //! `Number of Transfers`, `Timeout` and keep-alive of the profile.
 
-use std::collections::HashMap;
-
 use super::write::{defaulted, location, value_span, write_into_empty_setting};
 use super::{file_name, Builder};
 use crate::clients::filezilla::options::{self, Kind, Layering, Opt, OutOfRange};
@@ -26,8 +24,9 @@ struct Entry<'a> {
     int: Option<i64>,
 }
 
-/// The `<Setting>`s of one layer, by option name.
-type Layer<'a> = HashMap<&'a str, Entry<'a>>;
+/// The `<Setting>`s of one layer, by option name (a fast hash: a filezilla.xml holds
+/// ~150 of them, and a fleet thousands of files).
+type Layer<'a> = foldhash::HashMap<&'a str, Entry<'a>>;
 
 impl<'a> Builder<'a> {
     /// Reads the `<Settings>` of fzdefaults.xml and filezilla.xml (`usable`, lowest layer
@@ -37,8 +36,8 @@ impl<'a> Builder<'a> {
         usable: &[(&ParsedFile, Element<'a>)],
         parsed: &[ParsedFile],
     ) {
-        let mut defaults: Layer<'a> = HashMap::new();
-        let mut user: Layer<'a> = HashMap::new();
+        let mut defaults: Layer<'a> = Layer::default();
+        let mut user: Layer<'a> = Layer::with_capacity_and_hasher(256, Default::default());
         let mut settings_elements: Vec<(FileId, FzFileKind, Element<'a>)> = Vec::new();
         for (p, root) in usable {
             if !matches!(p.kind, FzFileKind::Defaults | FzFileKind::Settings) {
@@ -252,7 +251,7 @@ impl<'a> Builder<'a> {
         names.sort();
         for name in names {
             let Some(u) = user.get(*name) else { continue };
-            let ufile = file_name(self.files, u.file);
+            let ufile = || file_name(self.files, u.file);
             match defaults.get(*name) {
                 Some(d)
                     if u.opt.layering == Layering::PredefinedPriority
@@ -265,7 +264,7 @@ impl<'a> Builder<'a> {
                             u.file,
                             value_span(u.el),
                             "overridden",
-                            format!("`{name}` in {ufile} is overridden by {dfile}, whose value always wins for this setting: editing it here has no effect"),
+                            format!("`{name}` in {} is overridden by {dfile}, whose value always wins for this setting: editing it here has no effect", ufile()),
                         )
                         .help(format!("change it in {dfile} instead"))
                         .note(d.file, value_span(d.el), "this value wins"),
@@ -280,9 +279,9 @@ impl<'a> Builder<'a> {
                                 d.file,
                                 value_span(d.el),
                                 "overridden",
-                                format!("`{name}` in {dfile} is only a default: {ufile} sets it too, and FileZilla uses that value"),
+                                format!("`{name}` in {dfile} is only a default: {} sets it too, and FileZilla uses that value", ufile()),
                             )
-                            .help(format!("change it in {ufile}, or make it a value users cannot override (only Kiosk mode and Cache directory can be)"))
+                            .help(format!("change it in {}, or make it a value users cannot override (only Kiosk mode and Cache directory can be)", ufile()))
                             .note(u.file, value_span(u.el), "this value wins"),
                         );
                     }
@@ -355,25 +354,28 @@ fn builtin_default(opt: &Opt) -> i64 {
     }
 }
 
-/// A `<Setting>` whose name FileZilla does not know, at its `name` attribute.
+/// A `<Setting>` whose name FileZilla does not know, at its `name` attribute. The "did
+/// you mean" is worked out only if `unknown-setting` reports it ([`suggest`]).
 fn unknown_setting(file: FileId, name_attr: Attr<'_>) -> FileFinding {
     let name = name_attr.value;
-    let (message, help) = match options::nearest(name) {
-        Some(n) => (
-            format!("`{name}` is not a FileZilla setting: FileZilla ignores it; did you mean `{n}`? (names are matched exactly, including case)"),
-            format!("rename it to `{n}`"),
-        ),
-        None => (
-            format!("`{name}` is not a FileZilla setting: FileZilla ignores it and leaves it in the file"),
-            "remove it, or check the setting's name".to_owned(),
-        ),
-    };
     FileFinding::new(
         FileFindingKind::UnknownSetting,
         file,
         name_attr.value_span,
         "unknown setting",
-        message,
+        format!(
+            "`{name}` is not a FileZilla setting: FileZilla ignores it and leaves it in the file"
+        ),
     )
-    .help(help)
+    .help("remove it, or check the setting's name")
+    .deferred(name, suggest)
+}
+
+/// Names the closest known setting in an `unknown-setting` finding about `name`, when one
+/// is near enough to be a typo.
+fn suggest(name: &str, finding: &mut FileFinding) {
+    if let Some(n) = options::nearest(name) {
+        finding.message = format!("`{name}` is not a FileZilla setting: FileZilla ignores it; did you mean `{n}`? (names are matched exactly, including case)");
+        finding.help = Some(format!("rename it to `{n}`"));
+    }
 }
