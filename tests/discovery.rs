@@ -382,3 +382,49 @@ fn output_is_identical_across_runs_and_thread_counts() {
     assert_eq!(one, run("2"), "1 vs 2 threads differ");
     assert_eq!(one, run("4"), "1 vs 4 threads differ");
 }
+
+/// On this machine (no path) FileZilla's `Config Location` is expanded with the real
+/// environment: `$HOME` is this user's, an unset variable expands to nothing (as in
+/// FileZilla) and is said.
+#[test]
+#[cfg(target_os = "linux")]
+fn filezilla_config_location_on_this_machine_uses_the_real_environment() {
+    let home = tempfile::tempdir().expect("home");
+    let machine = tempfile::tempdir().expect("machine");
+    let h = home.path();
+    fs::create_dir_all(machine.path().join("etc/filezilla")).expect("mkdir");
+    fs::write(
+        machine.path().join("etc/filezilla/fzdefaults.xml"),
+        "<FileZilla3><Settings><Setting name=\"Config Location\">$HOME/$CLIENTLINT_TEST_UNSET/fz-managed</Setting></Settings></FileZilla3>\n",
+    )
+    .expect("fzdefaults");
+    write(&h.join("fz-managed/filezilla.xml"), FZ_SETTINGS);
+    write(&h.join(".config/filezilla/filezilla.xml"), FZ_SETTINGS);
+    let out = clientlint()
+        .current_dir(h)
+        .env("HOME", h)
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("CLIENTLINT_TEST_UNSET")
+        .env(
+            clientlint::engine::discover::MACHINE_ROOT_ENV,
+            machine.path(),
+        )
+        .args(["--format", "json", "--isolated"])
+        .output()
+        .expect("runs");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let files: Vec<&str> = v["files"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|f| f["path"].as_str()).collect())
+        .unwrap_or_default();
+    let in_home: Vec<String> = rel(h, files.iter().map(|s| (*s).to_owned()).collect())
+        .into_iter()
+        .filter(|p| !p.ends_with("fzdefaults.xml"))
+        .collect();
+    assert_eq!(in_home, ["fz-managed/filezilla.xml"], "{files:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("$CLIENTLINT_TEST_UNSET is not set"),
+        "{stderr}"
+    );
+}

@@ -430,3 +430,55 @@ user_pref(\"mail.server.server1.check_time\", 1);\n\
     assert!(after.contains("check_time\", 10);"), "{after}");
     assert!(after.ends_with("/* trailing"), "{after}");
 }
+
+/// A `.reg` export of Thunderbird registry policies is fixed in Regedit's syntax: only the
+/// DWORD's digits change, the file stays UTF-16LE with its BOM and CRLF; a pref given as
+/// JSON in a REG_MULTI_SZ is reported but not rewritten.
+#[test]
+fn registry_policy_dword_is_fixed_in_place_and_multi_sz_is_not() {
+    let utf16 = |text: &str| {
+        let mut out = vec![0xff, 0xfe];
+        out.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        out
+    };
+    let head = "Windows Registry Editor Version 5.00\r\n\r\n\
+        [HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Mozilla\\Thunderbird\\Preferences]\r\n";
+    let dir = tempfile::tempdir().expect("tempdir");
+    let reg = dir.path().join("tb.reg");
+    fs::write(
+        &reg,
+        utf16(&format!(
+            "{head}\"mail.server.default.max_cached_connections\"=dword:0000000a\r\n\r\n"
+        )),
+    )
+    .expect("write");
+    let out = run_fix(&reg);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        fs::read(&reg).expect("read"),
+        utf16(&format!(
+            "{head}\"mail.server.default.max_cached_connections\"=dword:00000003\r\n\r\n"
+        ))
+    );
+
+    // {"mail.server.default.max_cached_connections": 10} as REG_MULTI_SZ.
+    let json = "{\"mail.server.default.max_cached_connections\": 10}";
+    let hex: Vec<String> = json
+        .encode_utf16()
+        .chain([0, 0])
+        .flat_map(u16::to_le_bytes)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let multi = utf16(&format!(
+        "Windows Registry Editor Version 5.00\r\n\r\n\
+         [HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Mozilla\\Thunderbird]\r\n\
+         \"Preferences\"=hex(7):{}\r\n\r\n",
+        hex.join(",")
+    ));
+    fs::write(&reg, &multi).expect("write");
+    let out = run_fix(&reg);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("too-many-cached-connections"), "{stdout}");
+    assert_eq!(fs::read(&reg).expect("read"), multi);
+}

@@ -224,6 +224,9 @@ pub struct Home<'a> {
     pub xdg_config: Option<&'a Path>,
     /// `%APPDATA%` as the OS reports it (this machine's own Windows home only).
     pub appdata: Option<&'a Path>,
+    /// The machine-wide files this client found ([`Client::locate_machine`]), for a
+    /// client whose per-home locations depend on them (FileZilla's `Config Location`).
+    pub machine: &'a [Recognised],
 }
 
 impl Home<'_> {

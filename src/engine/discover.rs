@@ -198,15 +198,17 @@ impl<'t> Collector<'t> {
                 layout,
                 xdg_config: None,
                 appdata: None,
+                machine: &[],
             };
             self.locate(&home);
         }
     }
 
+    /// Every client's files under `home`, each client given the machine-wide files it
+    /// found (located first).
     fn locate(&mut self, home: &Home<'_>) {
-        for (i, client) in CLIENTS.iter().enumerate() {
-            let mut found = Found::default();
-            client.locate(self.tree, home, &mut found);
+        let found = locate_home(self.tree, home, &self.recognised);
+        for (i, found) in found.into_iter().enumerate() {
             self.take_located(i, found, false);
         }
     }
@@ -244,6 +246,26 @@ impl<'t> Collector<'t> {
             warnings: found.warnings,
         }
     }
+}
+
+/// Every client's files under one home, in [`CLIENTS`] order: each client is given the
+/// machine-wide files it found.
+fn locate_home(
+    tree: &Tree,
+    home: &Home<'_>,
+    recognised: &[(Vec<Recognised>, Vec<Recognised>)],
+) -> Vec<Found> {
+    CLIENTS
+        .iter()
+        .enumerate()
+        .map(|(i, client)| {
+            let machine = recognised.get(i).map(|r| r.1.as_slice()).unwrap_or(&[]);
+            let home = Home { machine, ..*home };
+            let mut found = Found::default();
+            client.locate(tree, &home, &mut found);
+            found
+        })
+        .collect()
 }
 
 /// Turns command-line paths into units.
@@ -329,6 +351,7 @@ fn add_root(c: &mut Collector<'_>, root: &Path) {
     // in home order so the result does not depend on threads.
     use rayon::prelude::*;
     let tree = c.tree;
+    let recognised = &c.recognised;
     let located: Vec<Vec<Found>> = homes
         .par_iter()
         .map(|home| {
@@ -339,12 +362,9 @@ fn add_root(c: &mut Collector<'_>, root: &Path) {
                     layout,
                     xdg_config: None,
                     appdata: None,
+                    machine: &[],
                 };
-                for client in CLIENTS {
-                    let mut found = Found::default();
-                    client.locate(tree, &home, &mut found);
-                    per_client.push(found);
-                }
+                per_client.extend(locate_home(tree, &home, recognised));
             }
             per_client
         })
@@ -361,6 +381,18 @@ fn add_root(c: &mut Collector<'_>, root: &Path) {
 pub fn from_default_locations() -> Discovery {
     let tree = Tree::host();
     let mut c = Collector::new(&tree);
+    // The machine's own layers first (a client's per-home locations may depend on them);
+    // tests point them at a directory of their own, so that what this machine has
+    // installed does not change their results.
+    let machine = match std::env::var_os(MACHINE_ROOT_ENV) {
+        Some(root) => Tree::image(Path::new(&root)),
+        None => Tree::host(),
+    };
+    for (i, client) in CLIENTS.iter().enumerate() {
+        let mut found = Found::default();
+        client.locate_machine(&machine, &mut found);
+        c.take_located(i, found, true);
+    }
     if let Some(dir) = dirs::home_dir() {
         let xdg = std::env::var_os("XDG_CONFIG_HOME")
             .map(PathBuf::from)
@@ -373,19 +405,9 @@ pub fn from_default_locations() -> Discovery {
             layout,
             xdg_config: xdg.as_deref(),
             appdata: appdata.as_deref(),
+            machine: &[],
         };
         c.locate(&home);
-    }
-    // The machine's own layers; tests point them at a directory of their own, so that
-    // what this machine has installed does not change their results.
-    let machine = match std::env::var_os(MACHINE_ROOT_ENV) {
-        Some(root) => Tree::image(Path::new(&root)),
-        None => Tree::host(),
-    };
-    for (i, client) in CLIENTS.iter().enumerate() {
-        let mut found = Found::default();
-        client.locate_machine(&machine, &mut found);
-        c.take_located(i, found, true);
     }
     c.finish()
 }

@@ -167,6 +167,31 @@ impl Tree {
         out
     }
 
+    /// The path of the machine that `path` (a path of the run) is: itself on this
+    /// machine, `/etc/x` for `DIR/etc/x` in an image (with `/` separators), and `None` in a
+    /// bounded tree, which is no machine (its absolute paths mean nothing there) or for a
+    /// path outside the image.
+    pub fn path_in_machine(&self, path: &Path) -> Option<String> {
+        match &self.scope {
+            Scope::Host => Some(path.to_string_lossy().into_owned()),
+            Scope::Bounded(_) => None,
+            Scope::Image(root) => {
+                let rel = resolve::absolute(path)
+                    .strip_prefix(&root.absolute)
+                    .ok()?
+                    .to_path_buf();
+                let parts: Vec<String> = rel
+                    .components()
+                    .filter_map(|c| match c {
+                        Component::Normal(p) => Some(p.to_string_lossy().into_owned()),
+                        _ => None,
+                    })
+                    .collect();
+                Some(format!("/{}", parts.join("/")))
+            }
+        }
+    }
+
     /// The path a configuration file names (profiles.ini's `Path`, FileZilla's
     /// `Config Location`): relative to `base`, or absolute — which in an image is the
     /// image's own path. Whether the tree lets it be read is decided when it is read.
@@ -553,5 +578,19 @@ mod tests {
         assert_eq!(t.machine_path("/../../etc/x"), PathBuf::from("/img/etc/x"));
         assert_eq!(t.machine_path("/a/../../b"), PathBuf::from("/img/b"));
         assert_eq!(Tree::host().machine_path("/etc/x"), PathBuf::from("/etc/x"));
+    }
+
+    #[test]
+    fn paths_of_an_image_are_named_as_its_machine_names_them() {
+        let t = Tree::image(std::path::Path::new("/img"));
+        let p = |s: &str| t.path_in_machine(std::path::Path::new(s));
+        assert_eq!(p("/img/etc/filezilla").as_deref(), Some("/etc/filezilla"));
+        assert_eq!(p("/img").as_deref(), Some("/"));
+        assert_eq!(p("/elsewhere"), None);
+        let bounded = Tree::bounded(&[PathBuf::from("/img")]);
+        assert_eq!(
+            bounded.path_in_machine(std::path::Path::new("/img/x")),
+            None
+        );
     }
 }

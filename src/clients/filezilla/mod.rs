@@ -11,10 +11,12 @@
 //! is in [`options`], the model building in [`build`].
 
 mod build;
+mod location;
 pub mod options;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::clients::{
     file_name, Built, Client, Confidence, Format, Found, Home, Layout, Recognised, Seen, Unit,
@@ -315,27 +317,28 @@ impl Client for FileZilla {
     }
 
     fn locate(&self, tree: &Tree, home: &Home<'_>, found: &mut Found) {
-        // FileZilla uses the first settings directory that exists.
-        let dirs = settings_dirs(home);
-        if let Some(dir) = dirs.iter().find(|d| tree.is_dir(d)) {
-            for r in dir_files(tree, dir, Seen::Located, found) {
-                found.files.push(r);
-            }
-        }
-        found.searched.extend(dirs);
+        locate_home(tree, home, found);
     }
 
     fn locate_machine(&self, tree: &Tree, found: &mut Found) {
-        // FileZilla reads the first fzdefaults.xml it finds: the one in the settings
-        // directory, else the first system-wide one (reference filezilla §1.3).
-        let system = system_fzdefaults();
-        let first = system.iter().find(|p| tree.is_file(p)).and_then(|path| {
-            let head = tree.read_head(path, SNIFF_BYTES).ok()?;
-            let kind = sniff(FZDEFAULTS, &head)?;
-            Some(Recognised::new(path.clone(), kind.format(), Seen::Located))
-        });
-        found.searched.extend(system);
-        found.files.extend(first);
+        // FileZilla reads the first fzdefaults.xml it finds (reference filezilla §1.3),
+        // per OS layout: each is tagged with its layout, for the homes of that layout.
+        for layout in tree.layouts() {
+            let candidates = system_fzdefaults(tree, layout);
+            let first = candidates
+                .iter()
+                .find(|p| tree.is_file(p))
+                .and_then(|path| {
+                    let head = tree.read_head(path, SNIFF_BYTES).ok()?;
+                    let kind = sniff(FZDEFAULTS, &head)?;
+                    Some(Recognised {
+                        set: Some(Arc::from(location::layout_set(layout))),
+                        ..Recognised::new(path.clone(), kind.format(), Seen::Located)
+                    })
+                });
+            found.searched.extend(candidates);
+            found.files.extend(first);
+        }
     }
 
     fn group(
@@ -349,6 +352,8 @@ impl Client for FileZilla {
         // directory, which FileZilla reads as one (fzdefaults.xml < filezilla.xml, sites
         // use both); under another name it is a unit of its own.
         let mut dirs: BTreeMap<PathBuf, BTreeMap<PathBuf, Format>> = BTreeMap::new();
+        // The fzdefaults.xml that applies to a directory located under a home (`set`).
+        let mut applies: BTreeMap<PathBuf, Arc<str>> = BTreeMap::new();
         let mut units = Vec::new();
         for r in files {
             let name = file_name(&r.path);
@@ -370,6 +375,9 @@ impl Client for FileZilla {
                         .insert(sibling.path, sibling.format);
                 }
             }
+            if let Some(set) = &r.set {
+                applies.insert(dir.clone(), Arc::clone(set));
+            }
             dirs.entry(dir).or_default().insert(r.path, r.format);
         }
         for (dir, members) in dirs {
@@ -386,9 +394,17 @@ impl Client for FileZilla {
                 .iter()
                 .any(|f| f.format == FzFileKind::Defaults.format());
             if !has_defaults {
-                // The system-wide fzdefaults.xml applies; its own unit reports and fixes it.
-                unit.shared
-                    .extend(machine.iter().map(Recognised::unit_file));
+                // The fzdefaults.xml that applies (found for the home it was located
+                // under, else every system-wide one); its own unit reports and fixes it.
+                match applies.get(&dir) {
+                    Some(path) => unit.shared.push(UnitFile::new(
+                        PathBuf::from(&**path),
+                        FzFileKind::Defaults.format(),
+                    )),
+                    None => unit
+                        .shared
+                        .extend(machine.iter().map(Recognised::unit_file)),
+                }
             }
             units.push(unit);
         }
@@ -486,32 +502,112 @@ fn settings_dirs(home: &Home<'_>) -> Vec<PathBuf> {
     }
 }
 
-/// System-wide fzdefaults.xml locations on this machine (reference filezilla §1.3).
-fn system_fzdefaults() -> Vec<PathBuf> {
+/// Where a machine keeps its fzdefaults.xml in one OS layout, in FileZilla's lookup order
+/// (`GetDefaultsDir`, `GetFZDataDir`; reference filezilla §1.3): on Linux
+/// `/etc/filezilla`, then `$FZ_DATADIR` and the `share/filezilla` of the install prefixes;
+/// on Windows `$FZ_DATADIR`, then the install directory; on macOS the app bundle. The
+/// environment is read only on this machine (an image's is not clientlint's).
+fn system_fzdefaults(tree: &Tree, layout: Layout) -> Vec<PathBuf> {
+    let host = tree.is_host();
+    let data_dir = || {
+        std::env::var_os("FZ_DATADIR")
+            .filter(|_| host)
+            .map(|d| PathBuf::from(d).join(FZDEFAULTS))
+    };
     let mut out = Vec::new();
-    if let Some(d) = std::env::var_os("FZ_DATADIR") {
-        out.push(PathBuf::from(d).join(FZDEFAULTS));
-    }
-    if cfg!(windows) {
-        for var in ["ProgramFiles", "ProgramFiles(x86)"] {
-            if let Some(pf) = std::env::var_os(var) {
-                out.push(
-                    PathBuf::from(pf)
-                        .join("FileZilla FTP Client")
-                        .join(FZDEFAULTS),
-                );
+    match layout {
+        Layout::Linux => {
+            out.push(tree.machine_path("/etc/filezilla/fzdefaults.xml"));
+            out.extend(data_dir());
+            out.push(tree.machine_path("/usr/share/filezilla/fzdefaults.xml"));
+            out.push(tree.machine_path("/usr/local/share/filezilla/fzdefaults.xml"));
+        }
+        Layout::Windows => {
+            out.extend(data_dir());
+            if host {
+                for var in ["ProgramFiles", "ProgramFiles(x86)"] {
+                    if let Some(pf) = std::env::var_os(var) {
+                        out.push(PathBuf::from(pf).join(WINDOWS_INSTALL).join(FZDEFAULTS));
+                    }
+                }
+            } else {
+                for pf in ["/Program Files", "/Program Files (x86)"] {
+                    let dir = format!("{pf}/{WINDOWS_INSTALL}/{FZDEFAULTS}");
+                    out.push(tree.machine_path(&dir));
+                }
             }
         }
-    } else if cfg!(target_os = "macos") {
-        out.push(PathBuf::from(
-            "/Applications/FileZilla.app/Contents/SharedSupport/fzdefaults.xml",
-        ));
-    } else {
-        out.push(PathBuf::from("/etc/filezilla/fzdefaults.xml"));
-        out.push(PathBuf::from("/usr/share/filezilla/fzdefaults.xml"));
-        out.push(PathBuf::from("/usr/local/share/filezilla/fzdefaults.xml"));
+        Layout::MacOs => out.push(
+            tree.machine_path("/Applications/FileZilla.app/Contents/SharedSupport/fzdefaults.xml"),
+        ),
     }
     out
+}
+
+/// The directory FileZilla's Windows installer installs to, under Program Files.
+const WINDOWS_INSTALL: &str = "FileZilla FTP Client";
+
+/// A home's FileZilla files: those of its first existing settings directory, or, when
+/// the fzdefaults.xml that applies names a `Config Location`, those of that directory
+/// instead (see [`location`]). Each file located is tagged with the fzdefaults.xml that
+/// applies to it, so its unit shares exactly that one.
+fn locate_home(tree: &Tree, home: &Home<'_>, found: &mut Found) {
+    if location::searched_in_the_other_unix_layout(tree, home) {
+        return;
+    }
+    let dirs = settings_dirs(home);
+    let default_dir = dirs.iter().find(|d| tree.is_dir(d)).cloned();
+    let files = default_dir
+        .as_ref()
+        .map(|d| dir_files(tree, d, Seen::Located, found))
+        .unwrap_or_default();
+    found.searched.extend(dirs);
+    // GetDefaultsDir: on Linux the settings directory's own fzdefaults.xml comes first.
+    let own = (home.layout == Layout::Linux)
+        .then(|| {
+            files
+                .iter()
+                .find(|r| r.format == FzFileKind::Defaults.format())
+        })
+        .flatten()
+        .cloned();
+    let machine = location::machine_defaults(tree, home);
+    let applying = own.as_ref().or(machine).map(|r| r.path.clone());
+    let redirect = applying
+        .as_ref()
+        .and_then(|p| location::redirect(tree, home, p, found));
+    let set = applying.map(|p| Arc::<str>::from(p.to_string_lossy().as_ref()));
+    let tag = |r: Recognised| Recognised {
+        set: set.clone(),
+        ..r
+    };
+    let Some(redirect) = redirect else {
+        found.files.extend(files.into_iter().map(tag));
+        return;
+    };
+    // FileZilla reads the settings directory the Config Location names; the home's own
+    // fzdefaults.xml stays a file of its own.
+    found.files.extend(own);
+    if let location::Redirect::Dir(dir) = redirect {
+        let bypassed = default_dir.filter(|d| {
+            *d != dir
+                && files
+                    .iter()
+                    .any(|r| r.format != FzFileKind::Defaults.format())
+        });
+        if let Some(d) = bypassed {
+            found.warnings.push(format!(
+                "`{}` is not read: FileZilla keeps this home's settings where fzdefaults.xml's Config Location says, `{}`",
+                d.display(),
+                dir.display()
+            ));
+        }
+        let redirected = dir_files(tree, &dir, Seen::Located, found)
+            .into_iter()
+            .filter(|r| r.format != FzFileKind::Defaults.format());
+        found.files.extend(redirected.map(tag));
+        found.searched.push(dir);
+    }
 }
 
 /// FileZilla's element names (reference filezilla §2–§5), shared instead of allocated.

@@ -9,9 +9,10 @@ use super::autoconfig::{self, Cfg};
 use super::build::{self, LayerInput, MachineInput, Subject};
 use super::machine;
 use super::policies::{self, Policies};
+use super::registry;
 use super::{
-    secrets, Layer, AUTOCONFIG, DEFAULT_PREFS_JS, POLICIES_JSON, PREFS_JS, PROFILES_INI,
-    THUNDERBIRD,
+    secrets, Layer, AUTOCONFIG, DEFAULT_PREFS_JS, POLICIES_JSON, POLICIES_REG, PREFS_JS,
+    PROFILES_INI, THUNDERBIRD,
 };
 use crate::clients::{Built, Recognised, Unit, UnitFile};
 use crate::model::{FileFinding, FileFindingKind};
@@ -40,6 +41,31 @@ pub(super) fn artefact_unit(tree: &Tree, r: Recognised) -> Unit {
         }
     }
     unit
+}
+
+/// A `.reg` export of Thunderbird's registry policies named on the command line: a
+/// deployment artefact of its own, each export standing for a whole registry. When a
+/// policies.json is named in the same run (the first one, if several), the export's unit
+/// reads it too, as Thunderbird on Windows combines the two (see `registry.rs`); that
+/// policies.json is still reported and fixed by its own unit.
+pub(super) fn registry_units(exports: Vec<Recognised>, artefacts: &[Unit]) -> Vec<Unit> {
+    let json = artefacts
+        .iter()
+        .flat_map(|u| &u.files)
+        .find(|f| f.format == POLICIES_JSON)
+        .cloned();
+    exports
+        .into_iter()
+        .map(|r| {
+            let mut unit = Unit::new(
+                &THUNDERBIRD,
+                r.path.display().to_string(),
+                vec![r.unit_file()],
+            );
+            unit.shared.extend(json.clone());
+            unit
+        })
+        .collect()
 }
 
 /// One unit per install: its layer files, in order. Found by discovery, they are reported
@@ -94,6 +120,8 @@ struct Parsed {
     defaults: Vec<(FileId, ParsedPrefs)>,
     cfg: Option<(FileId, Cfg)>,
     policies: Option<(FileId, Policies)>,
+    /// Registry policies from a `.reg` export.
+    registry: Option<(FileId, Policies)>,
     /// Policies files that another one hides: (file, is it identical to the one used).
     hidden_policies: Vec<(FileId, bool)>,
 }
@@ -104,6 +132,7 @@ impl Parsed {
             defaults: self.defaults.iter().map(|(id, p)| (*id, p)).collect(),
             cfg: self.cfg.as_ref().map(|(id, c)| (*id, c)),
             policies: self.policies.as_ref().map(|(id, p)| (*id, p)),
+            registry: self.registry.as_ref().map(|(id, p)| (*id, p)),
         }
     }
 }
@@ -194,7 +223,9 @@ fn build_profiles(unit: &Unit, files: &Files, built: &mut Built) {
 /// An install's layers or a deployment artefact, applied to hypothetical accounts.
 fn build_artefact(unit: &Unit, files: &Files, built: &mut Built) {
     let set = unit.files.first().and_then(|f| f.set.clone());
-    let machine = parse_machine(unit.files.iter(), set.as_ref(), files, built);
+    // A registry export's unit also reads the policies.json named with it.
+    let layer_files = unit.files.iter().chain(&unit.shared);
+    let machine = parse_machine(layer_files, set.as_ref(), files, built);
     let mut profile = build::build_profile(
         unit.name.clone(),
         files,
@@ -243,6 +274,11 @@ fn parse_machine<'u>(
             }
             AUTOCONFIG => cfg_file = Some(id),
             POLICIES_JSON => policy_files.push((id, in_distribution(&f.path, set))),
+            POLICIES_REG => {
+                let p = registry::read(id, file);
+                built.secrets.extend(p.secrets.iter().map(|s| (id, *s)));
+                out.registry = Some((id, p));
+            }
             // A prefs.js-grammar file named on its own.
             _ => {
                 let p = prefs::parse(file, PrefFileKind::User);

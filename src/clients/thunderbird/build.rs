@@ -36,6 +36,9 @@ pub(super) struct MachineInput<'a> {
     pub defaults: Vec<(FileId, &'a ParsedPrefs)>,
     pub cfg: Option<(FileId, &'a Cfg)>,
     pub policies: Option<(FileId, &'a Policies)>,
+    /// Windows registry policies (from a `.reg` export): they replace the policies.json
+    /// policies of the same top-level name (see `registry.rs`).
+    pub registry: Option<(FileId, &'a Policies)>,
 }
 
 /// What is being modelled.
@@ -87,6 +90,7 @@ pub(super) fn build_profile(
         },
         subject,
         cfg_obscured: machine.cfg.is_some_and(|(_, c)| c.obscured),
+        registry: machine.registry.map(|(id, _)| id),
     };
     match subject {
         Subject::Profile => builder.build_servers(&mut profile),
@@ -429,9 +433,22 @@ fn apply_managing_layers<'a>(
             );
         }
     }
-    if let Some((file, policies)) = machine.policies {
+    // Registry policies first: Gecko's `CombinedProvider` starts from them and adds only
+    // the policies.json policies whose top-level name the registry does not have.
+    let registry = machine.registry.filter(|(_, r)| r.active);
+    let replaced = |name: &str| registry.is_some_and(|(_, r)| r.names.iter().any(|n| n == name));
+    let sources = registry
+        .map(|(file, r)| (file, r, false))
+        .into_iter()
+        .chain(machine.policies.map(|(file, p)| (file, p, true)));
+    for (file, policies, json) in sources {
         profile.findings.extend(policies.findings.iter().cloned());
-        for p in policies.prefs.iter().filter(|_| policies.active) {
+        for p in policies
+            .prefs
+            .iter()
+            .filter(|_| policies.active)
+            .filter(|p| !(json && replaced(super::policies::policy_of(p.op))))
+        {
             apply_managed(
                 profile,
                 table,

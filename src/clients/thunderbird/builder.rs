@@ -5,7 +5,7 @@
 
 use super::build::{place, LayerInput, Subject};
 use super::layers::{Effective, How, Src, Stmt, Table};
-use super::values::write_value;
+use super::values::{write_reg_dword, write_value};
 use crate::model::{
     Insertion, Location, Managed, Origin, Profile, Protocol, Setting, Usage, ValueWriter,
 };
@@ -22,6 +22,9 @@ pub(super) struct Builder<'a> {
     pub(super) subject: Subject,
     /// The AutoConfig file's bytes are shifted (`obscure_value`): not rewritable in place.
     pub(super) cfg_obscured: bool,
+    /// The `.reg` export registry policies come from, if any: its values are rewritten in
+    /// Regedit's syntax.
+    pub(super) registry: Option<FileId>,
 }
 
 impl<'a> Builder<'a> {
@@ -54,6 +57,23 @@ impl<'a> Builder<'a> {
         }
         match stmt.src {
             Src::Cfg(_) if self.cfg_obscured => none,
+            // A registry value written as `dword:…` takes another DWORD; any other form
+            // (a string, JSON in a REG_MULTI_SZ) is not rewritten.
+            Src::Policy(_) if self.registry == Some(stmt.file) => {
+                let written = self
+                    .files
+                    .get(stmt.file)
+                    .and_then(|f| f.text.get(stmt.value_span.start..stmt.value_span.end))
+                    .unwrap_or("");
+                if written
+                    .get(..6)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("dword:"))
+                {
+                    write_reg_dword
+                } else {
+                    none
+                }
+            }
             _ => write_value,
         }
     }

@@ -10,6 +10,7 @@ mod layers;
 mod machine;
 mod policies;
 mod profiles_ini;
+mod registry;
 mod servers;
 mod values;
 
@@ -46,6 +47,8 @@ pub const PROFILES_INI: Format = Format("profiles-ini");
 pub const POLICIES_JSON: Format = Format("policies-json");
 /// An AutoConfig file (named by `general.config.filename`, usually `*.cfg`).
 pub const AUTOCONFIG: Format = Format("autoconfig-cfg");
+/// A Regedit export (`.reg`) holding Windows registry policies for Thunderbird.
+pub const POLICIES_REG: Format = Format("policies-reg");
 const POLICIES: &str = "policies.json";
 
 const PREFS: &str = "prefs.js";
@@ -91,11 +94,12 @@ impl Client for Thunderbird {
             PROFILES_INI,
             POLICIES_JSON,
             AUTOCONFIG,
+            POLICIES_REG,
         ]
     }
 
     fn reads(&self) -> &'static str {
-        "Thunderbird prefs.js, user.js and profiles.ini, enterprise policies.json, AutoConfig files (*.cfg) and default prefs files (defaults/pref/*.js)"
+        "Thunderbird prefs.js, user.js and profiles.ini, enterprise policies.json and .reg exports of registry policies, AutoConfig files (*.cfg) and default prefs files (defaults/pref/*.js)"
     }
 
     fn wants_when_walking(&self, path: &Path, name: &str) -> bool {
@@ -125,6 +129,17 @@ impl Client for Thunderbird {
             }
             _ if seen != Seen::Named => return None,
             _ => {}
+        }
+        // A Regedit export (UTF-16LE or 8-bit) with Thunderbird's policy keys.
+        let decoded = SourceFile::new("", head.to_vec());
+        if (name.ends_with(".reg")
+            || decoded
+                .text
+                .trim_start()
+                .starts_with("Windows Registry Editor"))
+            && registry::has_policies(&decoded.text)
+        {
+            return Some((POLICIES_REG, Confidence::Sure));
         }
         let text = String::from_utf8_lossy(head);
         if name.ends_with(".json") && text.contains("\"policies\"") {
@@ -179,6 +194,7 @@ impl Client for Thunderbird {
     ) -> Vec<Unit> {
         let mut profiles = ProfileDirs::default();
         let mut units = Vec::new();
+        let mut registry_exports = Vec::new();
         for r in files {
             let name = file_name(&r.path);
             match r.format {
@@ -209,12 +225,14 @@ impl Client for Thunderbird {
                         vec![r.unit_file()],
                     ));
                 }
+                POLICIES_REG => registry_exports.push(r),
                 // A prefs file under another name, a default prefs file, a policies.json
                 // or an AutoConfig file on its own: a deployment artefact, checked as
                 // what every account on a machine that gets it inherits.
                 _ => units.push(assemble::artefact_unit(tree, r)),
             }
         }
+        units.extend(assemble::registry_units(registry_exports, &units));
         let installs = assemble::install_units(tree, machine);
         units.extend(profiles.into_units(&installs));
         units.extend(installs);

@@ -68,6 +68,29 @@ pub(super) struct Policies {
     pub(super) secrets: Vec<Span>,
     /// False when the file does not parse or has no `policies` object: nothing applies.
     pub(super) active: bool,
+    /// The top-level policies present (the last copy of each), whether Thunderbird knows
+    /// them or not: a registry policy replaces the policies.json one of the same name.
+    pub(super) names: Vec<String>,
+}
+
+/// The top-level policy a pref statement comes from.
+pub(super) fn policy_of(op: PolicyOp) -> &'static str {
+    match op {
+        PolicyOp::Other(name) => name,
+        _ => "Preferences",
+    }
+}
+
+/// A value as a policy of schema type `boolean` takes it: `true`/`false`, or the number 0
+/// or 1, which Gecko's `JsonSchemaValidator._validateSimpleParam` turns into a boolean
+/// (the form Windows registry policies take).
+fn schema_bool(v: &Value) -> Option<bool> {
+    match v.kind {
+        Kind::Bool(b) => Some(b),
+        Kind::Number { value: 0.0, .. } => Some(false),
+        Kind::Number { value: 1.0, .. } => Some(true),
+        _ => None,
+    }
 }
 
 /// Reads a policies.json.
@@ -114,17 +137,26 @@ pub(super) fn read(id: FileId, file: &SourceFile) -> Policies {
         return out;
     };
     out.active = true;
-    report_duplicates(id, &policies.value, &mut out.findings);
-    for member in policies.value.effective_members() {
+    read_object(id, &policies.value, &mut out);
+    out
+}
+
+/// The top-level policies of a `policies` object (from policies.json, or built from a
+/// `.reg` export by [`super::registry`]): the prefs they set, in the order Thunderbird
+/// applies them, and the names of the policies present.
+pub(super) fn read_object(id: FileId, policies: &Value, out: &mut Policies) {
+    report_duplicates(id, policies, &mut out.findings);
+    for member in policies.effective_members() {
+        out.names.push(member.key.clone());
         match member.key.as_str() {
-            "Preferences" => preferences(id, member, &mut out),
+            "Preferences" => preferences(id, member, out),
             "OfferToSaveLogins" | "PasswordManagerEnabled" => {
                 let name = if member.key == "OfferToSaveLogins" {
                     "OfferToSaveLogins"
                 } else {
                     "PasswordManagerEnabled"
                 };
-                if let Kind::Bool(b) = member.value.kind {
+                if let Some(b) = schema_bool(&member.value) {
                     out.prefs.push(PolicyPref {
                         op: PolicyOp::Other(name),
                         name: "signon.rememberSignons".to_owned(),
@@ -161,7 +193,6 @@ pub(super) fn read(id: FileId, file: &SourceFile) -> Policies {
             _ => {}
         }
     }
-    out
 }
 
 /// The `Preferences` policy. One entry that fails the policy's schema (an unknown
@@ -292,7 +323,7 @@ pub(super) fn accepted(name: &str) -> bool {
 }
 
 /// A JSON value as a pref value: whole numbers in the int range, booleans, strings.
-fn pref_value(v: &Value) -> Option<PrefValue> {
+pub(super) fn pref_value(v: &Value) -> Option<PrefValue> {
     match &v.kind {
         Kind::Bool(b) => Some(PrefValue::Bool(*b)),
         Kind::String(s) => Some(PrefValue::Str(s.clone())),
@@ -336,7 +367,7 @@ fn report_duplicates(id: FileId, object: &Value, findings: &mut Vec<FileFinding>
 }
 
 /// String values of secret-named keys, anywhere in the document.
-fn collect_secrets(value: &Value, secret: bool, out: &mut Vec<Span>) {
+pub(super) fn collect_secrets(value: &Value, secret: bool, out: &mut Vec<Span>) {
     match &value.kind {
         Kind::String(_) if secret => out.push(value.span),
         Kind::Object(members) => {
@@ -411,6 +442,21 @@ mod tests {
         );
         assert_eq!(p.findings.len(), 1);
         assert_eq!(p.findings[0].kind, FileFindingKind::UnknownSetting);
+    }
+
+    /// A boolean policy takes 0 and 1 as Gecko's `JsonSchemaValidator` does (the form
+    /// registry policies write); other numbers are not booleans.
+    #[test]
+    fn boolean_policies_take_zero_and_one() {
+        let p = policies(r#"{"policies": {"OfferToSaveLogins": 0, "Foo": {}}}"#);
+        assert_eq!(p.prefs.len(), 1);
+        assert_eq!(
+            p.prefs[0].value,
+            Some(crate::syntax::prefs::PrefValue::Bool(false))
+        );
+        assert_eq!(p.names, ["OfferToSaveLogins", "Foo"]);
+        let p = policies(r#"{"policies": {"PasswordManagerEnabled": 2}}"#);
+        assert!(p.prefs.is_empty());
     }
 
     #[test]

@@ -39,6 +39,17 @@ pub(super) fn write_value(v: &Value) -> Option<String> {
     })
 }
 
+/// A value as a Regedit `dword:` (eight hex digits): whole numbers in the DWORD range, and
+/// booleans as 0 or 1 (registry policies write booleans so).
+pub(super) fn write_reg_dword(v: &Value) -> Option<String> {
+    let n: u32 = match v {
+        Value::Int(i) => u32::try_from(*i).ok()?,
+        Value::Bool(b) => u32::from(*b),
+        _ => return None,
+    };
+    Some(format!("dword:{n:08x}"))
+}
+
 fn socket_type_number(s: Security) -> i64 {
     match s {
         Security::None => 0,

@@ -103,6 +103,14 @@ impl<'a> Builder<'a> {
             return;
         };
         if let Some(first) = layer.get(opt.name) {
+            // Copies for two different platforms (`platform="win"`, `"unix"`, `"mac"`) never
+            // meet: FileZilla skips the one that is not its own.
+            let platform = |e: Element<'_>| e.attr("platform").map(|a| a.value.to_owned());
+            if let (Some(a), Some(b)) = (platform(first.el), platform(el)) {
+                if !a.is_empty() && !b.is_empty() && a != b {
+                    return;
+                }
+            }
             self.profile.findings.push(
                 FileFinding::new(
                     FileFindingKind::DuplicateSetting,
