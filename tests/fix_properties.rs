@@ -208,3 +208,54 @@ proptest! {
         check_fix_properties(&[dir.path().to_path_buf()]);
     }
 }
+
+/// Fixes that insert at one place go in one pass: every pref Thunderbird's fixes add goes
+/// to the end of prefs.js, and each pass is a re-lint of the profile. Three accounts
+/// without `max_cached_connections` (default 5, over the limit) are fixed in one pass,
+/// their lines in the order of the findings; the file still keeps every promise above.
+#[test]
+fn insertions_at_one_place_share_one_pass() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let prefs = dir.path().join("prefs.js");
+    let mut text = String::from("// Mozilla User Preferences\n\n");
+    let ids = ["account1", "account2", "account3"];
+    text.push_str(&format!(
+        "user_pref(\"mail.accountmanager.accounts\", \"{}\");\n",
+        ids.join(",")
+    ));
+    for n in 1..=3 {
+        text.push_str(&format!(
+            "user_pref(\"mail.account.account{n}.server\", \"server{n}\");\n\
+             user_pref(\"mail.server.server{n}.hostname\", \"imap{n}.example.com\");\n\
+             user_pref(\"mail.server.server{n}.socketType\", 3);\n\
+             user_pref(\"mail.server.server{n}.type\", \"imap\");\n\
+             user_pref(\"mail.server.server{n}.userName\", \"user{n}@example.com\");\n"
+        ));
+    }
+    std::fs::write(&prefs, &text).expect("write");
+    let paths = [prefs];
+    let discovery = discover::from_paths(&paths);
+    let (files, _) = read_files(&discovery.units);
+    let plan = plan_fixes(&discovery.units, files, &Settings::default(), false);
+    assert!(plan.errors.is_empty(), "{:?}", plan.errors);
+    let cached: Vec<_> = plan
+        .applied
+        .iter()
+        .filter(|d| d.rule == "too-many-cached-connections")
+        .collect();
+    assert_eq!(cached.len(), 3, "{:?}", plan.applied);
+    assert_eq!(plan.passes.len(), 1, "one pass for all three insertions");
+    let after = String::from_utf8(plan.passes[0].after.clone()).expect("utf-8");
+    let added: Vec<&str> = after
+        .lines()
+        .filter(|l| l.contains("max_cached_connections"))
+        .collect();
+    assert_eq!(added.len(), 3, "{after}");
+    for (line, n) in added.iter().zip(1..) {
+        assert!(
+            line.contains(&format!("server{n}.max_cached_connections")),
+            "{after}"
+        );
+    }
+    check_fix_properties(&paths);
+}

@@ -105,36 +105,43 @@ fn is_breakage(d: &Diagnostic) -> bool {
     matches!(d.rule, "syntax-error" | "invalid-value")
 }
 
-/// Chooses, from `diagnostics` in order, the fixes whose edits overlap no edit chosen
-/// before. Two insertions at one place count as overlapping: the next pass takes the
-/// second.
+/// Chooses, from `diagnostics` in order, the fixes whose edits clash with no edit chosen
+/// before (see [`clash`]).
 fn choose<'d>(
     diagnostics: impl Iterator<Item = &'d Diagnostic>,
     unsafe_fixes: bool,
 ) -> Vec<&'d Diagnostic> {
-    let mut taken: Vec<(FileId, Span)> = Vec::new();
+    let mut taken: Vec<&Edit> = Vec::new();
     let mut chosen = Vec::new();
     for d in diagnostics {
         let Some(fix) = &d.fix else { continue };
         if !allowed(fix.applicability, unsafe_fixes) {
             continue;
         }
-        let clashes = fix.edits.iter().any(|e| {
-            taken.iter().any(|(file, span)| {
-                *file == e.file
-                    && (span.overlaps(e.span)
-                        || (span.is_empty() || e.span.is_empty())
-                            && span.start <= e.span.end
-                            && e.span.start <= span.end)
-            })
-        });
-        if clashes {
+        if fix.edits.iter().any(|e| taken.iter().any(|t| clash(t, e))) {
             continue;
         }
-        taken.extend(fix.edits.iter().map(|e| (e.file, e.span)));
+        taken.extend(fix.edits.iter());
         chosen.push(d);
     }
     chosen
+}
+
+/// Two edits that cannot go in one pass: they overlap, or one inserts where the other
+/// replaces (which comes first would be a guess). Insertions at one place can: they are
+/// spliced in the order chosen, as each one's text stands on its own (a line, an
+/// element) — unless they insert the same text, which the next pass decides. Letting them
+/// share a pass matters: every pref Thunderbird's fixes add goes to the end of prefs.js,
+/// and a profile with four accounts took four passes, each a re-lint of the profile.
+fn clash(a: &Edit, b: &Edit) -> bool {
+    if a.file != b.file {
+        return false;
+    }
+    let (x, y) = (a.span, b.span);
+    if x.is_empty() && y.is_empty() && x.start == y.start {
+        return a.replacement == b.replacement;
+    }
+    x.overlaps(y) || (x.is_empty() || y.is_empty()) && x.start <= y.end && y.start <= x.end
 }
 
 /// Plans the fixes of one unit. `relint` lints another version of the unit's files.
