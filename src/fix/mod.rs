@@ -92,12 +92,27 @@ fn allowed(applicability: Applicability, unsafe_fixes: bool) -> bool {
 /// A finding's identity across passes (spans move when a file changes).
 type Identity = (String, &'static str, Option<String>, String);
 
-fn identity(d: &Diagnostic, files: &Files) -> Identity {
-    let path = files
-        .get(d.file)
-        .map(|f| f.display_path())
-        .unwrap_or_default();
-    (path, d.rule, d.account.clone(), d.message.clone())
+/// Each file's displayed path, worked out once for the [`Identity`] of many findings (a
+/// fleet run verifies millions; formatting the path for each was a tenth of the run).
+struct PathsOf(BTreeMap<FileId, String>);
+
+impl PathsOf {
+    fn new(files: &Files) -> PathsOf {
+        PathsOf(files.iter().map(|(id, f)| (id, f.display_path())).collect())
+    }
+
+    fn path(&self, d: &Diagnostic) -> &str {
+        self.0.get(&d.file).map(String::as_str).unwrap_or_default()
+    }
+
+    fn identity(&self, d: &Diagnostic) -> Identity {
+        (
+            self.path(d).to_owned(),
+            d.rule,
+            d.account.clone(),
+            d.message.clone(),
+        )
+    }
 }
 
 /// Findings that mean "the file got worse" if a fix introduces them.
@@ -171,13 +186,16 @@ pub fn plan<X>(
     while passes_left > 0 {
         passes_left -= 1;
         let files = &plan.last.files;
+        let paths = PathsOf::new(files);
+        // Nothing refused or suspect is the rule: then no identity is worked out.
         let mut candidates = plan
             .last
             .diagnostics
             .iter()
-            .filter(|d| !refused.contains(&identity(d, files)));
+            .filter(|d| refused.is_empty() || !refused.contains(&paths.identity(d)));
         let suspect = candidates.clone().find(|d| {
-            suspects.contains(&identity(d, files))
+            !suspects.is_empty()
+                && suspects.contains(&paths.identity(d))
                 && d.fix
                     .as_ref()
                     .is_some_and(|f| allowed(f.applicability, unsafe_fixes))
@@ -196,7 +214,7 @@ pub fn plan<X>(
         let next = relint(next_files);
         let problems = verify(&plan.last, &next, &chosen);
         if !problems.is_empty() {
-            let ids: Vec<Identity> = chosen.iter().map(|d| identity(d, files)).collect();
+            let ids: Vec<Identity> = chosen.iter().map(|d| paths.identity(d)).collect();
             if chosen.len() > 1 {
                 // Each identity becomes a suspect once, so this stays bounded.
                 let new = ids
@@ -228,11 +246,8 @@ pub fn plan<X>(
 /// not apply: what `--fix` would refuse is not offered either (JSON and SARIF publish the
 /// fixes they carry). `plan` is of the same diagnostics, planned with every fix allowed.
 pub fn keep_verified<X>(diagnostics: &mut [Diagnostic], files: &Files, plan: &Plan<X>) {
-    let applied: BTreeSet<Identity> = plan
-        .applied
-        .iter()
-        .map(|d| identity(d, &plan.last.files))
-        .collect();
+    let last = PathsOf::new(&plan.last.files);
+    let applied: BTreeSet<Identity> = plan.applied.iter().map(|d| last.identity(d)).collect();
     // Two findings may carry the same fix (one locked pref behind two of them): applying
     // either removes both, so a fix equal to an applied one is as good.
     let edits_of = |d: &Diagnostic| {
@@ -244,8 +259,9 @@ pub fn keep_verified<X>(diagnostics: &mut [Diagnostic], files: &Files, plan: &Pl
     };
     let applied_edits: BTreeSet<Vec<(FileId, Span, String)>> =
         plan.applied.iter().map(edits_of).collect();
+    let paths = PathsOf::new(files);
     for d in diagnostics.iter_mut().filter(|d| d.fix.is_some()) {
-        if !applied.contains(&identity(d, files)) && !applied_edits.contains(&edits_of(d)) {
+        if !applied.contains(&paths.identity(d)) && !applied_edits.contains(&edits_of(d)) {
             d.fix = None;
         }
     }
@@ -307,23 +323,24 @@ fn splice_pass(
 /// What is wrong with a pass: a new syntax error or invalid value, or a chosen finding
 /// that is still there. Empty when the pass may be kept.
 fn verify<X>(before: &Linted<X>, after: &Linted<X>, chosen: &[&Diagnostic]) -> Vec<String> {
-    let count = |l: &Linted<X>, path: &str, rule: &str| {
+    let (paths_before, paths_after) = (PathsOf::new(&before.files), PathsOf::new(&after.files));
+    let count = |l: &Linted<X>, paths: &PathsOf, path: &str, rule: &str| {
         l.diagnostics
             .iter()
-            .filter(|d| d.rule == rule && identity(d, &l.files).0 == path)
+            .filter(|d| d.rule == rule && paths.path(d) == path)
             .count()
     };
-    let broken_before: BTreeSet<(String, &str)> = before
+    let broken_before: BTreeSet<(&str, &str)> = before
         .diagnostics
         .iter()
         .filter(|d| is_breakage(d))
-        .map(|d| (identity(d, &before.files).0, d.rule))
+        .map(|d| (paths_before.path(d), d.rule))
         .collect();
     let mut problems = Vec::new();
     for d in after.diagnostics.iter().filter(|d| is_breakage(d)) {
-        let (path, rule, ..) = identity(d, &after.files);
-        if !broken_before.contains(&(path.clone(), rule))
-            || count(after, &path, rule) > count(before, &path, rule)
+        let (path, rule) = (paths_after.path(d), d.rule);
+        if !broken_before.contains(&(path, rule))
+            || count(after, &paths_after, path, rule) > count(before, &paths_before, path, rule)
         {
             problems.push(format!(
                 "internal error: fixes were not applied because the result did not verify: `{path}` gained a {rule} finding: {}",
@@ -334,18 +351,18 @@ fn verify<X>(before: &Linted<X>, after: &Linted<X>, chosen: &[&Diagnostic]) -> V
     let remaining: BTreeSet<Identity> = after
         .diagnostics
         .iter()
-        .map(|d| identity(d, &after.files))
+        .map(|d| paths_after.identity(d))
         .collect();
     let mut not_fixed: Vec<&&Diagnostic> = chosen
         .iter()
-        .filter(|d| remaining.contains(&identity(d, &before.files)))
+        .filter(|d| remaining.contains(&paths_before.identity(d)))
         .collect();
     not_fixed.sort_by_key(|d| d.rule);
     for d in not_fixed {
         problems.push(format!(
             "internal error: the fix for {} did not remove the finding in `{}`; it was not applied",
             d.rule,
-            identity(d, &before.files).0
+            paths_before.path(d)
         ));
     }
     problems
