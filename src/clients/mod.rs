@@ -227,9 +227,54 @@ pub struct Home<'a> {
     /// The machine-wide files this client found ([`Client::locate_machine`]), for a
     /// client whose per-home locations depend on them (FileZilla's `Config Location`).
     pub machine: &'a [Recognised],
+    /// The names directly in `dir`, when discovery listed it once; `None` probes every
+    /// place (this machine's own home, listed or not).
+    pub listing: Option<&'a HomeListing>,
+}
+
+/// The names directly in a home, listed once so that the places of every client in every
+/// OS layout (a dozen per home, most of them absent) are probed only under names that
+/// exist: on 2,000 homes that was 34,000 failing opens.
+#[derive(Debug, Default)]
+pub struct HomeListing {
+    /// ASCII-lower-cased, so a case-insensitive file system finds what a probe would.
+    names: std::collections::HashSet<Vec<u8>>,
+}
+
+impl HomeListing {
+    /// The listing of these names.
+    pub fn new<I: IntoIterator<Item = std::ffi::OsString>>(names: I) -> HomeListing {
+        HomeListing {
+            names: names
+                .into_iter()
+                .map(|n| n.as_encoded_bytes().to_ascii_lowercase())
+                .collect(),
+        }
+    }
+
+    fn holds(&self, name: &std::ffi::OsStr) -> bool {
+        self.names
+            .contains(&name.as_encoded_bytes().to_ascii_lowercase())
+    }
 }
 
 impl Home<'_> {
+    /// False only when `path` cannot exist: it lies under this home, which was listed,
+    /// and its first name there is not in the listing. Anything else is probed.
+    pub fn may_hold(&self, path: &Path) -> bool {
+        let Some(listing) = self.listing else {
+            return true;
+        };
+        match path
+            .strip_prefix(self.dir)
+            .ok()
+            .and_then(|rest| rest.components().next())
+        {
+            Some(std::path::Component::Normal(first)) => listing.holds(first),
+            _ => true,
+        }
+    }
+
     /// `%APPDATA%` of this home: the OS's answer, else `AppData\Roaming`.
     pub fn appdata(&self) -> PathBuf {
         self.appdata
@@ -339,4 +384,44 @@ pub fn find(name: &str) -> Option<&'static dyn Client> {
 /// The lower-cased file name of `path`.
 pub(crate) fn file_name(path: &Path) -> String {
     crate::source::file_name_lower(path)
+}
+
+#[cfg(test)]
+mod home_listing_tests {
+    use std::ffi::OsString;
+    use std::path::Path;
+
+    use super::{Home, HomeListing, Layout};
+
+    fn home<'a>(dir: &'a Path, listing: Option<&'a HomeListing>) -> Home<'a> {
+        Home {
+            dir,
+            layout: Layout::Linux,
+            xdg_config: None,
+            appdata: None,
+            machine: &[],
+            listing,
+        }
+    }
+
+    #[test]
+    fn a_listed_home_holds_only_places_under_its_names_in_any_case() {
+        let listing = HomeListing::new([OsString::from(".config"), OsString::from("AppData")]);
+        let dir = Path::new("/img/home/ann");
+        let h = home(dir, Some(&listing));
+        assert!(h.may_hold(&dir.join(".config/filezilla")));
+        assert!(!h.may_hold(&dir.join(".thunderbird")));
+        // A case-insensitive file system would find `appdata/Roaming`: so is it probed.
+        assert!(h.may_hold(&dir.join("appdata/Roaming/FileZilla")));
+        assert!(!h.may_hold(&dir.join("Library/Thunderbird")));
+        // Outside the home (an XDG directory elsewhere) and the home itself: probed.
+        assert!(h.may_hold(Path::new("/elsewhere/filezilla")));
+        assert!(h.may_hold(dir));
+    }
+
+    #[test]
+    fn an_unlisted_home_probes_everything() {
+        let dir = Path::new("/home/ann");
+        assert!(home(dir, None).may_hold(&dir.join(".thunderbird")));
+    }
 }

@@ -13,7 +13,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::clients::{
-    file_name, Confidence, Found, Home, Layout, Recognised, Seen, Unit, CLIENTS, SNIFF_BYTES,
+    file_name, Confidence, Found, Home, HomeListing, Layout, Recognised, Seen, Unit, CLIENTS,
+    SNIFF_BYTES,
 };
 use crate::source::ReadError;
 use crate::tree::Tree;
@@ -192,6 +193,7 @@ impl<'t> Collector<'t> {
 
     /// Every client's files under one home, in the given layouts.
     fn home(&mut self, home: &Path, layouts: &[Layout]) {
+        let listing = listing(self.tree, home);
         for &layout in layouts {
             let home = Home {
                 dir: home,
@@ -199,6 +201,7 @@ impl<'t> Collector<'t> {
                 xdg_config: None,
                 appdata: None,
                 machine: &[],
+                listing: listing.as_ref(),
             };
             self.locate(&home);
         }
@@ -246,6 +249,13 @@ impl<'t> Collector<'t> {
             warnings: found.warnings,
         }
     }
+}
+
+/// The names in `home`, listed once for all clients and layouts; `None` (probe every
+/// place) when it cannot be listed.
+fn listing(tree: &Tree, home: &Path) -> Option<HomeListing> {
+    let names = tree.names_in(home).ok()?;
+    Some(HomeListing::new(names))
 }
 
 /// Every client's files under one home, in [`CLIENTS`] order: each client is given the
@@ -356,6 +366,7 @@ fn add_root(c: &mut Collector<'_>, root: &Path) {
         .par_iter()
         .map(|home| {
             let mut per_client = Vec::new();
+            let listing = listing(tree, home);
             for &layout in &Layout::ALL {
                 let home = Home {
                     dir: home,
@@ -363,6 +374,7 @@ fn add_root(c: &mut Collector<'_>, root: &Path) {
                     xdg_config: None,
                     appdata: None,
                     machine: &[],
+                    listing: listing.as_ref(),
                 };
                 per_client.extend(locate_home(tree, &home, recognised));
             }
@@ -406,6 +418,8 @@ pub fn from_default_locations() -> Discovery {
             xdg_config: xdg.as_deref(),
             appdata: appdata.as_deref(),
             machine: &[],
+            // `$XDG_CONFIG_HOME` and `%APPDATA%` may lie outside; few places to probe.
+            listing: None,
         };
         c.locate(&home);
     }

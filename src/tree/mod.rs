@@ -352,6 +352,15 @@ impl Tree {
             .collect())
     }
 
+    /// The names directly in `dir` (links and all; nothing followed).
+    pub fn names_in(&self, dir: &Path) -> std::io::Result<Vec<OsString>> {
+        Ok(self
+            .entries(dir)?
+            .into_iter()
+            .filter_map(|(p, _)| p.file_name().map(ToOwned::to_owned))
+            .collect())
+    }
+
     fn entries(&self, dir: &Path) -> std::io::Result<Vec<(PathBuf, Kind)>> {
         let to_io = |e: ReadError| match e {
             ReadError::Io(e) => e,

@@ -72,7 +72,8 @@ pub(super) fn machine_defaults<'h>(tree: &Tree, home: &Home<'h>) -> Option<&'h R
         .iter()
         .find(|m| m.set.as_deref() == Some(layout_set(home.layout)))?;
     if tree.layouts().len() > 1 {
-        let windows_profile = tree.is_dir(&home.dir.join("AppData"));
+        let appdata = home.dir.join("AppData");
+        let windows_profile = home.may_hold(&appdata) && tree.is_dir(&appdata);
         if windows_profile != (home.layout == Layout::Windows) {
             return None;
         }

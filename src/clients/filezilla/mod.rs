@@ -556,7 +556,10 @@ fn locate_home(tree: &Tree, home: &Home<'_>, found: &mut Found) {
         return;
     }
     let dirs = settings_dirs(home);
-    let default_dir = dirs.iter().find(|d| tree.is_dir(d)).cloned();
+    let default_dir = dirs
+        .iter()
+        .find(|d| home.may_hold(d) && tree.is_dir(d))
+        .cloned();
     let files = default_dir
         .as_ref()
         .map(|d| dir_files(tree, d, Seen::Located, found))

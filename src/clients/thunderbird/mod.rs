@@ -172,7 +172,7 @@ impl Client for Thunderbird {
     fn locate(&self, tree: &Tree, home: &Home<'_>, found: &mut Found) {
         for root in roots(home) {
             let ini = root.join(PROFILES);
-            if tree.is_file(&ini) {
+            if home.may_hold(&ini) && tree.is_file(&ini) {
                 found
                     .files
                     .push(Recognised::new(ini, PROFILES_INI, Seen::Located));

@@ -97,7 +97,7 @@ impl Client for WinScp {
 
     fn locate(&self, tree: &Tree, home: &Home<'_>, found: &mut Found) {
         for path in ini_locations(tree, home) {
-            if tree.is_file(&path) {
+            if home.may_hold(&path) && tree.is_file(&path) {
                 found
                     .files
                     .push(Recognised::new(path.clone(), INI, Seen::Located));
@@ -183,7 +183,9 @@ fn ini_locations(tree: &Tree, home: &Home<'_>) -> Vec<PathBuf> {
         }
         Layout::Linux | Layout::MacOs => {
             let users = home.dir.join(".wine").join("drive_c").join("users");
-            tree.subdirectories(&users)
+            let listed = home.may_hold(&users).then(|| tree.subdirectories(&users));
+            listed
+                .and_then(Result::ok)
                 .unwrap_or_default()
                 .into_iter()
                 .map(|u| u.join("AppData").join("Roaming").join(name))
