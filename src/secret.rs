@@ -29,22 +29,37 @@ fn words_at(first: u8, second: u8) -> &'static [&'static [u8]] {
 /// `smtp.pass`; not `Passive`, `bypass` or `Pasv`).
 pub fn is_credential_name(name: &str) -> bool {
     let bytes = name.as_bytes();
-    bytes.windows(2).enumerate().any(|(i, pair)| {
-        let (first, second) = match pair {
-            [a, b] => (a.to_ascii_lowercase(), b.to_ascii_lowercase()),
-            _ => return false,
-        };
-        let words = words_at(first, second);
-        if words.is_empty() {
+    bytes.iter().enumerate().any(|(i, &b)| {
+        // Most bytes start no word: one table lookup each, before anything is compared.
+        if !MAY_START_WORD.get(usize::from(b)).copied().unwrap_or(false) {
             return false;
         }
+        let Some(second) = bytes.get(i + 1) else {
+            return false;
+        };
+        let first = b.to_ascii_lowercase();
         let tail = bytes.get(i..).unwrap_or(&[]);
-        words.iter().any(|w| {
-            tail.get(..w.len())
-                .is_some_and(|s| s.eq_ignore_ascii_case(w))
-        }) || (first == b'p' && is_pass_word(bytes, i))
+        words_at(first, second.to_ascii_lowercase())
+            .iter()
+            .any(|w| {
+                tail.get(..w.len())
+                    .is_some_and(|s| s.eq_ignore_ascii_case(w))
+            })
+            || (first == b'p' && is_pass_word(bytes, i))
     })
 }
+
+/// The first letters of the words of [`words_at`] and of `pass`, in either case.
+const MAY_START_WORD: [bool; 256] = {
+    let mut table = [false; 256];
+    let letters = b"pstcaPSTCA";
+    let mut i = 0;
+    while i < letters.len() {
+        table[letters[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// `pass` at `i` as a word of its own: not preceded by a lower-case letter (`bypass`) and
 /// not followed by a letter (`Passive`, `passthrough`), camelCase boundaries counting.
@@ -75,7 +90,66 @@ fn is_pass_word(bytes: &[u8], i: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_credential_name;
+    use super::{is_credential_name, words_at, MAY_START_WORD};
+
+    #[test]
+    fn every_word_starts_with_a_letter_the_table_lets_through() {
+        for first in 0..=u8::MAX {
+            for second in 0..=u8::MAX {
+                if words_at(first, second).is_empty() {
+                    continue;
+                }
+                for letter in [first, first.to_ascii_uppercase()] {
+                    assert!(
+                        MAY_START_WORD[usize::from(letter)],
+                        "`{}` starts a word but the table skips it",
+                        letter as char
+                    );
+                }
+            }
+        }
+        assert!(MAY_START_WORD[usize::from(b'P')], "`Pass` starts a word");
+        assert!(!MAY_START_WORD[usize::from(b'x')]);
+    }
+
+    /// The definition, spelt out slowly: some word of the list at some place, in any
+    /// case, or `pass` as a word of its own.
+    fn credential_by_definition(name: &str) -> bool {
+        const WORDS: &[&str] = &[
+            "password",
+            "passwd",
+            "passphrase",
+            "passcode",
+            "pwd",
+            "privatekey",
+            "private_key",
+            "private-key",
+            "secret",
+            "token",
+            "credential",
+            "apikey",
+            "api_key",
+            "api-key",
+            "authkey",
+            "auth_key",
+        ];
+        let bytes = name.as_bytes();
+        (0..bytes.len()).any(|i| {
+            let tail = &bytes[i..];
+            WORDS.iter().any(|w| {
+                tail.len() >= w.len() && tail[..w.len()].eq_ignore_ascii_case(w.as_bytes())
+            }) || super::is_pass_word(bytes, i)
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_scan_agrees_with_the_definition(
+            name in "([a-zA-Z._ -]|pass|PASS|Pass|pwd|token|Secret|api_key|AuthKey|private-key){0,12}"
+        ) {
+            proptest::prop_assert_eq!(is_credential_name(&name), credential_by_definition(&name));
+        }
+    }
 
     #[test]
     fn names_that_carry_a_credential_are_found_in_any_case_and_spelling() {
