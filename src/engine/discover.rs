@@ -237,10 +237,19 @@ impl<'t> Collector<'t> {
             unit.tree = tree.clone();
         }
         // Layouts share places (FileZilla's `.config/filezilla` is both Linux's and
-        // macOS's): each is named once, in the order first searched.
-        let mut named = std::collections::HashSet::new();
+        // macOS's): each is named once, in the order first searched. Compared as they are
+        // spelt (every place is joined onto the same home), hashing bytes rather than
+        // path components and copying none: a fleet searches tens of thousands.
         let mut searched = found.searched;
-        searched.retain(|p| named.insert(p.clone()));
+        let first_time: Vec<bool> = {
+            let mut named = std::collections::HashSet::with_capacity(searched.len());
+            searched
+                .iter()
+                .map(|p| named.insert(p.as_os_str()))
+                .collect()
+        };
+        let mut first_time = first_time.into_iter();
+        searched.retain(|_| first_time.next().unwrap_or(true));
         Discovery {
             units,
             errors: found.errors,

@@ -195,42 +195,40 @@ impl Client for Thunderbird {
         let mut profiles = ProfileDirs::default();
         let mut units = Vec::new();
         let mut registry_exports = Vec::new();
+        let mut inis = Vec::new();
         for r in files {
             let name = file_name(&r.path);
             match r.format {
                 PREFS_JS if name == PREFS || name == USER => {
                     profiles.add_file(tree, &r.path, r.seen == Seen::Named)
                 }
-                PROFILES_INI => {
-                    // Its own findings, and the profiles it lists. An unreadable or
-                    // oversized file is reported when the unit is read.
-                    if let Ok(bytes) = tree.read(&r.path) {
-                        let text = String::from_utf8_lossy(&bytes);
-                        for entry in profile_dirs(tree, &r.path, &text) {
-                            if tree.is_dir(&entry.dir) {
-                                profiles.add_dir(tree, &entry.dir, found);
-                            } else if matches!(tree.check(&entry.dir), Err(ReadError::Outside)) {
-                                found.warnings.push(format!(
-                                    "`{}` lists profile `{}` at `{}`, which is out of the tree clientlint was given; not read",
-                                    r.path.display(),
-                                    entry.name,
-                                    entry.dir.display()
-                                ));
-                            }
-                        }
-                    }
-                    units.push(Unit::new(
-                        &THUNDERBIRD,
-                        r.path.display().to_string(),
-                        vec![r.unit_file()],
-                    ));
-                }
+                PROFILES_INI => inis.push(r),
                 POLICIES_REG => registry_exports.push(r),
                 // A prefs file under another name, a default prefs file, a policies.json
                 // or an AutoConfig file on its own: a deployment artefact, checked as
                 // what every account on a machine that gets it inherits.
                 _ => units.push(assemble::artefact_unit(tree, r)),
             }
+        }
+        // Each profiles.ini is read and the profiles it lists probed in parallel (a fleet
+        // has one per home), then taken in order, so the result does not depend on threads.
+        use rayon::prelude::*;
+        let listed: Vec<(Vec<ProbedProfile>, Found)> = inis
+            .par_iter()
+            .map(|r| listed_profiles(tree, &r.path))
+            .collect();
+        for (r, (dirs, local)) in inis.into_iter().zip(listed) {
+            for dir in dirs {
+                profiles.add_probed(dir);
+            }
+            found.warnings.extend(local.warnings);
+            // Its own findings, and the profiles it lists. An unreadable or oversized
+            // file is reported when the unit is read.
+            units.push(Unit::new(
+                &THUNDERBIRD,
+                r.path.display().to_string(),
+                vec![r.unit_file()],
+            ));
         }
         units.extend(assemble::registry_units(registry_exports, &units));
         let installs = assemble::install_units(tree, machine);
@@ -278,20 +276,63 @@ fn roots(home: &Home<'_>) -> Vec<PathBuf> {
     }
 }
 
+/// A profile directory a profiles.ini lists, and the layers found in it.
+struct ProbedProfile {
+    dir: PathBuf,
+    prefs: Option<PathBuf>,
+    user: Option<PathBuf>,
+}
+
+/// The profile directories the profiles.ini at `ini` lists that exist, each with its
+/// layers, and the warnings for those left alone (out of the tree). Reads only: it runs
+/// for many profiles.ini files at once.
+fn listed_profiles(tree: &Tree, ini: &Path) -> (Vec<ProbedProfile>, Found) {
+    let mut found = Found::default();
+    let mut dirs = Vec::new();
+    let Ok(bytes) = tree.read(ini) else {
+        return (dirs, found);
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    for entry in profile_dirs(tree, ini, &text) {
+        if tree.is_dir(&entry.dir) {
+            let mut layer = |name: &str| {
+                let path = entry.dir.join(name);
+                if tree.is_file(&path) {
+                    Some(path)
+                } else {
+                    found.note_if_outside(tree, &path);
+                    None
+                }
+            };
+            let (prefs, user) = (layer(PREFS), layer(USER));
+            dirs.push(ProbedProfile {
+                dir: entry.dir,
+                prefs,
+                user,
+            });
+        } else if matches!(tree.check(&entry.dir), Err(ReadError::Outside)) {
+            found.warnings.push(format!(
+                "`{}` lists profile `{}` at `{}`, which is out of the tree clientlint was given; not read",
+                ini.display(),
+                entry.name,
+                entry.dir.display()
+            ));
+        }
+    }
+    (dirs, found)
+}
+
 /// Profile directories met so far: prefs.js and user.js of one directory form one unit.
 #[derive(Default)]
 struct ProfileDirs(BTreeMap<PathBuf, (Option<PathBuf>, Option<PathBuf>)>);
 
 impl ProfileDirs {
-    /// A profile directory named by profiles.ini: whichever layers exist.
-    fn add_dir(&mut self, tree: &Tree, dir: &Path, found: &mut Found) {
-        let entry = self.0.entry(dir.to_path_buf()).or_default();
-        for (slot, name) in [(&mut entry.0, PREFS), (&mut entry.1, USER)] {
-            let path = dir.join(name);
-            if tree.is_file(&path) {
-                *slot = Some(path);
-            } else {
-                found.note_if_outside(tree, &path);
+    /// A profile directory named by profiles.ini, with whichever layers exist there.
+    fn add_probed(&mut self, probed: ProbedProfile) {
+        let entry = self.0.entry(probed.dir).or_default();
+        for (slot, layer) in [(&mut entry.0, probed.prefs), (&mut entry.1, probed.user)] {
+            if layer.is_some() {
+                *slot = layer;
             }
         }
     }
