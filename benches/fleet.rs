@@ -4,6 +4,11 @@
 //! 'user_pref|<Setting|<Server>'` over the same tree when ripgrep is installed. Wall times
 //! are medians of 5 warm runs; the binary's peak memory is the largest of them.
 //!
+//! Two more lines say where the time goes: the same run with `--format concise` (lint
+//! only: no fix is verified, no JSON written), and the JSON document of the same findings
+//! serialized alone, in this process, into a sink (without the embedded connections
+//! report, so a lower bound of what writing JSON costs).
+//!
 //! Run with `cargo bench --bench fleet` (`FLEET_HOMES=N` to change the size). The fleet
 //! is written once to `target/fleet-bench-N` and reused.
 #![allow(clippy::print_stdout)] // a bench reports on stdout
@@ -52,6 +57,38 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
+/// The JSON document of a `--format json` run over `root`, serialized alone: median wall
+/// time of 5 and the bytes written. The run itself is not timed.
+fn json_alone(root: &Path) -> (Duration, usize) {
+    use clientlint::engine::{self, discover, Mode};
+    let discovery = discover::discover(&[], &[], &[root.to_path_buf()]);
+    let settings = clientlint::settings::Settings::default();
+    let run = engine::run(&discovery.units, &settings, Mode::Publish, false);
+    let report = run.resolved.report();
+    let mut bytes = 0;
+    let time = median_time(5, || {
+        let mut out = Counted(0);
+        if clientlint::report::json::write(&report, &mut out).is_ok() {
+            bytes = out.0;
+        }
+    });
+    (time, bytes)
+}
+
+/// A sink that counts what is written to it.
+struct Counted(usize);
+
+impl std::io::Write for Counted {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 fn main() {
     let homes: usize = std::env::var("FLEET_HOMES")
         .ok()
@@ -73,6 +110,9 @@ fn main() {
     let rg = usage::ripgrep().and_then(|rg| usage::median_of(5, rg, &pattern, &root));
     let args = ["--isolated", "--format", "json", "--root"];
     let lint = usage::median_of(5, usage::clientlint(), &args, &root);
+    let concise = ["--isolated", "--format", "concise", "--root"];
+    let concise = usage::median_of(5, usage::clientlint(), &concise, &root);
+    let (json_time, json_bytes) = json_alone(&root);
     println!(
         "fleet: {homes} homes, {files} files, {:.1} MiB; load {load_before} → {}; {} threads",
         bytes as f64 / (1024.0 * 1024.0),
@@ -101,6 +141,18 @@ fn main() {
         lint.peak_kib as f64 / 1024.0,
         lint.output as f64 / 1e6,
         lint.code
+    );
+    if let Some(c) = concise {
+        println!(
+            "  of which lint only (--format concise): {:>8.0} ms wall, {:.0} ms CPU",
+            ms(c.wall),
+            ms(c.cpu)
+        );
+    }
+    println!(
+        "  of which the JSON document alone:      {:>8.0} ms wall for {:.1} MB (in process, into a sink)",
+        ms(json_time),
+        json_bytes as f64 / 1e6
     );
     let ratio = |base: Duration| lint.wall.as_secs_f64() / base.as_secs_f64().max(1e-9);
     print!("ratio to (a): {:.2}x", ratio(walk));
