@@ -128,7 +128,13 @@ pub(super) fn check(
         }
     }
     write_run(&run, args, &settings, format, out)?;
-    Ok(exit_status(tool_error, &run.resolved, &settings))
+    let status = exit_status(tool_error, &run.resolved, &settings);
+    // The report is out and the process exits next: freeing a fleet's findings, shares and
+    // units one by one took ~20 ms after the last byte (2,000 homes), with every other
+    // core idle. The operating system takes the memory back at once.
+    std::mem::forget(run);
+    std::mem::forget(discovery);
+    Ok(status)
 }
 
 /// Writes the report of a run; JSON embeds the run's connections report (for
