@@ -311,7 +311,8 @@ pub const UNCHECKED: &[&str] = &[
 /// Every known name, checked ones first: built once per run, so a lookup is one hash
 /// probe, and a suggestion never lowers a known name again.
 struct Registry {
-    by_name: foldhash::HashMap<&'static str, Opt>,
+    /// Each option, with its name's rank in byte order among the known names.
+    by_name: foldhash::HashMap<&'static str, (Opt, usize)>,
     /// The names, for "did you mean", in the order of `CHECKED` then `UNCHECKED`.
     names: KnownNames,
 }
@@ -326,11 +327,18 @@ fn registry() -> &'static Registry {
             secret: false,
         });
         let all: Vec<Opt> = CHECKED.iter().copied().chain(unchecked).collect();
-        let mut by_name = foldhash::HashMap::default();
+        let mut first: foldhash::HashMap<&'static str, Opt> = foldhash::HashMap::default();
         for o in &all {
             // The first entry of a name wins, as the linear search did.
-            by_name.entry(o.name).or_insert(*o);
+            first.entry(o.name).or_insert(*o);
         }
+        let mut sorted: Vec<&'static str> = first.keys().copied().collect();
+        sorted.sort_unstable();
+        let by_name = sorted
+            .iter()
+            .enumerate()
+            .filter_map(|(rank, name)| Some((*name, (*first.get(name)?, rank))))
+            .collect();
         let names = KnownNames::new(all.iter().map(|o| o.name));
         Registry { by_name, names }
     })
@@ -338,7 +346,18 @@ fn registry() -> &'static Registry {
 
 /// The option named exactly `name` (FileZilla matches names case-sensitively).
 pub fn find(name: &str) -> Option<Opt> {
+    find_ranked(name).map(|(opt, _)| opt)
+}
+
+/// [`find`], with the rank of the option's name in byte order among the [`count`] known
+/// names: a slot per option in a plain array, walked in name order.
+pub fn find_ranked(name: &str) -> Option<(Opt, usize)> {
     registry().by_name.get(name).copied()
+}
+
+/// How many distinct option names FileZilla knows.
+pub fn count() -> usize {
+    registry().by_name.len()
 }
 
 /// The known name closest to `name`, when it is close enough to be a typo (see
@@ -382,7 +401,29 @@ pub fn as_int(text: &str) -> (i64, bool) {
 
 #[cfg(test)]
 mod tests {
-    use super::{as_int, find, nearest, Kind, CHECKED, TIMEOUT, UNCHECKED};
+    use super::{as_int, count, find, find_ranked, nearest, Kind, CHECKED, TIMEOUT, UNCHECKED};
+
+    /// The settings layers keep one slot per option at its rank and merge by walking the
+    /// slots: that is name order only if every name has its own rank, in byte order.
+    #[test]
+    fn ranks_number_the_distinct_names_in_byte_order() {
+        let mut names: Vec<&str> = CHECKED
+            .iter()
+            .map(|o| o.name)
+            .chain(UNCHECKED.iter().copied())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(count(), names.len());
+        for (rank, name) in names.iter().enumerate() {
+            let (opt, found) = find_ranked(name).expect("a known name");
+            assert_eq!((opt.name, found), (*name, rank));
+        }
+        assert!(
+            find_ranked("Number of transfers").is_none(),
+            "names are matched exactly"
+        );
+    }
 
     #[test]
     fn as_int_mirrors_pugixml() {

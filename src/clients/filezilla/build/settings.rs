@@ -24,9 +24,36 @@ struct Entry<'a> {
     int: Option<i64>,
 }
 
-/// The `<Setting>`s of one layer, by option name (a fast hash: a filezilla.xml holds
-/// ~150 of them, and a fleet thousands of files).
-type Layer<'a> = foldhash::HashMap<&'a str, Entry<'a>>;
+/// The `<Setting>`s of one layer, one slot per known option at its name's rank (see
+/// [`options::find_ranked`]): walking the slots walks the names in byte order. A
+/// filezilla.xml holds ~150 settings and a fleet thousands of files; hashing each name
+/// into a map per layer, then sorting the names to merge, was ~4 % of a fleet run.
+#[derive(Clone)]
+struct Layer<'a>(Vec<Option<Entry<'a>>>);
+
+impl<'a> Layer<'a> {
+    fn new() -> Self {
+        Layer(vec![None; options::count()])
+    }
+
+    fn get(&self, rank: usize) -> Option<&Entry<'a>> {
+        self.0.get(rank)?.as_ref()
+    }
+
+    fn insert(&mut self, rank: usize, entry: Entry<'a>) {
+        if let Some(slot) = self.0.get_mut(rank) {
+            *slot = Some(entry);
+        }
+    }
+
+    /// The settings, by name in byte order, with their ranks.
+    fn iter(&self) -> impl Iterator<Item = (usize, &Entry<'a>)> {
+        self.0
+            .iter()
+            .enumerate()
+            .filter_map(|(rank, e)| Some((rank, e.as_ref()?)))
+    }
+}
 
 impl<'a> Builder<'a> {
     /// Reads the `<Settings>` of fzdefaults.xml and filezilla.xml (`usable`, lowest layer
@@ -36,8 +63,8 @@ impl<'a> Builder<'a> {
         usable: &[(&ParsedFile, Element<'a>)],
         parsed: &[ParsedFile],
     ) {
-        let mut defaults: Layer<'a> = Layer::default();
-        let mut user: Layer<'a> = Layer::with_capacity_and_hasher(256, Default::default());
+        let mut defaults = Layer::new();
+        let mut user = Layer::new();
         let mut settings_elements: Vec<(FileId, FzFileKind, Element<'a>)> = Vec::new();
         for (p, root) in usable {
             if !matches!(p.kind, FzFileKind::Defaults | FzFileKind::Settings) {
@@ -98,11 +125,11 @@ impl<'a> Builder<'a> {
             return;
         };
         let name = name_attr.value;
-        let Some(opt) = options::find(name) else {
+        let Some((opt, rank)) = options::find_ranked(name) else {
             self.profile.findings.push(unknown_setting(file, name_attr));
             return;
         };
-        if let Some(first) = layer.get(opt.name) {
+        if let Some(first) = layer.get(rank) {
             // Copies for two different platforms (`platform="win"`, `"unix"`, `"mac"`) never
             // meet: FileZilla skips the one that is not its own.
             let platform = |e: Element<'_>| e.attr("platform").map(|a| a.value.to_owned());
@@ -139,7 +166,7 @@ impl<'a> Builder<'a> {
         }
         let int = self.read_value(file, el, &opt);
         layer.insert(
-            opt.name,
+            rank,
             Entry {
                 file,
                 el,
@@ -247,12 +274,10 @@ impl<'a> Builder<'a> {
     /// Applies fzdefaults.xml < filezilla.xml with the predefined exceptions.
     fn merge_layers(&mut self, defaults: &Layer<'a>, user: &Layer<'a>) -> Layer<'a> {
         let mut effective = defaults.clone();
-        let mut names: Vec<&&str> = user.keys().collect();
-        names.sort();
-        for name in names {
-            let Some(u) = user.get(*name) else { continue };
+        for (rank, u) in user.iter() {
+            let name = u.opt.name;
             let ufile = || file_name(self.files, u.file);
-            match defaults.get(*name) {
+            match defaults.get(rank) {
                 Some(d)
                     if u.opt.layering == Layering::PredefinedPriority
                         && !matches!(d.el.text().trim(), "" | "0") =>
@@ -285,10 +310,10 @@ impl<'a> Builder<'a> {
                             .note(u.file, value_span(u.el), "this value wins"),
                         );
                     }
-                    effective.insert(*name, *u);
+                    effective.insert(rank, *u);
                 }
                 None => {
-                    effective.insert(*name, *u);
+                    effective.insert(rank, *u);
                 }
             }
         }
@@ -314,9 +339,9 @@ impl<'a> Builder<'a> {
             .or_else(|| parsed.first().map(|p| (p.file, Span::empty(0))));
         let Some(anchor) = anchor else { return };
         let int_setting = |b: &Self, name: &str| -> Option<Setting<i64>> {
-            let opt = options::find(name)?;
+            let (opt, rank) = options::find_ranked(name)?;
             let default = builtin_default(&opt);
-            Some(match effective.get(name) {
+            Some(match effective.get(rank) {
                 Some(e) => Setting::explicit(
                     e.int.unwrap_or(default),
                     location(
