@@ -41,22 +41,47 @@ pub(super) enum Class {
 }
 
 pub(super) fn class(c: u8) -> Class {
-    match c {
-        0 | b'(' | b')' | b'+' | b',' | b'-' | b';' => Class::Single,
-        b'\t' | b'\n' | 0x0B | 0x0C | b' ' => Class::SpaceNl,
-        b'A'..=b'Z' | b'a'..=b'z' | b'_' => Class::Keyword,
-        b'"' | b'\'' => Class::Quote,
-        b'/' => Class::Slash,
-        b'0'..=b'9' => Class::Digit,
-        b'#' => Class::Hash,
-        b'\r' => Class::Cr,
-        _ => Class::Other,
-    }
+    CLASSES[usize::from(c)]
 }
 
+/// The class of every byte, looked up once per byte read (this lexer reads every pref of
+/// every profile of a fleet twice: once to lint, once to verify the fixes).
+const CLASSES: [Class; 256] = {
+    let mut table = [Class::Other; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        table[c] = match b {
+            0 | b'(' | b')' | b'+' | b',' | b'-' | b';' => Class::Single,
+            b'\t' | b'\n' | 0x0B | 0x0C | b' ' => Class::SpaceNl,
+            b'A'..=b'Z' | b'a'..=b'z' | b'_' => Class::Keyword,
+            b'"' | b'\'' => Class::Quote,
+            b'/' => Class::Slash,
+            b'0'..=b'9' => Class::Digit,
+            b'#' => Class::Hash,
+            b'\r' => Class::Cr,
+            _ => Class::Other,
+        };
+        c += 1;
+    }
+    table
+};
+
 fn is_special_in_string(c: u8) -> bool {
-    matches!(c, 0 | b'\n' | b'\r' | b'"' | b'\'' | b'\\')
+    SPECIAL_IN_STRING[usize::from(c)]
 }
+
+/// The bytes that end a run of ordinary string content: NUL, line breaks, quotes and `\`.
+const SPECIAL_IN_STRING: [bool; 256] = {
+    let mut table = [false; 256];
+    let specials = [0, b'\n', b'\r', b'"', b'\'', b'\\'];
+    let mut i = 0;
+    while i < specials.len() {
+        table[specials[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 pub(super) struct Lexer<'t> {
     /// The file's bytes as Gecko reads them (after a UTF-8 BOM).
@@ -161,8 +186,13 @@ impl<'t> Lexer<'t> {
                 Class::Single => return (Tok::Char(c), self.span_from(start)),
                 Class::SpaceNl => continue,
                 Class::Keyword => {
-                    while class(self.get_char()) == Class::Keyword {}
-                    self.unget_char();
+                    // The rest of the word at once; the byte after it (or the end) is
+                    // read next, as the one-at-a-time loop would leave it.
+                    let rest = self.buf.get(self.i..).unwrap_or_default();
+                    self.i += rest
+                        .iter()
+                        .position(|&b| class(b) != Class::Keyword)
+                        .unwrap_or(rest.len());
                     let word = self.buf.get(start..self.i).unwrap_or_default();
                     let tok = match word {
                         b"pref" => Tok::Pref,

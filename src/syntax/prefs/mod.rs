@@ -216,12 +216,16 @@ impl Parser<'_> {
             Ok(s) => s.to_owned(),
             Err(_) => String::from_utf8_lossy(&self.lx.value).into_owned(),
         };
-        let name_span = tok.1;
-        pending.name = Some((name.clone(), name_span));
+        // Held by the pending statement (an error names it as lost) and moved into the
+        // entry once the statement is whole: no copy per pref.
+        pending.name = Some((name, tok.1));
         self.expect(b',', "expected ',' after pref name", &pending)?;
         let (value, value_span, raw_value) = self.value(&pending)?;
         let (locked, sticky) = self.attributes_and_close(sticky, &pending)?;
         let end = self.expect(b';', "expected ';' after ')'", &pending)?;
+        let Some((name, name_span)) = pending.name.take() else {
+            return Ok(self.lx.next());
+        };
         self.out.entries.push(PrefEntry {
             name,
             name_span,
