@@ -29,6 +29,9 @@ fn words_at(first: u8, second: u8) -> &'static [&'static [u8]] {
 /// `smtp.pass`; not `Passive`, `bypass` or `Pasv`).
 pub fn is_credential_name(name: &str) -> bool {
     let bytes = name.as_bytes();
+    if !has_key_letter(bytes) {
+        return false;
+    }
     // Most places start no word: one bit of [`STARTS_WORD`] per pair of bytes says so
     // before anything is compared. A single table of first letters let through every `s`,
     // `t` and `a` (`mail.server.server1.hostname` has six), and the scan was still 5–7 % of
@@ -50,6 +53,38 @@ pub fn is_credential_name(name: &str) -> bool {
             })
             || (first == b'p' && is_pass_word(bytes, i))
     })
+}
+
+/// False when `bytes` hold none of `p`, `c`, `k` in either case, which every word of
+/// [`words_at`] and `pass` has one of (`password`, `secret`, `token`, `credential`,
+/// `authkey`, …). Eight bytes at a time: most pref and setting names have none
+/// (`mail.server.server1.hostname`, `Number of Transfers`), and the pair scan that follows
+/// costs a table lookup per byte (a fleet run scans ~60 MB of names).
+fn has_key_letter(bytes: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const CASE: u64 = u64::from_ne_bytes([0x20; 8]);
+    // A high bit in each byte of `x` that is zero (and, through borrows, maybe in bytes
+    // above one that is: that only lets a name through to the exact scan).
+    let zero_bytes = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let any_key_letter = |word: u64| {
+        // Upper-case letters become lower-case; no other byte becomes `p`, `c` or `k`.
+        let lower = word | CASE;
+        let is = |letter: u8| zero_bytes(lower ^ u64::from_ne_bytes([letter; 8]));
+        is(b'p') | is(b'c') | is(b'k') != 0
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    let whole = chunks.by_ref().any(|chunk| {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        any_key_letter(u64::from_ne_bytes(word))
+    });
+    // The last bytes one by one (copying them into a word cost more than the scan).
+    whole
+        || chunks
+            .remainder()
+            .iter()
+            .any(|&b| matches!(b | 0x20, b'p' | b'c' | b'k'))
 }
 
 /// True when the bytes `first`, `second` (in either case) may start a word of
@@ -112,7 +147,38 @@ fn is_pass_word(bytes: &[u8], i: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_credential_name, starts_word, words_at};
+    use super::{has_key_letter, is_credential_name, starts_word, words_at};
+
+    /// The quick rejection must never reject a name holding a word: every word has a key
+    /// letter, and the letter is found at any offset and in either case.
+    #[test]
+    fn every_word_has_a_key_letter_the_quick_check_finds() {
+        for first in 0..=u8::MAX {
+            for second in 0..=u8::MAX {
+                for word in words_at(first, second) {
+                    for pad in 0..9 {
+                        let name = format!("{}{}", "x".repeat(pad), String::from_utf8_lossy(word));
+                        assert!(has_key_letter(name.as_bytes()), "{name}");
+                        assert!(
+                            has_key_letter(name.to_ascii_uppercase().as_bytes()),
+                            "{name}"
+                        );
+                    }
+                }
+            }
+        }
+        for letter in ["p", "C", "k", "Pass", "xxxxxxxxP", "xxxxxxxxxxxxxxxc"] {
+            assert!(has_key_letter(letter.as_bytes()), "{letter}");
+        }
+        for none in [
+            "",
+            "mail.server.server1.hostname",
+            "Number of Transfers",
+            "Timeout",
+        ] {
+            assert!(!has_key_letter(none.as_bytes()), "{none}");
+        }
+    }
 
     #[test]
     fn every_word_starts_with_a_pair_the_table_lets_through() {
