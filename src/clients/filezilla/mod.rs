@@ -230,7 +230,11 @@ pub fn parse_file(file: &SourceFile, id: FileId, kind: FzFileKind) -> (ParsedFil
 /// `Proxy Password`): FileZilla reads names exactly, but a hand-edited file may still hold
 /// a password under a name it ignores, and that name's finding draws the value.
 fn is_secret_element(el: xml::Element<'_>) -> bool {
-    crate::secret::is_credential_name(&el.name)
+    let name_is_credential = match &el.name {
+        std::borrow::Cow::Borrowed(known) => is_credential_element_name(known),
+        std::borrow::Cow::Owned(name) => crate::secret::is_credential_name(name),
+    };
+    name_is_credential
         || (el.name.eq_ignore_ascii_case("Setting")
             && el
                 .attr("name")
@@ -613,58 +617,101 @@ fn locate_home(tree: &Tree, home: &Home<'_>, found: &mut Found) {
     }
 }
 
-/// FileZilla's element names (reference filezilla §2–§5), shared instead of allocated.
-/// A `match` compiles to a comparison of lengths and then of few bytes, where a list
-/// would be searched name by name for each of the 150,000 elements of a large file.
-pub(super) fn known_element_name(name: &str) -> Option<&'static str> {
-    let known = match name {
-        "FileZilla3" => "FileZilla3",
-        "Settings" => "Settings",
-        "Setting" => "Setting",
-        "Servers" => "Servers",
-        "Server" => "Server",
-        "Folder" => "Folder",
-        "RecentServers" => "RecentServers",
-        "LastServer" => "LastServer",
-        "Host" => "Host",
-        "Port" => "Port",
-        "Protocol" => "Protocol",
-        "Type" => "Type",
-        "User" => "User",
-        "Pass" => "Pass",
-        "Account" => "Account",
-        "Keyfile" => "Keyfile",
-        "Logontype" => "Logontype",
-        "TimezoneOffset" => "TimezoneOffset",
-        "PasvMode" => "PasvMode",
-        "MaximumMultipleConnections" => "MaximumMultipleConnections",
-        "EncodingType" => "EncodingType",
-        "CustomEncoding" => "CustomEncoding",
-        "BypassProxy" => "BypassProxy",
-        "Name" => "Name",
-        "Comments" => "Comments",
-        "Colour" => "Colour",
-        "LocalDir" => "LocalDir",
-        "RemoteDir" => "RemoteDir",
-        "SyncBrowsing" => "SyncBrowsing",
-        "DirectoryComparison" => "DirectoryComparison",
-        "Tabs" => "Tabs",
-        "Tab" => "Tab",
-        "Site" => "Site",
-        "Filters" => "Filters",
-        "Filter" => "Filter",
-        "Bookmark" => "Bookmark",
-        "Post_Login_Commands" => "Post_Login_Commands",
-        "Command" => "Command",
-        _ => return None,
+/// Defines [`known_element_name`] and [`ELEMENT_NAMES`] from one list.
+macro_rules! element_names {
+    ($($name:literal),* $(,)?) => {
+        /// FileZilla's element names (reference filezilla §2–§5), shared instead of
+        /// allocated. A `match` compiles to a comparison of lengths and then of few bytes,
+        /// where a list would be searched name by name for each of the 150,000 elements of
+        /// a large file.
+        pub(super) fn known_element_name(name: &str) -> Option<&'static str> {
+            match name {
+                $($name => Some($name),)*
+                _ => None,
+            }
+        }
+
+        /// The names [`known_element_name`] knows.
+        #[cfg(test)]
+        const ELEMENT_NAMES: &[&str] = &[$($name),*];
     };
-    Some(known)
+}
+
+element_names!(
+    "FileZilla3",
+    "Settings",
+    "Setting",
+    "Servers",
+    "Server",
+    "Folder",
+    "RecentServers",
+    "LastServer",
+    "Host",
+    "Port",
+    "Protocol",
+    "Type",
+    "User",
+    "Pass",
+    "Account",
+    "Keyfile",
+    "Logontype",
+    "TimezoneOffset",
+    "PasvMode",
+    "MaximumMultipleConnections",
+    "EncodingType",
+    "CustomEncoding",
+    "BypassProxy",
+    "Name",
+    "Comments",
+    "Colour",
+    "LocalDir",
+    "RemoteDir",
+    "SyncBrowsing",
+    "DirectoryComparison",
+    "Tabs",
+    "Tab",
+    "Site",
+    "Filters",
+    "Filter",
+    "Bookmark",
+    "Post_Login_Commands",
+    "Command",
+);
+
+/// True when FileZilla's own element name `known` (one [`known_element_name`] gave) names a
+/// credential: of them only `Pass` does (a test holds this to
+/// [`crate::secret::is_credential_name`] over every known name). Deciding it by one
+/// comparison skips the name scan for nearly every element of a file.
+fn is_credential_element_name(known: &'static str) -> bool {
+    known == "Pass"
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_file, sniff, FzFileKind};
+    use super::{
+        is_credential_element_name, known_element_name, parse_file, sniff, FzFileKind,
+        ELEMENT_NAMES,
+    };
     use crate::source::SourceFile;
+
+    #[test]
+    fn known_element_names_name_a_credential_exactly_as_the_scan_says() {
+        assert!(ELEMENT_NAMES.len() > 30);
+        for name in ELEMENT_NAMES {
+            assert_eq!(known_element_name(name), Some(*name));
+            assert_eq!(
+                is_credential_element_name(name),
+                crate::secret::is_credential_name(name),
+                "{name}"
+            );
+        }
+        assert!(is_credential_element_name("Pass"));
+        assert_eq!(
+            known_element_name("pass"),
+            None,
+            "names are matched exactly"
+        );
+    }
 
     #[test]
     fn kinds_come_from_content_then_name() {
