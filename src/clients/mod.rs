@@ -297,6 +297,14 @@ pub struct Found {
 }
 
 impl Found {
+    /// Takes the places searched, errors and warnings of `other` (its files are the
+    /// caller's to place: a client's own list, or the machine-wide one).
+    pub fn absorb_messages(&mut self, other: &mut Found) {
+        self.searched.append(&mut other.searched);
+        self.errors.append(&mut other.errors);
+        self.warnings.append(&mut other.warnings);
+    }
+
     /// Says that `path`, where a client looks for a file, is a link that leads out of the
     /// tree (and so is not read), if it is.
     pub fn note_if_outside(&mut self, tree: &Tree, path: &Path) {

@@ -101,9 +101,7 @@ impl<'t> Collector<'t> {
                 slot.0.append(&mut found.files);
             }
         }
-        self.found.searched.append(&mut found.searched);
-        self.found.errors.append(&mut found.errors);
-        self.found.warnings.append(&mut found.warnings);
+        self.found.absorb_messages(&mut found);
     }
 
     /// A file named on the command line.

@@ -217,11 +217,13 @@ impl Client for Thunderbird {
             .par_iter()
             .map(|r| listed_profiles(tree, &r.path))
             .collect();
-        for (r, (dirs, local)) in inis.into_iter().zip(listed) {
+        for (r, (dirs, mut local)) in inis.into_iter().zip(listed) {
             for dir in dirs {
                 profiles.add_probed(dir);
             }
-            found.warnings.extend(local.warnings);
+            // Whatever reading the file recorded (today only warnings for profiles left
+            // outside the tree), so nothing it says is dropped.
+            found.absorb_messages(&mut local);
             // Its own findings, and the profiles it lists. An unreadable or oversized
             // file is reported when the unit is read.
             units.push(Unit::new(
