@@ -42,9 +42,9 @@ impl ExitStatus {
 
 /// Runs the command line. Writes results to `out` and messages about the run to `err`.
 ///
-/// This is the binary's entry, which exits next: a check leaves the memory of its run
-/// (findings, units) to the operating system instead of freeing it piece by piece. Library
-/// callers run checks through [`crate::engine`] and the library API instead.
+/// This is the binary's entry, which exits next: a check leaves the memory of its run's
+/// findings and shares to the operating system instead of freeing it piece by piece.
+/// Library callers run checks through [`crate::engine`] and the library API instead.
 pub fn run(cli: Cli, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Some(Command::Check(args)) => check::check(&args, out, err),
