@@ -1,10 +1,11 @@
 //! clientlint's model of Thunderbird's machine-wide layers against what Thunderbird 140.12.0
-//! itself did with them (issue 15): every case of `tests/interop/layers/` (a machine tree
-//! and a profile, observed on the real client by `tb_layers_case.sh`) is laid out as an
-//! image — the case's system files, a stub Debian install, the profile in a home — and
-//! linted with `--sysroot`; each mail server's connection cache, poll interval and poll
-//! switch, and whether the value is locked, must be what Thunderbird reported. The live
-//! run of the same cases is in the interop suite.
+//! and 153.8.0 themselves did with them (issue 15): every case of `tests/interop/layers/`
+//! (a machine tree and a profile, observed on the real client by `tb_layers_case.sh`, one
+//! `observed-<version>.json` per version) is laid out as an image — the case's system files,
+//! a stub Debian install whose application.ini says that version, the profile in a home —
+//! and linted with `--sysroot`; each mail server's connection cache, poll interval and poll
+//! switch, and whether the value is locked, must be what Thunderbird reported. The live run
+//! of the same cases is in the interop suite.
 
 use std::path::{Path, PathBuf};
 
@@ -30,13 +31,17 @@ fn copy_tree(from: &Path, to: &Path) {
 /// The image of a case: its system files, a Debian-like install at /usr/lib/thunderbird
 /// (with the `defaults/syspref` link to /etc/thunderbird/pref), and the profile as the
 /// only profile of /home/user.
-fn image(case: &Path) -> tempfile::TempDir {
+fn image(case: &Path, version: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
     copy_tree(&case.join("sys"), root);
     let install = root.join("usr/lib/thunderbird");
     std::fs::create_dir_all(install.join("defaults")).expect("mkdir");
-    std::fs::write(install.join("application.ini"), "[App]\nName=Thunderbird\n").expect("ini");
+    std::fs::write(
+        install.join("application.ini"),
+        format!("[App]\nName=Thunderbird\nVersion={version}\n"),
+    )
+    .expect("ini");
     #[cfg(unix)]
     std::os::unix::fs::symlink("/etc/thunderbird/pref", install.join("defaults/syspref"))
         .expect("syspref link");
@@ -140,9 +145,10 @@ fn compare(case: &Path, observed: &Value, servers: &[&Server]) -> Vec<String> {
 }
 
 /// Cases where Thunderbird did not get to report its accounts, and what clientlint must
-/// say instead.
-fn expected_rules(case: &str) -> &'static [&'static str] {
+/// say instead. Thunderbird 153 reads a .cfg in /etc/thunderbird (case 38 runs with it).
+fn expected_rules(case: &str, version: &str) -> &'static [&'static str] {
     match case {
+        "38-cfg-in-etc-only" if version.starts_with("153.") => &[],
         "05-install-lockPref-parse-error" => &["syntax-error"],
         "13-policy-etc-invalid" | "14-policy-dist-invalid" => &["syntax-error"],
         "11-policy-etc-and-dist" => &["policies-file-shadowed"],
@@ -159,20 +165,44 @@ fn expected_rules(case: &str) -> &'static [&'static str] {
 }
 
 #[test]
-fn every_layer_case_gives_the_values_thunderbird_140_used() {
+fn every_layer_case_gives_the_values_thunderbird_140_and_153_used() {
     let mut failures = Vec::new();
     let cases = cases();
     assert!(cases.len() >= 40, "only {} cases", cases.len());
+    let mut runs = 0;
     for case in &cases {
+        for version in ["140.12.0", "153.8.0"] {
+            let file = case.join(format!("observed-{version}.json"));
+            if !file.is_file() {
+                continue;
+            }
+            runs += 1;
+            compare_case(case, version, &file, &mut failures);
+        }
+    }
+    assert!(runs >= 80, "only {runs} observations");
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// One case against one version's observation: its disagreements go to `failures`.
+fn compare_case(case: &Path, version: &str, file: &Path, failures: &mut Vec<String>) {
+    {
         let name = case
+            .file_name()
+            .map(|n| format!("{} on {version}", n.to_string_lossy()))
+            .unwrap_or_default();
+        let case_name = case
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let observed: Value = serde_json::from_str(
-            &std::fs::read_to_string(case.join("observed-140.12.0.json")).expect("observed"),
-        )
-        .expect("json");
-        let img = image(case);
+        let observed: Value =
+            serde_json::from_str(&std::fs::read_to_string(file).expect("observed")).expect("json");
+        let img = image(case, version);
         let analysis = clientlint::lint_sysroot(img.path(), &Settings::default());
         let servers: Vec<&Server> = analysis
             .profiles
@@ -184,16 +214,10 @@ fn every_layer_case_gives_the_values_thunderbird_140_used() {
             failures.push(format!("{name}: {p}"));
         }
         let rules: Vec<&str> = analysis.diagnostics.iter().map(|d| d.rule).collect();
-        for want in expected_rules(&name) {
+        for want in expected_rules(&case_name, version) {
             if !rules.contains(want) {
                 failures.push(format!("{name}: expected a {want} finding, got {rules:?}"));
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} disagreements:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
 }

@@ -69,6 +69,9 @@ pub struct Recognised {
     /// For a machine-wide file: the set of layers it belongs to (a client install), named
     /// by the client.
     pub set: Option<Arc<str>>,
+    /// The major version of that install, where the client says it (Thunderbird's
+    /// `application.ini`): what a layer does can differ between versions.
+    pub version: Option<u32>,
 }
 
 impl Recognised {
@@ -79,6 +82,7 @@ impl Recognised {
             format,
             seen,
             set: None,
+            version: None,
         }
     }
 
@@ -88,6 +92,7 @@ impl Recognised {
             path: self.path.clone(),
             format: self.format,
             set: self.set.clone(),
+            version: self.version,
         }
     }
 }
@@ -99,6 +104,9 @@ pub struct UnitFile {
     pub format: Format,
     /// The set of machine-wide layers the file belongs to (see [`Recognised::set`]).
     pub set: Option<Arc<str>>,
+    /// The major version of the install the file is a layer of (see
+    /// [`Recognised::version`]).
+    pub version: Option<u32>,
 }
 
 impl UnitFile {
@@ -107,6 +115,7 @@ impl UnitFile {
             path,
             format,
             set: None,
+            version: None,
         }
     }
 }

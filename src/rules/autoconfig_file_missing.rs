@@ -8,9 +8,12 @@ use crate::rules::{report_findings, Context, Rule};
 declare_rule! {
     /// ## What it does
     /// Reports a `general.config.filename` in a default prefs file of a Thunderbird
-    /// install (`defaults/pref/*.js`) that names an AutoConfig file which is not in the
-    /// install directory. Thunderbird reads the AutoConfig file only from there, never
-    /// from `/etc/thunderbird/` (observed on Thunderbird 140 ESR).
+    /// install (`defaults/pref/*.js`) that names an AutoConfig file which is not where
+    /// that install reads it. Thunderbird 140 ESR reads the AutoConfig file only from the
+    /// install directory, never from `/etc/thunderbird/`; Thunderbird 153 ESR (Debian's
+    /// package) reads `/etc/thunderbird/<name>` first and the install directory's only
+    /// when that is absent. The version is taken from the install's `application.ini`;
+    /// versions between the two were not observed and are taken to behave as 140 did.
     ///
     /// ## Why is this bad?
     /// At every start Thunderbird shows a "Configuration Error" alert ("Failed to read the

@@ -18,7 +18,10 @@ rm -rf "$W"; mkdir -p "$W/img/home/user/.thunderbird/p" "$W/img/usr/lib/thunderb
 rc=$?
 [ $rc -eq 0 ] || { echo "oracle error (tb_layers_case.sh exited $rc):"; tail -20 "$W/oracle.out"; exit 3; }
 [ -d "$CASE/sys" ] && cp -r "$CASE/sys/." "$W/img/"
-printf '[App]\nName=Thunderbird\n' > "$W/img/usr/lib/thunderbird/application.ini"
+# The installed Thunderbird's version ("1:153.8.0esr-1~deb12u1" → 153.8.0): what some layers
+# do differs between versions (machine.rs, FIRST_ETC_CFG_VERSION).
+TB_VERSION=$(dpkg-query -W -f '${Version}' thunderbird 2>/dev/null | sed 's/^[0-9]*://; s/esr.*//; s/-.*//')
+printf '[App]\nName=Thunderbird\nVersion=%s\n' "$TB_VERSION" > "$W/img/usr/lib/thunderbird/application.ini"
 ln -s /etc/thunderbird/pref "$W/img/usr/lib/thunderbird/defaults/syspref"
 cp "$CASE"/profile/* "$W/img/home/user/.thunderbird/p/"
 printf '[Profile0]\nName=default\nIsRelative=1\nPath=p\nDefault=1\n' > "$W/img/home/user/.thunderbird/profiles.ini"

@@ -14,7 +14,7 @@ use super::{
     secrets, Layer, AUTOCONFIG, DEFAULT_PREFS_JS, POLICIES_JSON, POLICIES_REG, PREFS_JS,
     PROFILES_INI, THUNDERBIRD,
 };
-use crate::clients::{Built, Recognised, Unit, UnitFile};
+use crate::clients::{Built, Layout, Recognised, Unit, UnitFile};
 use crate::model::{FileFinding, FileFindingKind};
 use crate::source::{FileId, Files, Span};
 use crate::syntax::json;
@@ -33,9 +33,13 @@ pub(super) fn artefact_unit(tree: &Tree, r: Recognised) -> Unit {
     if r.format == DEFAULT_PREFS_JS {
         if let Some(install) = machine::install_of_defaults_file(&r.path) {
             if let Some(name) = machine::autoconfig_name(tree, std::iter::once(r.path.as_path())) {
-                let cfg = install.join(&name);
-                if !tree.is_file(&cfg) {
-                    unit.absent.push(UnitFile::new(cfg, AUTOCONFIG));
+                let version = machine::install_version(tree, install);
+                let candidates =
+                    machine::autoconfig_candidates(tree, install, &name, Layout::Linux, version);
+                if !candidates.iter().any(|cfg| tree.is_file(cfg)) {
+                    let mut cfg = UnitFile::new(install.join(&name), AUTOCONFIG);
+                    cfg.version = version;
+                    unit.absent.push(cfg);
                 }
             }
         }
@@ -94,8 +98,9 @@ pub(super) fn install_units(tree: &Tree, machine: Vec<Recognised>) -> Vec<Unit> 
             .filter(|f| f.format == DEFAULT_PREFS_JS)
             .map(|f| f.path.as_path());
         if let Some(name) = machine::autoconfig_name(tree, defaults) {
-            let cfg = Path::new(&unit.name).join(name);
-            unit.absent.push(UnitFile::new(cfg, AUTOCONFIG));
+            let mut cfg = UnitFile::new(Path::new(&unit.name).join(name), AUTOCONFIG);
+            cfg.version = unit.files.iter().find_map(|f| f.version);
+            unit.absent.push(cfg);
         }
     }
     units
@@ -233,8 +238,10 @@ fn build_artefact(unit: &Unit, files: &Files, built: &mut Built) {
         &machine.input(),
         Subject::Artefact,
     );
-    if unit.absent.iter().any(|f| f.format == AUTOCONFIG) {
-        profile.findings.extend(missing_autoconfig(&machine));
+    if let Some(cfg) = unit.absent.iter().find(|f| f.format == AUTOCONFIG) {
+        profile
+            .findings
+            .extend(missing_autoconfig(&machine, cfg.version));
     }
     for (id, identical) in &machine.hidden_policies {
         if !identical {
@@ -273,7 +280,7 @@ fn parse_machine<'u>(
                 out.defaults.push((id, p));
             }
             AUTOCONFIG => cfg_file = Some(id),
-            POLICIES_JSON => policy_files.push((id, in_distribution(&f.path, set))),
+            POLICIES_JSON => policy_files.push((id, in_distribution(&f.path, set), f.version)),
             POLICIES_REG => {
                 let p = registry::read(id, file);
                 built.secrets.extend(p.secrets.iter().map(|s| (id, *s)));
@@ -297,21 +304,21 @@ fn parse_machine<'u>(
         }
     }
     // The system policies.json hides the distribution one, even empty (facts 12, 15).
-    policy_files.sort_by_key(|(_, distribution)| *distribution);
+    policy_files.sort_by_key(|(_, distribution, _)| *distribution);
     let mut policy_files = policy_files.into_iter();
-    if let Some((id, _)) = policy_files.next() {
+    if let Some((id, _, version)) = policy_files.next() {
         if let Some(file) = files.get(id) {
-            let p = policies::read(id, file);
+            let p = policies::read(id, file, version);
             built.secrets.extend(p.secrets.iter().map(|s| (id, *s)));
             out.policies = Some((id, p));
-            for (hidden, _) in policy_files {
+            for (hidden, _, version) in policy_files {
                 let identical = files
                     .get(hidden)
                     .map(|h| h.bytes() == file.bytes())
                     .unwrap_or(false);
                 if let Some(h) = files.get(hidden) {
                     // Masked like the file that is used, though it applies nothing.
-                    let p = policies::read(hidden, h);
+                    let p = policies::read(hidden, h, version);
                     built.secrets.extend(p.secrets.iter().map(|s| (hidden, *s)));
                 }
                 out.hidden_policies.push((hidden, identical));
@@ -345,8 +352,9 @@ fn obscure_value(defaults: &[(FileId, ParsedPrefs)]) -> i64 {
     value
 }
 
-/// The AutoConfig file a default prefs file names is not in the install directory.
-fn missing_autoconfig(machine: &Parsed) -> Option<FileFinding> {
+/// The AutoConfig file a default prefs file names is not where an install of `version`
+/// reads it.
+fn missing_autoconfig(machine: &Parsed, version: Option<u32>) -> Option<FileFinding> {
     let (file, entry) = machine
         .defaults
         .iter()
@@ -357,6 +365,17 @@ fn missing_autoconfig(machine: &Parsed) -> Option<FileFinding> {
     let PrefValue::Str(named) = &entry.value else {
         return None;
     };
+    let (where_, reads) = if machine::is_153_or_later(version) {
+        (
+            "in /etc/thunderbird or the install directory",
+            "Thunderbird 153 and later read the AutoConfig file from there",
+        )
+    } else {
+        (
+            "in the install directory",
+            "Thunderbird reads the AutoConfig file only from there",
+        )
+    };
     Some(
         FileFinding::new(
             FileFindingKind::AutoconfigMissing,
@@ -364,7 +383,7 @@ fn missing_autoconfig(machine: &Parsed) -> Option<FileFinding> {
             entry.value_span,
             "no such file",
             format!(
-                "`general.config.filename` names `{named}`, which is not in the install directory (Thunderbird reads the AutoConfig file only from there): at every start Thunderbird shows \"Configuration Error\" and waits until it is dismissed; started headless, it never starts"
+                "`general.config.filename` names `{named}`, which is not {where_} ({reads}): at every start Thunderbird shows \"Configuration Error\" and waits until it is dismissed; started headless, it never starts"
             ),
         )
         .help("install the AutoConfig file next to the Thunderbird binary, or remove `general.config.filename`"),

@@ -63,12 +63,14 @@ pub(super) fn locate(tree: &Tree, found: &mut Found) {
                 continue;
             }
             let set: Arc<str> = Arc::from(dir.display().to_string());
-            for (path, format) in layer_files(tree, &dir, layout, found) {
+            let version = install_version(tree, &dir);
+            for (path, format) in layer_files(tree, &dir, layout, version, found) {
                 found.files.push(Recognised {
                     path,
                     format,
                     seen: Seen::Located,
                     set: Some(Arc::clone(&set)),
+                    version,
                 });
             }
         }
@@ -91,11 +93,63 @@ fn is_install(tree: &Tree, dir: &Path) -> bool {
             .any(|d| tree.is_dir(&dir.join(d)))
 }
 
+/// The major version of the install in `dir`, from the `Version=` of its
+/// `application.ini` (`[App]`), when it says one.
+pub(super) fn install_version(tree: &Tree, dir: &Path) -> Option<u32> {
+    let bytes = tree
+        .read_head(&dir.join("application.ini"), 16 * 1024)
+        .ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    let mut in_app = false;
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_app = line.eq_ignore_ascii_case("[App]");
+        } else if let Some(value) = line.strip_prefix("Version=").filter(|_| in_app) {
+            let major: String = value.chars().take_while(char::is_ascii_digit).collect();
+            return major.parse().ok();
+        }
+    }
+    None
+}
+
+/// The first Thunderbird version observed to read the AutoConfig file from
+/// `/etc/thunderbird` (SysConfD) before the install directory, and to ignore only the
+/// entry of the `Preferences` policy that fails its schema rather than the whole policy:
+/// 153.8.0 did both (Debian `1:153.8.0esr-1~deb12u1`, tests/interop/layers cases 23, 38,
+/// 39), 140.12.0 neither. Versions between the two were not observed: they are taken to
+/// behave as 140 did (unverified).
+pub(super) const FIRST_ETC_CFG_VERSION: u32 = 153;
+
+/// True when an install of `version` behaves as 153.8.0 was observed to (see
+/// [`FIRST_ETC_CFG_VERSION`]); an install that does not say its version is taken to be the
+/// older kind.
+pub(super) fn is_153_or_later(version: Option<u32>) -> bool {
+    version.is_some_and(|v| v >= FIRST_ETC_CFG_VERSION)
+}
+
+/// Where an install of `version` reads the AutoConfig file `name` from: on Linux, 153 and
+/// later take `/etc/thunderbird/<name>` when it is there, before the install directory's.
+pub(super) fn autoconfig_candidates(
+    tree: &Tree,
+    install: &Path,
+    name: &str,
+    layout: Layout,
+    version: Option<u32>,
+) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if layout == Layout::Linux && is_153_or_later(version) {
+        out.push(tree.machine_path("/etc/thunderbird").join(name));
+    }
+    out.push(install.join(name));
+    out
+}
+
 /// The layer files of one install, in the order Thunderbird applies them.
 fn layer_files(
     tree: &Tree,
     dir: &Path,
     layout: Layout,
+    version: Option<u32>,
     found: &mut Found,
 ) -> Vec<(PathBuf, crate::clients::Format)> {
     let mut out = Vec::new();
@@ -119,8 +173,10 @@ fn layer_files(
     }
     // The AutoConfig file: named by the defaults; the build reports it when missing.
     if let Some(name) = autoconfig_name(tree, out.iter().map(|(p, _)| p.as_path())) {
-        let cfg = dir.join(&name);
-        if tree.is_file(&cfg) && !name.contains(['/', '\\']) {
+        let cfg = autoconfig_candidates(tree, dir, &name, layout, version)
+            .into_iter()
+            .find(|cfg| tree.is_file(cfg));
+        if let Some(cfg) = cfg.filter(|_| !name.contains(['/', '\\'])) {
             out.push((cfg, AUTOCONFIG));
         }
     }

@@ -71,6 +71,10 @@ pub(super) struct Policies {
     /// The top-level policies present (the last copy of each), whether Thunderbird knows
     /// them or not: a registry policy replaces the policies.json one of the same name.
     pub(super) names: Vec<String>,
+    /// Set for Thunderbird 153 and later ([`super::machine::is_153_or_later`]): an entry of
+    /// `Preferences` that fails the schema is ignored alone, the others apply (153.8.0,
+    /// case 23: "The entry was ignored."); 140 dropped the whole policy.
+    pub(super) entry_errors_stay_in_entry: bool,
 }
 
 /// The top-level policy a pref statement comes from.
@@ -94,8 +98,11 @@ fn schema_bool(v: &Value) -> Option<bool> {
 }
 
 /// Reads a policies.json.
-pub(super) fn read(id: FileId, file: &SourceFile) -> Policies {
-    let mut out = Policies::default();
+pub(super) fn read(id: FileId, file: &SourceFile, version: Option<u32>) -> Policies {
+    let mut out = Policies {
+        entry_errors_stay_in_entry: super::machine::is_153_or_later(version),
+        ..Policies::default()
+    };
     if file.text.trim().is_empty() {
         // An empty file is no policy at all, without an error (case 15).
         return out;
@@ -196,8 +203,8 @@ pub(super) fn read_object(id: FileId, policies: &Value, out: &mut Policies) {
 }
 
 /// The `Preferences` policy. One entry that fails the policy's schema (an unknown
-/// Status) drops the whole policy (case 23); a pref outside the accepted names is refused
-/// on its own (case 22).
+/// Status) drops the whole policy on Thunderbird 140 and only itself on 153 (case 23); a
+/// pref outside the accepted names is refused on its own (case 22).
 fn preferences(id: FileId, policy: &Member, out: &mut Policies) {
     let Kind::Object(_) = policy.value.kind else {
         out.findings.push(FileFinding::new(
@@ -219,10 +226,12 @@ fn preferences(id: FileId, policy: &Member, out: &mut Policies) {
         .into_iter()
         .filter(|m| m.key != "//")
     {
-        match pref_of(id, entry, &mut out.findings) {
+        match pref_of(id, entry, out.entry_errors_stay_in_entry, &mut out.findings) {
             Ok(Some(pref)) => prefs.push(pref),
             Ok(None) => {}
-            // The schema check failed: nothing of this policy applies.
+            // The schema check failed: on 153 the entry alone is ignored.
+            Err(()) if out.entry_errors_stay_in_entry => {}
+            // On 140 nothing of this policy applies.
             Err(()) => return,
         }
     }
@@ -234,6 +243,7 @@ fn preferences(id: FileId, policy: &Member, out: &mut Policies) {
 fn pref_of(
     id: FileId,
     entry: &Member,
+    entry_errors_stay_in_entry: bool,
     findings: &mut Vec<FileFinding>,
 ) -> Result<Option<PolicyPref>, ()> {
     let name = entry.key.as_str();
@@ -248,13 +258,18 @@ fn pref_of(
                 Some(Some("clear")) => PolicyOp::Clear,
                 Some(_) => {
                     let span = status.map(|s| s.value.span).unwrap_or(entry.value.span);
+                    let effect = if entry_errors_stay_in_entry {
+                        "Thunderbird 153 and later ignore this entry, so this pref is not set"
+                    } else {
+                        "Thunderbird rejects the whole Preferences policy, so none of its prefs applies"
+                    };
                     findings.push(
                         FileFinding::new(
                             FileFindingKind::InvalidValue,
                             id,
                             span,
                             "not a Status",
-                            format!("the Status of `{name}` is not one of \"default\", \"locked\", \"user\", \"clear\" (they are case-sensitive): Thunderbird rejects the whole Preferences policy, so none of its prefs applies"),
+                            format!("the Status of `{name}` is not one of \"default\", \"locked\", \"user\", \"clear\" (they are case-sensitive): {effect}"),
                         )
                         .help("write the Status in lower case"),
                     );
@@ -392,9 +407,14 @@ mod tests {
     use crate::source::SourceFile;
 
     fn policies(text: &str) -> super::Policies {
+        policies_of(text, None)
+    }
+
+    fn policies_of(text: &str, version: Option<u32>) -> super::Policies {
         read(
             0,
             &SourceFile::new("policies.json", text.as_bytes().to_vec()),
+            version,
         )
     }
 
@@ -461,11 +481,27 @@ mod tests {
 
     #[test]
     fn an_invalid_status_drops_the_whole_preferences_policy() {
-        let p = policies(
-            r#"{"policies": {"Preferences": {"mail.a": {"Value": 1, "Status": "Locked"}, "mail.b": 2}}}"#,
-        );
-        assert!(p.prefs.is_empty());
-        assert_eq!(p.findings[0].kind, FileFindingKind::InvalidValue);
+        let text = r#"{"policies": {"Preferences": {"mail.a": {"Value": 1, "Status": "Locked"}, "mail.b": 2}}}"#;
+        for version in [None, Some(140), Some(152)] {
+            let p = policies_of(text, version);
+            assert!(p.prefs.is_empty(), "{version:?}");
+            assert_eq!(p.findings[0].kind, FileFindingKind::InvalidValue);
+            assert!(p.findings[0].message.contains("whole Preferences policy"));
+        }
+    }
+
+    /// Thunderbird 153.8.0 ignored only the entry ("The entry was ignored.", interop case
+    /// 23): the other prefs of the policy apply.
+    #[test]
+    fn on_153_an_invalid_status_drops_only_its_entry() {
+        let text = r#"{"policies": {"Preferences": {"mail.a": {"Value": 1, "Status": "Locked"}, "mail.b": 2}}}"#;
+        for version in [Some(153), Some(160)] {
+            let p = policies_of(text, version);
+            let names: Vec<&str> = p.prefs.iter().map(|p| p.name.as_str()).collect();
+            assert_eq!(names, ["mail.b"], "{version:?}");
+            assert_eq!(p.findings[0].kind, FileFindingKind::InvalidValue);
+            assert!(p.findings[0].message.contains("ignore this entry"));
+        }
     }
 
     #[test]
