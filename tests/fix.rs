@@ -431,6 +431,54 @@ user_pref(\"mail.server.server1.check_time\", 1);\n\
     assert!(after.ends_with("/* trailing"), "{after}");
 }
 
+/// When no fix of a unit verifies (no pass is kept), JSON still reports every finding, each
+/// without a fix: the unit as first linted is published, not the last attempt.
+#[test]
+fn a_unit_whose_fixes_all_fail_to_verify_is_published_with_no_fix() {
+    let text = "user_pref(\"mail.server.server1.type\", \"imap\");\n\
+user_pref(\"mail.server.server1.hostname\", \"imap.example.com\");\n\
+user_pref(\"mail.account.account1.server\", \"server1\");\n\
+user_pref(\"mail.accountmanager.accounts\", \"account1\");\n";
+    let rules = |prefs: &Path| -> Vec<(String, bool)> {
+        let out = clientlint()
+            .args(["--format", "json"])
+            .arg(prefs)
+            .output()
+            .expect("runs");
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        report["diagnostics"]
+            .as_array()
+            .expect("diagnostics")
+            .iter()
+            .map(|d| {
+                (
+                    d["rule"].as_str().unwrap_or("").to_owned(),
+                    !d["fix"].is_null(),
+                )
+            })
+            .collect()
+    };
+    // Without the comment, the missing prefs' insertions verify and are offered.
+    let (_dir, prefs) = profile(text.as_bytes());
+    let offered = rules(&prefs);
+    assert!(
+        offered.contains(&("too-many-cached-connections".to_owned(), true)),
+        "{offered:?}"
+    );
+    // An unterminated comment at the end swallows every insertion: none is offered, and
+    // the findings are the same ones, with the syntax error.
+    fs::write(&prefs, format!("{text}/* trailing")).expect("write");
+    let spoiled = rules(&prefs);
+    assert!(spoiled.iter().all(|(_, fix)| !fix), "{spoiled:?}");
+    let names = |v: &[(String, bool)]| v.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>();
+    let mut expected = names(&offered);
+    expected.push("syntax-error".to_owned());
+    expected.sort();
+    let mut got = names(&spoiled);
+    got.sort();
+    assert_eq!(got, expected);
+}
+
 /// A `.reg` export of Thunderbird registry policies is fixed in Regedit's syntax: only the
 /// DWORD's digits change, the file stays UTF-16LE with its BOM and CRLF; a pref given as
 /// JSON in a REG_MULTI_SZ is reported but not rewritten.

@@ -366,19 +366,10 @@ fn process(job: &Job<'_>, unit: &Unit, mode: Mode, excerpts: bool, keep: bool) -
     }
     let mut now = match mode {
         Mode::Check => linted,
-        Mode::Publish => {
-            let mut linted = linted;
-            if linted.diagnostics.iter().any(|d| d.fix.is_some()) {
-                let copy = fix::Linted {
-                    files: linted.files.clone(),
-                    diagnostics: linted.diagnostics.clone(),
-                    extra: Model::default(),
-                };
-                let plan = job.plan(unit, copy, true);
-                fix::keep_verified(&mut linted.diagnostics, &linted.files, &plan);
-            }
-            linted
+        Mode::Publish if linted.diagnostics.iter().any(|d| d.fix.is_some()) => {
+            fix::offer_verified(linted, &|files| job.lint(unit, files))
         }
+        Mode::Publish => linted,
         Mode::Diff { unsafe_fixes } => {
             let mut plan = job.plan(unit, linted, unsafe_fixes);
             result.fixed.internal_errors = plan.errors.clone();

@@ -165,6 +165,39 @@ pub fn plan<X>(
     unsafe_fixes: bool,
     relint: &dyn Fn(Files) -> Linted<X>,
 ) -> Plan<X> {
+    plan_passes(first, unsafe_fixes, relint, false).0
+}
+
+/// `first` with the fix taken away from every finding whose fix `--fix --unsafe-fixes`
+/// would not apply (a fix that does not verify, or one that never gets its pass): what
+/// JSON and SARIF publish. Plans as [`plan`] does, keeping `first` aside rather than
+/// cloning it (a fleet run does this for every unit with a fix).
+pub fn offer_verified<X>(first: Linted<X>, relint: &dyn Fn(Files) -> Linted<X>) -> Linted<X> {
+    let (plan, kept) = plan_passes(first, true, relint, true);
+    match kept {
+        Some(mut first) => {
+            keep_verified(&mut first.diagnostics, &first.files, &plan);
+            first
+        }
+        // No pass was kept, so no fix applied: `last` is still `first`.
+        None => {
+            let mut first = plan.last;
+            for d in &mut first.diagnostics {
+                d.fix = None;
+            }
+            first
+        }
+    }
+}
+
+/// [`plan`]; with `keep_first`, also `first` itself once a kept pass has replaced it in
+/// [`Plan::last`] (`None`: no pass was kept).
+fn plan_passes<X>(
+    first: Linted<X>,
+    unsafe_fixes: bool,
+    relint: &dyn Fn(Files) -> Linted<X>,
+    keep_first: bool,
+) -> (Plan<X>, Option<Linted<X>>) {
     let original_secrets = first
         .files
         .iter()
@@ -178,6 +211,7 @@ pub fn plan<X>(
         passes: Vec::new(),
         errors: Vec::new(),
     };
+    let mut kept_first = None;
     let mut refused: BTreeSet<Identity> = BTreeSet::new();
     // Fixes of a pass that did not verify: each is then tried on its own, so one bad fix
     // does not keep the others of its pass from landing.
@@ -237,15 +271,18 @@ pub fn plan<X>(
         }
         plan.applied.extend(chosen.into_iter().cloned());
         plan.passes.extend(changes);
-        plan.last = next;
+        let before = std::mem::replace(&mut plan.last, next);
+        if keep_first && kept_first.is_none() {
+            kept_first = Some(before);
+        }
     }
-    plan
+    (plan, kept_first)
 }
 
 /// Takes away the fix of every diagnostic in `diagnostics` (of `files`) that `plan` did
 /// not apply: what `--fix` would refuse is not offered either (JSON and SARIF publish the
 /// fixes they carry). `plan` is of the same diagnostics, planned with every fix allowed.
-pub fn keep_verified<X>(diagnostics: &mut [Diagnostic], files: &Files, plan: &Plan<X>) {
+fn keep_verified<X>(diagnostics: &mut [Diagnostic], files: &Files, plan: &Plan<X>) {
     let last = PathsOf::new(&plan.last.files);
     let applied: BTreeSet<Identity> = plan.applied.iter().map(|d| last.identity(d)).collect();
     // Two findings may carry the same fix (one locked pref behind two of them): applying
