@@ -165,15 +165,15 @@ pub fn plan<X>(
     unsafe_fixes: bool,
     relint: &dyn Fn(Files) -> Linted<X>,
 ) -> Plan<X> {
-    plan_passes(first, unsafe_fixes, relint, false).0
+    plan_passes(first, unsafe_fixes, relint, Record::Passes).0
 }
 
 /// `first` with the fix taken away from every finding whose fix `--fix --unsafe-fixes`
 /// would not apply (a fix that does not verify, or one that never gets its pass): what
 /// JSON and SARIF publish. Plans as [`plan`] does, keeping `first` aside rather than
-/// cloning it (a fleet run does this for every unit with a fix).
+/// cloning it and recording no pass (a fleet run does this for every unit with a fix).
 pub fn offer_verified<X>(first: Linted<X>, relint: &dyn Fn(Files) -> Linted<X>) -> Linted<X> {
-    let (plan, kept) = plan_passes(first, true, relint, true);
+    let (plan, kept) = plan_passes(first, true, relint, Record::Verdicts);
     match kept {
         Some(mut first) => {
             keep_verified(&mut first.diagnostics, &first.files, &plan);
@@ -190,19 +190,35 @@ pub fn offer_verified<X>(first: Linted<X>, relint: &dyn Fn(Files) -> Linted<X>) 
     }
 }
 
-/// [`plan`]; with `keep_first`, also `first` itself once a kept pass has replaced it in
-/// [`Plan::last`] (`None`: no pass was kept).
+/// What planning keeps besides the fixes it applied and the unit after them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Record {
+    /// Every pass, and the bytes and secrets each changed file had: for writing (edits are
+    /// checked against the passes) and diffs.
+    Passes,
+    /// No pass and no byte of the files as read, but the first lint itself, once a kept
+    /// pass replaced it: which fixes verify is all that is asked.
+    Verdicts,
+}
+
+/// [`plan`], keeping what `record` says; with [`Record::Verdicts`], also `first` itself
+/// once a kept pass has replaced it in [`Plan::last`] (`None`: no pass was kept).
 fn plan_passes<X>(
     first: Linted<X>,
     unsafe_fixes: bool,
     relint: &dyn Fn(Files) -> Linted<X>,
-    keep_first: bool,
+    record: Record,
 ) -> (Plan<X>, Option<Linted<X>>) {
-    let original_secrets = first
-        .files
-        .iter()
-        .map(|(id, f)| (id, f.secrets.clone()))
-        .collect();
+    let passes = record == Record::Passes;
+    let original_secrets = if passes {
+        first
+            .files
+            .iter()
+            .map(|(id, f)| (id, f.secrets.clone()))
+            .collect()
+    } else {
+        BTreeMap::new()
+    };
     let mut plan = Plan {
         last: first,
         originals: BTreeMap::new(),
@@ -241,7 +257,8 @@ fn plan_passes<X>(
         if chosen.is_empty() {
             break;
         }
-        let Some((next_files, changes)) = splice_pass(&plan.last.files, &chosen, &mut plan.errors)
+        let Some((next_files, changes)) =
+            splice_pass(&plan.last.files, &chosen, passes, &mut plan.errors)
         else {
             break;
         };
@@ -272,7 +289,7 @@ fn plan_passes<X>(
         plan.applied.extend(chosen.into_iter().cloned());
         plan.passes.extend(changes);
         let before = std::mem::replace(&mut plan.last, next);
-        if keep_first && kept_first.is_none() {
+        if !passes && kept_first.is_none() {
             kept_first = Some(before);
         }
     }
@@ -304,11 +321,12 @@ fn keep_verified<X>(diagnostics: &mut [Diagnostic], files: &Files, plan: &Plan<X
     }
 }
 
-/// The unit's files with the chosen fixes spliced in, and each changed file's change;
-/// `None` (and an internal error) when a splice fails.
+/// The unit's files with the chosen fixes spliced in, and (with `record`) each changed
+/// file's change; `None` (and an internal error) when a splice fails.
 fn splice_pass(
     files: &Files,
     chosen: &[&Diagnostic],
+    record: bool,
     errors: &mut Vec<String>,
 ) -> Option<(Files, Vec<PassChange>)> {
     let mut per_file: BTreeMap<FileId, Vec<&Edit>> = BTreeMap::new();
@@ -328,6 +346,7 @@ fn splice_pass(
             continue;
         };
         match splice(file, edits) {
+            Ok(bytes) if !record => next.insert(id, SourceFile::new(file.path.clone(), bytes)),
             Ok(bytes) => {
                 changes.push(PassChange {
                     path: file.path.clone(),
