@@ -550,7 +550,7 @@ pub struct Files {
     /// Sorted by id.
     files: Vec<(FileId, SourceFile)>,
     /// Path → id, so lookups stay constant-time in runs over thousands of files.
-    by_path: std::collections::HashMap<PathBuf, FileId>,
+    by_path: foldhash::HashMap<PathBuf, FileId>,
 }
 
 impl Files {

@@ -40,7 +40,7 @@ pub enum Bytes<'a> {
 /// The run's numbering of files: every path any unit names, in first-named order.
 #[derive(Debug, Default)]
 pub struct FileTable {
-    pub ids: HashMap<PathBuf, FileId>,
+    pub ids: foldhash::HashMap<PathBuf, FileId>,
     /// The paths, by id.
     pub paths: Vec<PathBuf>,
 }
@@ -79,7 +79,7 @@ pub struct Job<'a> {
     /// A probe's outcomes, for the probe rules (`clientlint probe`).
     pub probed: Option<&'a Probed>,
     pub rules: &'a [&'static dyn Rule],
-    pub ids: &'a HashMap<PathBuf, FileId>,
+    pub ids: &'a foldhash::HashMap<PathBuf, FileId>,
     pub bytes: Bytes<'a>,
 }
 
