@@ -247,7 +247,7 @@ pub struct Home<'a> {
 #[derive(Debug, Default)]
 pub struct HomeListing {
     /// ASCII-lower-cased, so a case-insensitive file system finds what a probe would.
-    names: std::collections::HashSet<Vec<u8>>,
+    names: foldhash::HashSet<Vec<u8>>,
 }
 
 impl HomeListing {

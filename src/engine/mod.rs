@@ -13,7 +13,7 @@ pub mod probe;
 mod scrub;
 mod unit;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -97,7 +97,7 @@ pub struct Run {
     /// Every profile's budget shares.
     pub shares: Vec<Share>,
     /// Where each share's server is defined, resolved.
-    pub anchors: HashMap<(FileId, Span), Place>,
+    pub anchors: foldhash::HashMap<(FileId, Span), Place>,
     /// Files that could not be read ("cannot read `path`: reason"), once each.
     pub read_errors: Vec<String>,
     /// Temporary copies an interrupted `--fix` left next to a unit's files (they may hold
@@ -273,7 +273,7 @@ struct Merged {
     out: Run,
     files: Vec<FileEntry>,
     interner: Interner,
-    reported: HashSet<FileId>,
+    reported: foldhash::HashSet<FileId>,
     diffs: Vec<(PathBuf, String)>,
     kept: Kept,
 }
@@ -284,7 +284,7 @@ impl Merged {
             out: Run::default(),
             files,
             interner: Interner::default(),
-            reported: HashSet::new(),
+            reported: foldhash::HashSet::default(),
             diffs: Vec::new(),
             kept: Kept::default(),
         }

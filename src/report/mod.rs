@@ -12,7 +12,6 @@ pub mod sarif;
 pub mod statistics;
 pub mod text;
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
@@ -164,7 +163,7 @@ pub struct ResolvedEdit {
 
 /// Shares equal strings: one allocation per distinct help text or fix description.
 #[derive(Debug, Default)]
-pub struct Interner(HashSet<Arc<str>>);
+pub struct Interner(foldhash::HashSet<Arc<str>>);
 
 impl Interner {
     pub fn intern(&mut self, s: &str) -> Arc<str> {

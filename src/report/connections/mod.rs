@@ -11,7 +11,6 @@
 
 pub mod table;
 
-use std::collections::HashMap;
 use std::io::Write;
 
 use serde::{Deserialize, Serialize};
@@ -241,7 +240,7 @@ fn compact<T: Serialize + ?Sized>(value: &T) -> std::io::Result<String> {
 pub struct RunShares<'a> {
     pub shares: &'a [Share],
     /// Where each share's server is defined, resolved.
-    pub places: &'a HashMap<(FileId, Span), Place>,
+    pub places: &'a foldhash::HashMap<(FileId, Span), Place>,
     /// The path of each file, by id.
     pub path_of: &'a (dyn Fn(FileId) -> &'a str + Sync),
 }
