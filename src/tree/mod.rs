@@ -254,7 +254,7 @@ impl Tree {
         if !meta.is_file() {
             return Err(ReadError::NotRegular);
         }
-        if open::is_pseudo(&file) {
+        if open::is_pseudo(&file, &meta) {
             return Err(ReadError::Pseudo);
         }
         Ok((file, meta.len()))
@@ -393,7 +393,7 @@ impl Tree {
         if !meta.is_file() {
             return Err(ReadError::NotRegular);
         }
-        if open::is_pseudo(&file) {
+        if open::is_pseudo(&file, &meta) {
             return Err(ReadError::Pseudo);
         }
         let real = real_path(&file, path)?;
@@ -576,6 +576,22 @@ fn list_open(dir: File) -> std::io::Result<Vec<(OsString, Kind)>> {
 mod tests {
     use super::Tree;
     use std::path::PathBuf;
+
+    /// The pseudo-file-system check remembers block devices found real; `/proc` stays
+    /// refused however many real files were read before and after it.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn proc_is_refused_before_and_after_real_files_are_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let real = dir.path().join("prefs.js");
+        std::fs::write(&real, "user_pref(\"a\", 1);\n").expect("write");
+        let host = Tree::host();
+        let proc_file = std::path::Path::new("/proc/self/status");
+        for _ in 0..3 {
+            assert!(matches!(host.read(proc_file), Err(super::ReadError::Pseudo)));
+            assert_eq!(host.read(&real).expect("reads"), b"user_pref(\"a\", 1);\n");
+        }
+    }
 
     #[test]
     fn machine_paths_stay_inside_an_image() {

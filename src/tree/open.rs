@@ -160,44 +160,70 @@ fn open_plain(path: &Path, access: Access, no_follow: bool) -> io::Result<File> 
     options.open(path)
 }
 
-/// True when `file` lives on a pseudo file system (`/proc`, `/sys` and their kin), whose
-/// "files" are the state of this machine (`/proc/self/environ` holds CI tokens): never
-/// read, wherever a link or a path put them.
-// `f_type`'s width differs between targets: the casts are needed on some.
-#[allow(clippy::unnecessary_cast, clippy::cast_lossless)]
-pub(super) fn is_pseudo(file: &File) -> bool {
+/// True when `file` (whose metadata is `meta`) lives on a pseudo file system (`/proc`,
+/// `/sys` and their kin), whose "files" are the state of this machine
+/// (`/proc/self/environ` holds CI tokens): never read, wherever a link or a path put them.
+pub(super) fn is_pseudo(file: &File, meta: &std::fs::Metadata) -> bool {
     #[cfg(target_os = "linux")]
     {
-        const SYSFS_MAGIC: i64 = 0x6265_6572;
-        const DEBUGFS_MAGIC: i64 = 0x6462_6720;
-        const SECURITYFS_MAGIC: i64 = 0x7363_6673;
-        const CGROUP2_MAGIC: i64 = 0x6367_7270;
-        const CGROUP_MAGIC: i64 = 0x0027_e0eb;
-        const TRACEFS_MAGIC: i64 = 0x7472_6163;
-        const BPF_MAGIC: i64 = 0xcafe_4a11;
-        const EFIVARFS_MAGIC: i64 = 0xde5e_81e4;
-        match rustix::fs::fstatfs(file) {
-            Ok(fs) => {
-                let kind = fs.f_type as i64;
-                kind == rustix::fs::PROC_SUPER_MAGIC as i64
-                    || [
-                        SYSFS_MAGIC,
-                        DEBUGFS_MAGIC,
-                        SECURITYFS_MAGIC,
-                        CGROUP2_MAGIC,
-                        CGROUP_MAGIC,
-                        TRACEFS_MAGIC,
-                        BPF_MAGIC,
-                        EFIVARFS_MAGIC,
-                    ]
-                    .contains(&kind)
-            }
-            Err(_) => true,
+        use std::os::unix::fs::MetadataExt;
+        use std::sync::atomic::{AtomicU64, Ordering};
+        // Block devices already found to hold a real file system: a fleet reads thousands
+        // of files from one disk, and asking the kernel each time was a system call per
+        // file. Only devices with a major number are remembered: every pseudo file system
+        // sits on an anonymous device (major 0), whose numbers are recycled; a block
+        // device is never one.
+        static REAL: [AtomicU64; 4] = [const { AtomicU64::new(0) }; 4];
+        let dev = meta.dev();
+        let block = libc::major(dev) != 0;
+        if block && REAL.iter().any(|d| d.load(Ordering::Relaxed) == dev) {
+            return false;
         }
+        let pseudo = statfs_says_pseudo(file);
+        if block && !pseudo {
+            if let Some(free) = REAL.iter().find(|d| d.load(Ordering::Relaxed) == 0) {
+                // Two threads may both take the slot: each writes a real device's number.
+                free.store(dev, Ordering::Relaxed);
+            }
+        }
+        pseudo
     }
     #[cfg(not(target_os = "linux"))]
     {
-        let _ = file;
+        let _ = (file, meta);
         false
+    }
+}
+
+/// What the file system under `file` says about itself: a pseudo file system's magic.
+// `f_type`'s width differs between targets: the casts are needed on some.
+#[cfg(target_os = "linux")]
+#[allow(clippy::unnecessary_cast, clippy::cast_lossless)]
+fn statfs_says_pseudo(file: &File) -> bool {
+    const SYSFS_MAGIC: i64 = 0x6265_6572;
+    const DEBUGFS_MAGIC: i64 = 0x6462_6720;
+    const SECURITYFS_MAGIC: i64 = 0x7363_6673;
+    const CGROUP2_MAGIC: i64 = 0x6367_7270;
+    const CGROUP_MAGIC: i64 = 0x0027_e0eb;
+    const TRACEFS_MAGIC: i64 = 0x7472_6163;
+    const BPF_MAGIC: i64 = 0xcafe_4a11;
+    const EFIVARFS_MAGIC: i64 = 0xde5e_81e4;
+    match rustix::fs::fstatfs(file) {
+        Ok(fs) => {
+            let kind = fs.f_type as i64;
+            kind == rustix::fs::PROC_SUPER_MAGIC as i64
+                || [
+                    SYSFS_MAGIC,
+                    DEBUGFS_MAGIC,
+                    SECURITYFS_MAGIC,
+                    CGROUP2_MAGIC,
+                    CGROUP_MAGIC,
+                    TRACEFS_MAGIC,
+                    BPF_MAGIC,
+                    EFIVARFS_MAGIC,
+                ]
+                .contains(&kind)
+        }
+        Err(_) => true,
     }
 }
