@@ -588,7 +588,10 @@ mod tests {
         let host = Tree::host();
         let proc_file = std::path::Path::new("/proc/self/status");
         for _ in 0..3 {
-            assert!(matches!(host.read(proc_file), Err(super::ReadError::Pseudo)));
+            assert!(matches!(
+                host.read(proc_file),
+                Err(super::ReadError::Pseudo)
+            ));
             assert_eq!(host.read(&real).expect("reads"), b"user_pref(\"a\", 1);\n");
         }
     }
