@@ -2,7 +2,8 @@
 //! output (`--format json --root`), next to two baselines measured in the same run: (a)
 //! walking the tree and reading every file without parsing, and (b) `rg -uu -c
 //! 'user_pref|<Setting|<Server>'` over the same tree when ripgrep is installed. Wall times
-//! are medians of 5 warm runs; the binary's peak memory is the largest of them.
+//! are medians of 5 warm runs; the binary's peak memory is the largest of them. The runs of
+//! clientlint (both formats) and ripgrep alternate, so the ratio compares the same minutes.
 //!
 //! Two more lines say where the time goes: the same run with `--format concise` (lint
 //! only: no fix is verified, no JSON written), and the JSON document of the same findings
@@ -106,12 +107,19 @@ fn main() {
     let walk = median_time(5, || {
         black_box(walk_and_read(&root));
     });
+    // The lint and its baseline in the same minutes: their runs alternate.
     let pattern = ["-uu", "-c", "user_pref|<Setting|<Server>"];
-    let rg = usage::ripgrep().and_then(|rg| usage::median_of(5, rg, &pattern, &root));
-    let args = ["--isolated", "--format", "json", "--root"];
-    let lint = usage::median_of(5, usage::clientlint(), &args, &root);
+    let json = ["--isolated", "--format", "json", "--root"];
     let concise = ["--isolated", "--format", "concise", "--root"];
-    let concise = usage::median_of(5, usage::clientlint(), &concise, &root);
+    let mut jobs: Vec<usage::Job<'_>> = vec![
+        (usage::clientlint(), &json, &root),
+        (usage::clientlint(), &concise, &root),
+    ];
+    jobs.extend(usage::ripgrep().map(|rg| (rg, &pattern[..], root.as_path())));
+    let measured = usage::medians_interleaved(5, &jobs);
+    let lint = measured.first().copied().flatten();
+    let concise = measured.get(1).copied().flatten();
+    let rg = measured.get(2).copied().flatten();
     let (json_time, json_bytes) = json_alone(&root);
     println!(
         "fleet: {homes} homes, {files} files, {:.1} MiB; load {load_before} → {}; {} threads",
@@ -163,5 +171,5 @@ fn main() {
             lint.cpu.as_secs_f64() / rg.cpu.as_secs_f64().max(1e-9)
         );
     }
-    println!("   (medians of 5 warm runs)");
+    println!("   (medians of 5 warm runs, the three programs' runs alternating)");
 }

@@ -71,10 +71,48 @@ pub(crate) fn run_program(program: &Path, args: &[&str], root: &Path) -> Option<
 /// `runs` runs after one to warm the cache: the median wall and CPU time, the largest peak
 /// memory, and the last run's exit code and output size.
 pub(crate) fn median_of(runs: usize, program: &Path, args: &[&str], root: &Path) -> Option<Usage> {
-    run_program(program, args, root)?;
-    let mut all: Vec<Usage> = (0..runs)
-        .map(|_| run_program(program, args, root))
-        .collect::<Option<_>>()?;
+    medians_interleaved(runs, &[(program, args, root)])
+        .into_iter()
+        .next()
+        .flatten()
+}
+
+/// One run of a comparison: the program, its arguments, and the tree given last.
+pub(crate) type Job<'a> = (&'a Path, &'a [&'a str], &'a Path);
+
+/// Each job run once to warm the cache, then `runs` rounds that run every job once, in
+/// alternating order, so that all are measured in the same minutes (on a shared machine
+/// the same binary drifts by a tenth within the hour, and a ratio of runs made minutes
+/// apart drifts with it). Per job, as [`median_of`] gives it; `None` for a job that could
+/// not be run.
+pub(crate) fn medians_interleaved(runs: usize, jobs: &[Job<'_>]) -> Vec<Option<Usage>> {
+    let mut all: Vec<Option<Vec<Usage>>> = jobs
+        .iter()
+        .map(|(program, args, root)| run_program(program, args, root).map(|_| Vec::new()))
+        .collect();
+    for round in 0..runs {
+        let mut order: Vec<usize> = (0..jobs.len()).collect();
+        if round % 2 == 1 {
+            order.reverse();
+        }
+        for i in order {
+            let (Some(slot), Some((program, args, root))) = (all.get_mut(i), jobs.get(i)) else {
+                continue;
+            };
+            if let Some(done) = slot {
+                match run_program(program, args, root) {
+                    Some(usage) => done.push(usage),
+                    None => *slot = None,
+                }
+            }
+        }
+    }
+    all.into_iter().map(|runs| summarise(runs?)).collect()
+}
+
+/// The median wall and CPU time of `all`, the largest peak memory, and the last run's exit
+/// code and output size.
+fn summarise(mut all: Vec<Usage>) -> Option<Usage> {
     let peak_kib = all.iter().map(|u| u.peak_kib).max().unwrap_or(0);
     let last = *all.last()?;
     all.sort_by_key(|u| u.wall);
