@@ -10,7 +10,7 @@ pub mod diff;
 pub mod splice;
 pub mod write;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit};
 use crate::source::{FileId, Files, SourceFile, Span};
@@ -89,30 +89,49 @@ fn allowed(applicability: Applicability, unsafe_fixes: bool) -> bool {
     applicability == Applicability::Safe || unsafe_fixes
 }
 
-/// A finding's identity across passes (spans move when a file changes).
-type Identity = (String, &'static str, Option<String>, String);
+/// A finding's identity across passes: its file, rule, account and message (spans move
+/// when a file changes; a file keeps its id in every pass, see [`splice_pass`]). Borrowed
+/// from the finding: a fleet run compares millions, and owning them was a tenth of the
+/// planning.
+type Identity<'d> = (FileId, &'static str, Option<&'d str>, &'d str);
 
-/// Each file's displayed path, worked out once for the [`Identity`] of many findings (a
-/// fleet run verifies millions; formatting the path for each was a tenth of the run).
-struct PathsOf(BTreeMap<FileId, String>);
+fn identity(d: &Diagnostic) -> Identity<'_> {
+    (d.file, d.rule, d.account.as_deref(), d.message.as_str())
+}
 
-impl PathsOf {
-    fn new(files: &Files) -> PathsOf {
-        PathsOf(files.iter().map(|(id, f)| (id, f.display_path())).collect())
+/// Identities kept from one pass to the next (refused and suspect fixes): few, so a list.
+#[derive(Default)]
+struct Identities(Vec<(FileId, &'static str, Option<String>, String)>);
+
+impl Identities {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
-    fn path(&self, d: &Diagnostic) -> &str {
-        self.0.get(&d.file).map(String::as_str).unwrap_or_default()
+    fn contains(&self, d: &Diagnostic) -> bool {
+        let wanted = identity(d);
+        self.0.iter().any(|(file, rule, account, message)| {
+            (*file, *rule, account.as_deref(), message.as_str()) == wanted
+        })
     }
 
-    fn identity(&self, d: &Diagnostic) -> Identity {
-        (
-            self.path(d).to_owned(),
-            d.rule,
-            d.account.clone(),
-            d.message.clone(),
-        )
+    /// Adds `d`'s identity; false when it was there already.
+    fn insert(&mut self, d: &Diagnostic) -> bool {
+        if self.contains(d) {
+            return false;
+        }
+        self.0
+            .push((d.file, d.rule, d.account.clone(), d.message.clone()));
+        true
     }
+}
+
+/// The path `files` shows for a finding's file, for messages.
+fn path_of(files: &Files, d: &Diagnostic) -> String {
+    files
+        .get(d.file)
+        .map(SourceFile::display_path)
+        .unwrap_or_default()
 }
 
 /// Findings that mean "the file got worse" if a fix introduces them.
@@ -176,7 +195,7 @@ pub fn offer_verified<X>(first: Linted<X>, relint: &dyn Fn(Files) -> Linted<X>) 
     let (plan, kept) = plan_passes(first, true, relint, Record::Verdicts);
     match kept {
         Some(mut first) => {
-            keep_verified(&mut first.diagnostics, &first.files, &plan);
+            keep_verified(&mut first.diagnostics, &plan);
             first
         }
         // No pass was kept, so no fix applied: `last` is still `first`.
@@ -228,24 +247,22 @@ fn plan_passes<X>(
         errors: Vec::new(),
     };
     let mut kept_first = None;
-    let mut refused: BTreeSet<Identity> = BTreeSet::new();
+    let mut refused = Identities::default();
     // Fixes of a pass that did not verify: each is then tried on its own, so one bad fix
     // does not keep the others of its pass from landing.
-    let mut suspects: BTreeSet<Identity> = BTreeSet::new();
+    let mut suspects = Identities::default();
     let mut passes_left = MAX_PASSES;
     while passes_left > 0 {
         passes_left -= 1;
-        let files = &plan.last.files;
-        let paths = PathsOf::new(files);
-        // Nothing refused or suspect is the rule: then no identity is worked out.
+        // Nothing refused or suspect is the rule: then no identity is compared.
         let mut candidates = plan
             .last
             .diagnostics
             .iter()
-            .filter(|d| refused.is_empty() || !refused.contains(&paths.identity(d)));
+            .filter(|d| refused.is_empty() || !refused.contains(d));
         let suspect = candidates.clone().find(|d| {
             !suspects.is_empty()
-                && suspects.contains(&paths.identity(d))
+                && suspects.contains(d)
                 && d.fix
                     .as_ref()
                     .is_some_and(|f| allowed(f.applicability, unsafe_fixes))
@@ -265,16 +282,14 @@ fn plan_passes<X>(
         let next = relint(next_files);
         let problems = verify(&plan.last, &next, &chosen);
         if !problems.is_empty() {
-            let ids: Vec<Identity> = chosen.iter().map(|d| paths.identity(d)).collect();
             if chosen.len() > 1 {
                 // Each identity becomes a suspect once, so this stays bounded.
-                let new = ids
-                    .into_iter()
-                    .filter(|i| suspects.insert(i.clone()))
-                    .count();
+                let new = chosen.iter().filter(|d| suspects.insert(d)).count();
                 passes_left += new;
             } else {
-                refused.extend(ids);
+                for d in &chosen {
+                    refused.insert(d);
+                }
                 plan.errors.extend(problems);
             }
             continue;
@@ -299,23 +314,22 @@ fn plan_passes<X>(
 /// Takes away the fix of every diagnostic in `diagnostics` (of `files`) that `plan` did
 /// not apply: what `--fix` would refuse is not offered either (JSON and SARIF publish the
 /// fixes they carry). `plan` is of the same diagnostics, planned with every fix allowed.
-fn keep_verified<X>(diagnostics: &mut [Diagnostic], files: &Files, plan: &Plan<X>) {
-    let last = PathsOf::new(&plan.last.files);
-    let applied: BTreeSet<Identity> = plan.applied.iter().map(|d| last.identity(d)).collect();
+fn keep_verified<X>(diagnostics: &mut [Diagnostic], plan: &Plan<X>) {
+    let applied: foldhash::HashSet<Identity<'_>> = plan.applied.iter().map(identity).collect();
     // Two findings may carry the same fix (one locked pref behind two of them): applying
     // either removes both, so a fix equal to an applied one is as good.
-    let edits_of = |d: &Diagnostic| {
+    fn edits_of(d: &Diagnostic) -> Vec<(FileId, Span, &str)> {
         d.fix
             .iter()
             .flat_map(|f| &f.edits)
-            .map(|e| (e.file, e.span, e.replacement.clone()))
-            .collect::<Vec<_>>()
-    };
-    let applied_edits: BTreeSet<Vec<(FileId, Span, String)>> =
+            .map(|e| (e.file, e.span, e.replacement.as_str()))
+            .collect()
+    }
+    let applied_edits: foldhash::HashSet<Vec<(FileId, Span, &str)>> =
         plan.applied.iter().map(edits_of).collect();
-    let paths = PathsOf::new(files);
     for d in diagnostics.iter_mut().filter(|d| d.fix.is_some()) {
-        if !applied.contains(&paths.identity(d)) && !applied_edits.contains(&edits_of(d)) {
+        let keep = applied.contains(&identity(d)) || applied_edits.contains(&edits_of(d));
+        if !keep {
             d.fix = None;
         }
     }
@@ -379,46 +393,43 @@ fn splice_pass(
 /// What is wrong with a pass: a new syntax error or invalid value, or a chosen finding
 /// that is still there. Empty when the pass may be kept.
 fn verify<X>(before: &Linted<X>, after: &Linted<X>, chosen: &[&Diagnostic]) -> Vec<String> {
-    let (paths_before, paths_after) = (PathsOf::new(&before.files), PathsOf::new(&after.files));
-    let count = |l: &Linted<X>, paths: &PathsOf, path: &str, rule: &str| {
+    let count = |l: &Linted<X>, file: FileId, rule: &str| {
         l.diagnostics
             .iter()
-            .filter(|d| d.rule == rule && paths.path(d) == path)
+            .filter(|d| d.rule == rule && d.file == file)
             .count()
     };
-    let broken_before: BTreeSet<(&str, &str)> = before
+    let broken_before: foldhash::HashSet<(FileId, &str)> = before
         .diagnostics
         .iter()
         .filter(|d| is_breakage(d))
-        .map(|d| (paths_before.path(d), d.rule))
+        .map(|d| (d.file, d.rule))
         .collect();
     let mut problems = Vec::new();
     for d in after.diagnostics.iter().filter(|d| is_breakage(d)) {
-        let (path, rule) = (paths_after.path(d), d.rule);
-        if !broken_before.contains(&(path, rule))
-            || count(after, &paths_after, path, rule) > count(before, &paths_before, path, rule)
+        let (file, rule) = (d.file, d.rule);
+        if !broken_before.contains(&(file, rule))
+            || count(after, file, rule) > count(before, file, rule)
         {
             problems.push(format!(
-                "internal error: fixes were not applied because the result did not verify: `{path}` gained a {rule} finding: {}",
+                "internal error: fixes were not applied because the result did not verify: `{}` gained a {rule} finding: {}",
+                path_of(&after.files, d),
                 d.message
             ));
         }
     }
-    let remaining: BTreeSet<Identity> = after
-        .diagnostics
-        .iter()
-        .map(|d| paths_after.identity(d))
-        .collect();
+    let remaining: foldhash::HashSet<Identity<'_>> =
+        after.diagnostics.iter().map(identity).collect();
     let mut not_fixed: Vec<&&Diagnostic> = chosen
         .iter()
-        .filter(|d| remaining.contains(&paths_before.identity(d)))
+        .filter(|d| remaining.contains(&identity(d)))
         .collect();
     not_fixed.sort_by_key(|d| d.rule);
     for d in not_fixed {
         problems.push(format!(
             "internal error: the fix for {} did not remove the finding in `{}`; it was not applied",
             d.rule,
-            paths_before.path(d)
+            path_of(&before.files, d)
         ));
     }
     problems
