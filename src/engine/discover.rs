@@ -222,12 +222,25 @@ impl<'t> Collector<'t> {
             mut found,
             unsupported,
         } = self;
+        // Clients group their files side by side (Thunderbird reads every profiles.ini,
+        // FileZilla sorts its directories), each into a `Found` of its own, taken in
+        // client order, so the result does not depend on threads.
+        use rayon::prelude::*;
+        let grouped: Vec<(Vec<Unit>, Found)> = CLIENTS
+            .par_iter()
+            .zip(recognised)
+            .map(|(client, (files, machine))| {
+                let mut local = Found::default();
+                if files.is_empty() && machine.is_empty() {
+                    return (Vec::new(), local);
+                }
+                (client.group(tree, files, machine, &mut local), local)
+            })
+            .collect();
         let mut units = Vec::new();
-        for (client, (files, machine)) in CLIENTS.iter().zip(recognised) {
-            if files.is_empty() && machine.is_empty() {
-                continue;
-            }
-            units.extend(client.group(tree, files, machine, &mut found));
+        for (client_units, mut local) in grouped {
+            units.extend(client_units);
+            found.absorb_messages(&mut local);
         }
         units.sort_by(|a, b| a.paths().cmp(b.paths()));
         units.dedup();
