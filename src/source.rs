@@ -357,7 +357,7 @@ pub fn read_config_file(path: &Path) -> Result<Vec<u8>, ReadError> {
 }
 
 /// Reads an open regular file of `len` bytes (by its metadata) whole, up to the cap.
-pub(crate) fn read_whole(file: std::fs::File, len: u64) -> Result<Vec<u8>, ReadError> {
+pub(crate) fn read_whole(mut file: std::fs::File, len: u64) -> Result<Vec<u8>, ReadError> {
     use std::io::Read as _;
     if len > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge {
@@ -365,10 +365,16 @@ pub(crate) fn read_whole(file: std::fs::File, len: u64) -> Result<Vec<u8>, ReadE
             limit: MAX_FILE_BYTES,
         });
     }
+    // The bytes the stat announced, read in one call (std's `read_to_end` reads 8 KiB
+    // first, so a 20 KB prefs.js took three reads), then one more that must find the end.
+    let mut bytes = read_up_to(&mut file, len)?;
+    if (bytes.len() as u64) < len {
+        return Ok(bytes); // The end came early: the file shrank since the stat.
+    }
     // The file may grow between the stat and the read: read one byte past the limit at
     // most, so memory stays bounded either way.
-    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    file.take(MAX_FILE_BYTES + 1 - len)
+        .read_to_end(&mut bytes)?;
     let size = bytes.len() as u64;
     if size > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge {
@@ -380,12 +386,37 @@ pub(crate) fn read_whole(file: std::fs::File, len: u64) -> Result<Vec<u8>, ReadE
 }
 
 /// Reads at most the first `len` bytes of an open regular file of `size` bytes.
-pub(crate) fn read_head(file: std::fs::File, size: u64, len: u64) -> Result<Vec<u8>, ReadError> {
+pub(crate) fn read_head(
+    mut file: std::fs::File,
+    size: u64,
+    len: u64,
+) -> Result<Vec<u8>, ReadError> {
+    // What the stat announced, in one call: a head needs no search for the end (std's
+    // `read_to_end` took up to three reads per sniffed file). A file that says it is empty
+    // may not be (some file systems do not know sizes): that one is read to see.
+    if size == 0 {
+        use std::io::Read as _;
+        let mut bytes = Vec::new();
+        file.take(len).read_to_end(&mut bytes)?;
+        return Ok(bytes);
+    }
+    Ok(read_up_to(&mut file, size.min(len))?)
+}
+
+/// Reads `len` bytes from `file`, fewer when its end comes first.
+fn read_up_to(file: &mut std::fs::File, len: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read as _;
-    // Sized up front: an empty vector makes read_to_end probe with small reads first
-    // (a fleet's discovery made ~5 reads per sniffed file).
-    let mut bytes = Vec::with_capacity(usize::try_from(size.min(len)).unwrap_or(0));
-    file.take(len).read_to_end(&mut bytes)?;
+    let mut bytes = vec![0; usize::try_from(len).unwrap_or(0)];
+    let mut filled = 0;
+    while let Some(rest) = bytes.get_mut(filled..).filter(|r| !r.is_empty()) {
+        match file.read(rest) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    bytes.truncate(filled);
     Ok(bytes)
 }
 
@@ -615,7 +646,40 @@ impl Files {
 
 #[cfg(test)]
 mod tests {
-    use super::{Encoding, LineEnding, SourceFile, Span};
+    use super::{read_head, read_whole, Encoding, LineEnding, SourceFile, Span};
+
+    /// A file of `len` bytes that are not all alike, open for reading, and its bytes.
+    fn file_of(dir: &std::path::Path, len: usize) -> (std::fs::File, Vec<u8>) {
+        let bytes: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+        let path = dir.join(format!("f{len}"));
+        std::fs::write(&path, &bytes).expect("write");
+        (std::fs::File::open(&path).expect("open"), bytes)
+    }
+
+    #[test]
+    fn whole_files_and_heads_are_read_exactly_whatever_the_stat_said() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for len in [0, 1, 8191, 8192, 8193, 20_023, 70_000] {
+            let (file, bytes) = file_of(dir.path(), len);
+            assert_eq!(read_whole(file, len as u64).expect("read"), bytes, "{len}");
+            // A file that grew (or shrank) since its stat is read to its real end.
+            for said in [len.saturating_sub(100), len / 2, len + 100] {
+                let (file, bytes) = file_of(dir.path(), len);
+                assert_eq!(
+                    read_whole(file, said as u64).expect("read"),
+                    bytes,
+                    "{len} {said}"
+                );
+            }
+            let (file, bytes) = file_of(dir.path(), len);
+            let head = read_head(file, len as u64, 8192).expect("head");
+            assert_eq!(head, bytes.get(..len.min(8192)).expect("prefix"), "{len}");
+            // A size of 0 may be a file system that does not know it: the head is read.
+            let (file, bytes) = file_of(dir.path(), len);
+            let head = read_head(file, 0, 8192).expect("head");
+            assert_eq!(head, bytes.get(..len.min(8192)).expect("prefix"), "{len}");
+        }
+    }
 
     #[test]
     fn utf8_bom_offsets_shift_by_three() {
