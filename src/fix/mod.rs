@@ -311,7 +311,7 @@ fn plan_passes<X>(
     (plan, kept_first)
 }
 
-/// Takes away the fix of every diagnostic in `diagnostics` (of `files`) that `plan` did
+/// Takes away the fix of every diagnostic in `diagnostics` that `plan` did
 /// not apply: what `--fix` would refuse is not offered either (JSON and SARIF publish the
 /// fixes they carry). `plan` is of the same diagnostics, planned with every fix allowed.
 fn keep_verified<X>(diagnostics: &mut [Diagnostic], plan: &Plan<X>) {
