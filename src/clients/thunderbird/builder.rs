@@ -138,11 +138,13 @@ impl<'a> Builder<'a> {
         let new_prefix = format!("user_pref({}, ", prefs::quote(name));
         let entries = &target.parsed.entries;
         let statement = |e: &PrefEntry| file.slice(e.statement_span);
-        // Gecko writes prefs.js sorted byte-wise by line: keep a sorted file sorted.
+        // Gecko writes prefs.js sorted byte-wise by line: keep a sorted file sorted. The
+        // first statement after the new one is found by halving, as the file is sorted (a
+        // profile asks this for every pref it lacks, and a scan was entries × prefs).
         let before = if self.insert_target_sorted && !entries.is_empty() {
+            let after = entries.partition_point(|e| statement(e) <= new_prefix.as_str());
             entries
-                .iter()
-                .find(|e| statement(e) > new_prefix.as_str())
+                .get(after)
                 // Only insert before a statement that starts its own line.
                 .filter(|e| {
                     file.slice(Span::new(
