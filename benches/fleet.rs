@@ -10,9 +10,21 @@
 //! serialized alone, in this process, into a sink (without the embedded connections
 //! report, so a lower bound of what writing JSON costs).
 //!
+//! Last, the stages every JSON run must pass, timed in this process on the same tree, each
+//! with the ones before it: discovery, reading the units' files, building the clients'
+//! models, the rules, and verifying the fixes offered (JSON publishes only fixes `--fix`
+//! would apply, so every unit with a fix is linted again with its fixes in). What the
+//! binary adds to the last is resolving, merging, sorting and writing the report. These
+//! floors say how far a change to one stage can move the total.
+//!
 //! Run with `cargo bench --bench fleet` (`FLEET_HOMES=N` to change the size). The fleet
 //! is written once to `target/fleet-bench-N` and reused.
 #![allow(clippy::print_stdout)] // a bench reports on stdout
+
+// The same allocator as the shipped binary (src/main.rs), tuned the same way in `main`, so
+// the in-process stages cost what they cost in the binary.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[path = "support/fleet.rs"]
 mod fleet;
@@ -90,7 +102,71 @@ impl std::io::Write for Counted {
     }
 }
 
+/// The stages of a JSON run, timed in this process (the thread pool the binary uses), each
+/// with every stage before it: median wall time of 5 each.
+fn stage_floors(root: &Path) -> Vec<(&'static str, Duration)> {
+    use clientlint::engine::{discover, read_shared, Bytes, FileTable, Job};
+    use clientlint::fix;
+    use rayon::prelude::*;
+
+    let settings = clientlint::settings::Settings::default();
+    let rules: Vec<&'static dyn clientlint::rules::Rule> = clientlint::rules::ALL
+        .iter()
+        .copied()
+        .filter(|r| settings.is_enabled(r.name()))
+        .collect();
+    let stages: [(&'static str, u8); 5] = [
+        ("discovery", 0),
+        ("+ read the units' files", 1),
+        ("+ build the models (parse, layers)", 2),
+        ("+ rules", 3),
+        ("+ verify the offered fixes", 4),
+    ];
+    stages
+        .into_iter()
+        .map(|(name, depth)| {
+            let time = median_time(5, || {
+                let discovery = discover::discover(&[], &[], &[root.to_path_buf()]);
+                if depth == 0 {
+                    black_box(&discovery);
+                    return;
+                }
+                let units = &discovery.units;
+                let table = FileTable::of(units);
+                let shared = read_shared(units);
+                let job = Job {
+                    settings: &settings,
+                    probed: None,
+                    rules: &rules,
+                    ids: &table.ids,
+                    bytes: Bytes::Disk { shared: &shared },
+                };
+                units.par_iter().for_each(|unit| {
+                    let (files, errors) = job.read(unit);
+                    black_box(&errors);
+                    match depth {
+                        1 => drop(black_box(files)),
+                        2 => drop(black_box(unit.client.build(unit, &files))),
+                        3 => drop(black_box(job.lint(unit, files))),
+                        _ => {
+                            let linted = job.lint(unit, files);
+                            if linted.diagnostics.iter().any(|d| d.fix.is_some()) {
+                                drop(black_box(fix::offer_verified(linted, &|files| {
+                                    job.lint(unit, files)
+                                })));
+                            }
+                        }
+                    }
+                });
+            });
+            (name, time)
+        })
+        .collect()
+}
+
 fn main() {
+    // SAFETY: the first statement of `main`: no other thread exists yet.
+    unsafe { clientlint::memory::tune_allocator() };
     let homes: usize = std::env::var("FLEET_HOMES")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -172,4 +248,15 @@ fn main() {
         );
     }
     println!("   (medians of 5 warm runs, the three programs' runs alternating)");
+    println!("stages of a JSON run, in process, each with those before it (medians of 5):");
+    for (name, time) in stage_floors(&root) {
+        print!("  {name:<38} {:>8.0} ms", ms(time));
+        match rg {
+            Some(rg) => println!(
+                "   {:.2}x rg",
+                time.as_secs_f64() / rg.wall.as_secs_f64().max(1e-9)
+            ),
+            None => println!(),
+        }
+    }
 }

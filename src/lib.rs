@@ -25,6 +25,7 @@ pub mod diagnostic;
 pub mod engine;
 pub mod escape;
 pub mod fix;
+pub mod memory;
 pub mod model;
 pub mod os;
 pub mod probe;

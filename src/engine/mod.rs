@@ -27,7 +27,7 @@ use crate::rules::{Context, Rule, ALL};
 use crate::settings::Settings;
 use crate::source::{FileId, Span};
 
-pub use unit::{Bytes, FileTable, Job, LintedUnit, Model};
+pub use unit::{read_shared, Bytes, FileTable, Job, LintedUnit, Model};
 
 /// Units processed together: enough to keep every core busy, few enough that a batch's
 /// files are a few megabytes.
@@ -116,7 +116,7 @@ pub fn run(units: &[Unit], settings: &Settings, mode: Mode, excerpts: bool) -> R
 /// `clientlint probe`.
 pub fn run_with(units: &[Unit], ctx: &Context<'_>, mode: Mode, excerpts: bool) -> Run {
     let table = FileTable::of(units);
-    let shared = unit::read_shared(units);
+    let shared = read_shared(units);
     let bytes = Bytes::Disk { shared: &shared };
     run_on(units, ctx, mode, excerpts, &table, bytes, false).0
 }

@@ -255,7 +255,7 @@ pub(super) fn sorted(mut diagnostics: Vec<Diagnostic>, ranks: &[usize]) -> Vec<D
 }
 
 /// The machine-wide files of `units`, read once for the whole run.
-pub(super) fn read_shared(units: &[Unit]) -> HashMap<PathBuf, Result<SourceFile, String>> {
+pub fn read_shared(units: &[Unit]) -> HashMap<PathBuf, Result<SourceFile, String>> {
     let mut shared = HashMap::new();
     for u in units {
         for f in &u.shared {
